@@ -1,0 +1,51 @@
+import type { Engine } from '../model/model.js';
+import type { Span } from '../model/span.js';
+import type { Severity } from '../engine/finding.js';
+
+/** A value read from connlint.config.yaml, with the span of the value (for findings and errors). */
+export interface Declared<T> {
+  value: T;
+  span: Span;
+}
+
+export type RuleSetting = 'off' | Severity;
+
+/** connlint.config.yaml after validation; every declared value keeps its span. */
+export interface Config {
+  /** Path of the config file relative to the scanned root (or as given with --config), if one was read. */
+  path?: string;
+  network: {
+    /** `network.idleTimeout`, in milliseconds. */
+    idleTimeout?: Declared<number>;
+    /** `network.profile` (one id or a list), each a known profile id. */
+    profiles: Array<Declared<string>>;
+  };
+  database?: {
+    engine?: Declared<Engine>;
+    version?: Declared<string>;
+    /**
+     * Server variables for a server whose config is not in the repository, by canonical name
+     * (`wait_timeout`), value as written (number of seconds or option-file text such as `64M`).
+     */
+    variables: Record<string, Declared<string>>;
+    span: Span;
+  };
+  /**
+   * Pool-to-server mapping: a pool whose file path matches `pool` (a glob) talks to the server whose
+   * root is `server` (a path), or to the declared `database` when `server` is `database`.
+   */
+  links: Array<{ pool: string; server: string; span: Span }>;
+  /** Container paths mapped to repository directories, for absolute `!include` paths (`/etc/mysql/conf.d` -> `docker/mysql/conf.d`). */
+  mounts: Record<string, Declared<string>>;
+  /** Declared library versions (`hikaricp: 6.3.0`). */
+  libraries: Record<string, Declared<string>>;
+  rules: Record<string, Declared<RuleSetting>>;
+  /** Rule options (`rules.<id>.options`). */
+  ruleOptions: Record<string, Record<string, number | boolean | string>>;
+  include: string[];
+  exclude: string[];
+}
+
+export function emptyConfig(): Config {
+  return { network: { profiles: [] }, links: [], mounts: {}, libraries: {}, rules: {}, ruleOptions: {}, include: [], exclude: [] };
+}

@@ -1,0 +1,57 @@
+import type { Span } from '../model/span.js';
+
+export type Severity = 'error' | 'warning' | 'note';
+
+export interface RelatedLocation {
+  span: Span;
+  message: string;
+}
+
+export interface Finding {
+  /** A rule id, or one of the fixed ids `parse-error`, `internal-error`. */
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  location: Span;
+  related: RelatedLocation[];
+  /**
+   * Stable across line moves: rule id + file + the key path the finding is about (not the line).
+   * Used for SARIF partialFingerprints and baselines.
+   */
+  fingerprint: string;
+}
+
+/** Rule metadata reporters need (SARIF rules, help text); reporters never import rules. */
+export interface RuleMeta {
+  id: string;
+  summary: string;
+  severity: Severity;
+  tags: string[];
+  /** Markdown help rendered from the rule's docs. */
+  helpMarkdown: string;
+  helpText: string;
+  helpUri: string;
+}
+
+export interface LintResult {
+  /** Findings sorted by path, line, column, rule id. */
+  findings: Finding[];
+  /** Every file connlint recognised, sorted by path. */
+  files: Array<{ path: string; kind: string }>;
+  /** Metadata of every rule that can appear in `findings`, and of the fixed ids. */
+  rules: RuleMeta[];
+  toolVersion: string;
+}
+
+/** Sort order of findings: by file, line, column, rule id, then message (deterministic output). */
+export function compareFindings(a: Finding, b: Finding): number {
+  const pa = a.location.path;
+  const pb = b.location.path;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return (
+    a.location.line - b.location.line ||
+    a.location.column - b.location.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}

@@ -1,0 +1,78 @@
+import type { Span } from './span.js';
+
+/**
+ * A normalized value. Durations are milliseconds, sizes bytes. A value that cannot be known
+ * statically (an environment variable, a template, a version-dependent default) is `unknown`
+ * with the reason; rules never guess it.
+ */
+export type Value =
+  | { kind: 'duration'; ms: number }
+  | { kind: 'size'; bytes: number }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'count'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'unknown'; reason: string };
+
+/** Where a setting came from. Every origin a person can open has a span. */
+export type Origin =
+  /** Written in a scanned file; `via` lists the include directives that led to the file, outermost first. */
+  | { kind: 'file'; span: Span; via: Span[] }
+  /** Not written anywhere: the library's documented default (`version` when the default depends on it). */
+  | { kind: 'library-default'; library: string; version?: string; fact: string }
+  /** Not written anywhere: the server's documented default. */
+  | { kind: 'server-default'; engine: string; version?: string; fact: string }
+  /** Declared in connlint.config.yaml (`database.variables`, `network.idleTimeout` ...). */
+  | { kind: 'config'; span: Span };
+
+/** What the program does with the written value at start-up when it differs from what was written. */
+export interface Clamp {
+  /** The value as written (normalized). */
+  written: Value;
+  /** What the library logs or does, e.g. `maxLifetime is less than 30000ms, setting to default 1800000ms`. */
+  reason: string;
+  /** Knowledge-base citation for the clamp. */
+  fact: string;
+}
+
+export interface Setting {
+  /** Key exactly as written (`wait-timeout`, `loose_wait_timeout`, `maxLifetime`); the canonical key for defaults. */
+  key: string;
+  /** Canonical key (`wait_timeout`, `maxLifetime`, `net.ipv4.tcp_keepalive_time`). */
+  canonicalKey: string;
+  /** The value exactly as written (quotes included); null for defaults and declarations without text. */
+  raw: string | null;
+  /** The string the program itself reads (quotes removed, escapes applied); null for defaults. */
+  text: string | null;
+  /** The effective value (after clamps). */
+  value: Value;
+  origin: Origin;
+  /** Section or group the value came from (`mysqld`, `mariadb` ...), when the format has one. */
+  group?: string;
+  /** Earlier assignments of the same key that this one replaced (last one wins), oldest first. */
+  overrides: Origin[];
+  /** Present when the program rewrites the written value at start-up. */
+  clamp?: Clamp;
+}
+
+export function durationMs(ms: number): Value {
+  return { kind: 'duration', ms };
+}
+
+export function unknownValue(reason: string): Value {
+  return { kind: 'unknown', reason };
+}
+
+/** The span a person can open for this setting, if any. */
+export function settingSpan(setting: Setting): Span | undefined {
+  const o = setting.origin;
+  return o.kind === 'file' || o.kind === 'config' ? o.span : undefined;
+}
+
+/** Milliseconds of a duration setting, or undefined when the value is not a known duration. */
+export function msOf(setting: Setting | undefined): number | undefined {
+  return setting?.value.kind === 'duration' ? setting.value.ms : undefined;
+}
+
+export function countOf(setting: Setting | undefined): number | undefined {
+  return setting?.value.kind === 'count' ? setting.value.value : undefined;
+}

@@ -1,0 +1,33 @@
+/**
+ * A place in a scanned file. `path` is relative to the scanned root with POSIX separators;
+ * line and column are 1-based, `endColumn` is exclusive (the column just after the last character),
+ * as in SARIF regions and ESLint's messages.
+ */
+export interface Span {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A span covering `length` characters of one line. */
+export function lineSpan(path: string, line: number, column: number, length: number): Span {
+  return { path, line, column, endLine: line, endColumn: column + Math.max(length, 0) };
+}
+
+/** A span covering a whole file whose text is `text` (used when nothing narrower exists). */
+export function fileSpan(path: string, text = ''): Span {
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  return { path, line: 1, column: 1, endLine: 1, endColumn: 1 + firstLine.replace(/\r$/, '').length };
+}
+
+/** `path:line` for messages (actionlint names the other location in the text). */
+export function formatSpan(span: Span): string {
+  return `${span.path}:${span.line}`;
+}
+
+export function compareSpans(a: Span, b: Span): number {
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn;
+}
