@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { FileTreeView } from '../../src/discover/file-tree.js';
+import type { Span } from '../../src/model/span.js';
+import { groupMatches, serverGroups } from '../../src/parsers/my-cnf-groups.js';
+import { compareBytes, type OptionFileTree, resolveOptionFileTree } from '../../src/parsers/my-cnf-tree.js';
+import { parseMyCnf } from '../../src/parsers/my-cnf.js';
+
+/*
+ * Differential test: every .cnf under my-cnf-cases/ (recursively, included files too) is read by
+ * MariaDB's own reader, `my_print_defaults --mysqld`, and by connlint; the option lines must be equal.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const casesDir = path.join(repoRoot, 'test/parsers/my-cnf-cases');
+
+function findMyPrintDefaults(): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/bin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'my_print_defaults');
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The real file system as a FileTreeView rooted at `/`, so absolute includes resolve as for the real program. */
+function realFileSystem(): FileTreeView {
+  const abs = (p: string) => (p === '.' ? '/' : `/${p}`);
+  const stat = (p: string) => {
+    try {
+      return statSync(abs(p));
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    readText: (p) => {
+      try {
+        return stat(p)?.isFile() ? readFileSync(abs(p), 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    listDir: (p) => {
+      try {
+        return readdirSync(abs(p)).sort(compareBytes);
+      } catch {
+        return undefined;
+      }
+    },
+    isDirectory: (p) => stat(p)?.isDirectory() ?? false,
+    isFile: (p) => stat(p)?.isFile() ?? false,
+  };
+}
+
+function listCnfFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort(compareBytes)) {
+    const full = path.join(dir, name);
+    const st = statSync(full);
+    if (st.isDirectory()) out.push(...listCnfFiles(full));
+    else if (st.isFile() && name.endsWith('.cnf')) out.push(full);
+  }
+  return out;
+}
+
+interface OracleRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runOracle(bin: string, file: string): OracleRun {
+  try {
+    const stdout = execFileSync(bin, [`--defaults-file=${file}`, '--mysqld'], {
+      cwd: path.dirname(file),
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { status: 0, stdout: stdout.toString('utf8'), stderr: '' };
+  } catch (e) {
+    const err = e as { status?: number | null; stdout?: Buffer; stderr?: Buffer };
+    if (typeof err.status !== 'number') throw e;
+    return { status: err.status, stdout: err.stdout?.toString('utf8') ?? '', stderr: err.stderr?.toString('utf8') ?? '' };
+  }
+}
+
+/** What my_print_defaults should print for the tree: one `--name[=text]` per line, newlines inside values raw. */
+function expectedLines(tree: OptionFileTree): string[] {
+  const groups = serverGroups('mariadb', '10.11');
+  return tree.options
+    .filter((r) => groupMatches(r.option.group, groups))
+    .map((r) => (r.option.text === null ? `--${r.option.name}` : `--${r.option.name}=${r.option.text}`));
+}
+
+/** name -> last value, for comparing effective settings (last occurrence wins). */
+function lastWins(lines: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of lines) {
+    const eq = line.indexOf('=', 2);
+    map.set(eq < 0 ? line : line.slice(0, eq), eq < 0 ? '' : line.slice(eq + 1));
+  }
+  return map;
+}
+
+function isSubsequence(small: string[], big: string[]): boolean {
+  let i = 0;
+  for (const x of big) if (i < small.length && small[i] === x) i++;
+  return i === small.length;
+}
+
+/** Compares connlint's reading of `file` with my_print_defaults'; exported shape kept local to this test. */
+function compareWithOracle(bin: string, file: string): void {
+  const view = realFileSystem();
+  const tree = resolveOptionFileTree(file.slice(1), view, parseMyCnf, { mounts: { '/': '.' } });
+  const oracle = runOracle(bin, file);
+  const errors = tree.problems.filter((p) => p.severity === 'error');
+  if (oracle.status !== 0) {
+    assert.ok(errors.length > 0, `my_print_defaults exited ${oracle.status} (${oracle.stderr.trim()}) but connlint found no error`);
+    return;
+  }
+  assert.deepEqual(errors, [], 'my_print_defaults accepted the file but connlint reported errors');
+  const expected = expectedLines(tree);
+  if (tree.problems.some((p) => p.message.startsWith('Include cycle'))) {
+    // mysqld re-reads a cycle until depth 10; connlint reads each file once. The effective values must agree.
+    const actual = oracle.stdout.split('\n').slice(0, -1);
+    assert.ok(isSubsequence(expected, actual), `connlint's lines are not in my_print_defaults' order:\n${expected.join('\n')}`);
+    assert.deepEqual(lastWins(expected), lastWins(actual));
+    return;
+  }
+  // Compared as one string so that values holding a newline are checked byte for byte.
+  assert.equal(expected.map((l) => `${l}\n`).join(''), oracle.stdout);
+}
+
+/** Every span of the parse lies inside the file: 1-based, one line, columns within that line. */
+function assertSpansInside(file: string): void {
+  const text = readFileSync(file, 'utf8');
+  const { doc, problems } = parseMyCnf('case.cnf', text);
+  const spans: Span[] = problems.map((p) => p.span);
+  for (const e of doc.entries) {
+    spans.push(e.span);
+    if (e.kind === 'option') spans.push(e.nameSpan, ...(e.valueSpan ? [e.valueSpan] : []));
+    if (e.kind === 'include' || e.kind === 'includedir') spans.push(e.pathSpan);
+  }
+  const lines = text.split('\n');
+  for (const s of spans) {
+    const length = (lines[s.line - 1] ?? '').length;
+    assert.ok(s.line >= 1 && s.line <= lines.length && s.endLine === s.line, `line of ${JSON.stringify(s)}`);
+    assert.ok(s.column >= 1 && s.endColumn >= s.column && s.endColumn <= length + 1, `columns of ${JSON.stringify(s)}`);
+  }
+}
+
+const bin = findMyPrintDefaults();
+const cases = listCnfFiles(casesDir);
+
+test('my_print_defaults is installed (the differential oracle)', () => {
+  assert.ok(bin, 'my_print_defaults not found: apt-get install mariadb-client-core');
+});
+
+test('the case directory has the grammar cases', () => {
+  assert.ok(cases.length >= 60, `expected at least 60 .cnf cases, found ${cases.length}`);
+});
+
+for (const file of cases) {
+  test(`same options as my_print_defaults: ${path.relative(casesDir, file)}`, () => {
+    assertSpansInside(file);
+    assert.ok(bin, 'my_print_defaults not found: apt-get install mariadb-client-core');
+    compareWithOracle(bin, file);
+  });
+}
