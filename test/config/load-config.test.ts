@@ -1,0 +1,416 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { emptyConfig } from '../../src/config/config.js';
+import { type ConfigError, loadConfig } from '../../src/config/load-config.js';
+import { NETWORK_PROFILES } from '../../src/config/network-profiles.js';
+
+const PATH = 'connlint.config.yaml';
+
+/** The example of the config format, comments included; columns below are counted on it by hand. */
+const FULL = [
+  'network:',
+  '  idleTimeout: 350s          # or 5m, 1h30m, 250ms, or a number of seconds',
+  '  profile: aws-nat-gateway   # or a list: [aws-nlb-tcp, aws-nat-gateway]',
+  'database:                    # a server whose config is not in the repository',
+  '  engine: mysql              # mysql | mariadb | postgresql',
+  '  version: "8.0"',
+  '  variables:',
+  '    wait_timeout: 600        # option-file spelling accepted (wait-timeout)',
+  'links:                       # which server a pool talks to',
+  '  - pool: "services/billing/**"     # glob on the pool\'s file path',
+  '    server: "deploy/mysql/my.cnf"   # root option file, or the word `database`',
+  'mounts:',
+  '  /etc/mysql/conf.d: docker/mysql/conf.d',
+  'libraries:',
+  '  hikaricp: 6.3.0',
+  'rules:',
+  '  pool-lifetime-exceeds-wait-timeout: error        # off | note | warning | error',
+  '  keepalive-exceeds-network-idle-timeout: { severity: warning, options: { marginSeconds: 10 } }',
+  'include: ["**/*.cnf"]        # globs relative to the scanned root',
+  'exclude: ["vendor/**"]',
+  '',
+].join('\n');
+
+function span(line: number, column: number, endColumn: number, endLine = line) {
+  return { path: PATH, line, column, endLine, endColumn };
+}
+
+/** Removes every `span` so that values can be compared apart from positions. */
+function withoutSpans(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSpans);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== 'span')
+      .map(([k, v]) => [k, withoutSpans(v)]),
+  );
+}
+
+/** Loads `text` and expects exactly one error. */
+function onlyError(text: string): ConfigError {
+  const { errors } = loadConfig(PATH, text);
+  assert.equal(errors.length, 1, `expected one error, got ${JSON.stringify(errors, null, 1)}`);
+  return errors[0] as ConfigError;
+}
+
+test('the full example loads without errors into the exact Config', () => {
+  const { config, errors } = loadConfig(PATH, FULL);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(withoutSpans(config), {
+    path: PATH,
+    network: { idleTimeout: { value: 350_000 }, profiles: [{ value: 'aws-nat-gateway' }] },
+    database: { engine: { value: 'mysql' }, version: { value: '8.0' }, variables: { wait_timeout: { value: '600' } } },
+    links: [{ pool: 'services/billing/**', server: 'deploy/mysql/my.cnf' }],
+    mounts: { '/etc/mysql/conf.d': { value: 'docker/mysql/conf.d' } },
+    libraries: { hikaricp: { value: '6.3.0' } },
+    rules: { 'pool-lifetime-exceeds-wait-timeout': { value: 'error' }, 'keepalive-exceeds-network-idle-timeout': { value: 'warning' } },
+    ruleOptions: { 'keepalive-exceeds-network-idle-timeout': { marginSeconds: 10 } },
+    include: ['**/*.cnf'],
+    exclude: ['vendor/**'],
+  });
+});
+
+test('declared values keep the span of the value as written', () => {
+  const { config } = loadConfig(PATH, FULL);
+  // "  idleTimeout: " is 15 characters, so 350s sits in columns 16-19.
+  assert.deepEqual(config.network.idleTimeout?.span, span(2, 16, 20));
+  assert.deepEqual(config.network.profiles[0]?.span, span(3, 12, 27));
+  // The database section points at its key.
+  assert.deepEqual(config.database?.span, span(4, 1, 9));
+  assert.deepEqual(config.database?.engine?.span, span(5, 11, 16));
+  // Quotes belong to the written value.
+  assert.deepEqual(config.database?.version?.span, span(6, 12, 17));
+  assert.deepEqual(config.database?.variables.wait_timeout?.span, span(8, 19, 22));
+  // A link spans its mapping, from `pool` to the end of the server value, without the comment.
+  assert.deepEqual(config.links[0]?.span, span(10, 5, 34, 11));
+  assert.deepEqual(config.mounts['/etc/mysql/conf.d']?.span, span(13, 22, 41));
+  assert.deepEqual(config.libraries.hikaricp?.span, span(15, 13, 18));
+  assert.deepEqual(config.rules['pool-lifetime-exceeds-wait-timeout']?.span, span(17, 39, 44));
+  // The object form points at its severity value.
+  assert.deepEqual(config.rules['keepalive-exceeds-network-idle-timeout']?.span, span(18, 55, 62));
+});
+
+test('durations: units ms, s, m, h and bare numbers of seconds', () => {
+  const cases: Array<[string, number]> = [
+    ['350s', 350_000],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['250ms', 250],
+    ['350', 350_000],
+    ['1.5', 1500],
+    ['"90"', 90_000],
+    ['2d', 172_800_000],
+  ];
+  for (const [written, ms] of cases) {
+    const { config, errors } = loadConfig(PATH, `network:\n  idleTimeout: ${written}\n`);
+    assert.deepEqual(errors, [], written);
+    assert.equal(config.network.idleTimeout?.value, ms, written);
+  }
+});
+
+test('profile may be one id or a list, each with its own span', () => {
+  const { config, errors } = loadConfig(PATH, 'network:\n  profile: [aws-nlb-tcp, aws-nat-gateway]\n');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(config.network.profiles, [
+    { value: 'aws-nlb-tcp', span: span(2, 13, 24) },
+    { value: 'aws-nat-gateway', span: span(2, 26, 41) },
+  ]);
+});
+
+test('variable names take the canonical form; values stay as written', () => {
+  const text = 'database:\n  variables:\n    Wait-Timeout: 600\n    max_allowed_packet: 64M\n    net-read-timeout: "30"\n';
+  const { config, errors } = loadConfig(PATH, text);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(withoutSpans(config.database?.variables), {
+    wait_timeout: { value: '600' },
+    max_allowed_packet: { value: '64M' },
+    net_read_timeout: { value: '30' },
+  });
+});
+
+test('unquoted versions keep their text: 8.0 is "8.0", not 8', () => {
+  const { config, errors } = loadConfig(PATH, 'database:\n  engine: mariadb\n  version: 10.10\nlibraries:\n  hikaricp: 5.1\n');
+  assert.deepEqual(errors, []);
+  assert.equal(config.database?.version?.value, '10.10');
+  assert.equal(config.database?.engine?.value, 'mariadb');
+  assert.equal(config.libraries.hikaricp?.value, '5.1');
+});
+
+test('empty input is an empty config without errors', () => {
+  for (const text of ['', '\n\n', '# only a comment\n', '~\n', '---\n', '   ']) {
+    const { config, errors } = loadConfig(PATH, text);
+    assert.deepEqual(errors, [], JSON.stringify(text));
+    assert.deepEqual(config, { ...emptyConfig(), path: PATH }, JSON.stringify(text));
+  }
+});
+
+test('empty sections are allowed and read as absent', () => {
+  const { config, errors } = loadConfig(PATH, 'network:\ndatabase:\nrules:\ninclude:\n');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(config, { ...emptyConfig(), path: PATH });
+});
+
+test('unknown top-level key: message lists the sections, span is the key', () => {
+  const error = onlyError('netwrk:\n  idleTimeout: 5m\n');
+  assert.equal(
+    error.message,
+    'unknown key "netwrk" (expected one of network, database, links, mounts, libraries, rules, include, exclude)',
+  );
+  assert.deepEqual(error.span, span(1, 1, 7));
+});
+
+test('unknown nested key names its full path', () => {
+  const error = onlyError('network:\n  idletimeout: 5m\n');
+  assert.equal(error.message, 'unknown key "network.idletimeout" (expected one of idleTimeout, profile)');
+  assert.deepEqual(error.span, span(2, 3, 14));
+  const inRule = onlyError('rules:\n  some-rule: { severity: error, extra: 1 }\n');
+  assert.equal(inRule.message, 'unknown key "rules.some-rule.extra" (expected one of severity, options)');
+  // "  some-rule: { severity: error, " is 32 characters.
+  assert.deepEqual(inRule.span, span(2, 33, 38));
+});
+
+test('bad duration: message quotes the value, span is the value', () => {
+  const { config, errors } = loadConfig(PATH, 'network:\n  idleTimeout: 5 minutes\n');
+  assert.deepEqual(errors, [
+    {
+      message: 'network.idleTimeout: expected a duration such as 350s, 5m or a number of seconds (got "5 minutes")',
+      span: span(2, 16, 25),
+    },
+  ]);
+  assert.equal(config.network.idleTimeout, undefined);
+});
+
+test('a duration of zero is refused', () => {
+  const error = onlyError('network:\n  idleTimeout: 0s\n');
+  assert.equal(error.message, 'network.idleTimeout: expected a duration greater than 0 (got "0s")');
+  assert.deepEqual(error.span, span(2, 16, 18));
+});
+
+test('a duration of the wrong type gets the same wording from the schema', () => {
+  const error = onlyError('network:\n  idleTimeout: [5m]\n');
+  assert.equal(error.message, 'network.idleTimeout: expected a duration such as 350s, 5m or a number of seconds (got a list)');
+  assert.deepEqual(error.span, span(2, 16, 20));
+});
+
+test('an empty value points at its key', () => {
+  const error = onlyError('network:\n  idleTimeout:\n');
+  assert.equal(error.message, 'network.idleTimeout: expected a duration such as 350s, 5m or a number of seconds (got an empty value)');
+  assert.deepEqual(error.span, span(2, 3, 14));
+});
+
+test('bad severity, short and object forms', () => {
+  const { config, errors } = loadConfig(PATH, 'rules:\n  pool-lifetime-exceeds-wait-timeout: warn\n  other-rule: { severity: fatal }\n');
+  assert.deepEqual(errors, [
+    { message: 'rules.pool-lifetime-exceeds-wait-timeout: expected off, note, warning or error (got "warn")', span: span(2, 39, 43) },
+    // "  other-rule: { severity: " is 26 characters.
+    { message: 'rules.other-rule.severity: expected off, note, warning or error (got "fatal")', span: span(3, 27, 32) },
+  ]);
+  assert.deepEqual(config.rules, {});
+});
+
+test('a rule entry of the wrong type, and one without severity', () => {
+  const { errors } = loadConfig(PATH, 'rules:\n  a: 2\n  b: { options: { marginSeconds: 5 } }\n');
+  assert.deepEqual(errors, [
+    { message: 'rules.a: expected off, note, warning, error or { severity, options } (got 2)', span: span(2, 6, 7) },
+    { message: 'rules.b: missing key "severity"', span: span(3, 6, 39) },
+  ]);
+});
+
+test('rule ids are not checked here: any id comes back with its span', () => {
+  const { config, errors } = loadConfig(PATH, 'rules:\n  no-such-rule: off\n');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(config.rules, { 'no-such-rule': { value: 'off', span: span(2, 17, 20) } });
+});
+
+test('unknown profile lists every known id; the known ones are kept', () => {
+  const { config, errors } = loadConfig(PATH, 'network:\n  profile: [aws-nlb-tcp, aws-nat]\n');
+  assert.equal(errors.length, 1);
+  const error = errors[0] as ConfigError;
+  assert.ok(error.message.startsWith('network.profile[1]: unknown profile "aws-nat" (expected one of '), error.message);
+  for (const id of NETWORK_PROFILES.keys()) assert.ok(error.message.includes(id), id);
+  assert.deepEqual(error.span, span(2, 26, 33));
+  assert.deepEqual(
+    config.network.profiles.map((p) => p.value),
+    ['aws-nlb-tcp'],
+  );
+});
+
+test('a device that is deliberately not a profile says why', () => {
+  const error = onlyError('network:\n  profile: aws-alb\n');
+  assert.equal(
+    error.message,
+    'network.profile: "aws-alb" is not a profile: an Application Load Balancer is HTTP-only and never on a database path',
+  );
+  assert.deepEqual(error.span, span(2, 12, 19));
+});
+
+test('engine names', () => {
+  const error = onlyError('database:\n  engine: mysq\n');
+  assert.equal(error.message, 'database.engine: expected mysql, mariadb or postgresql (got "mysq")');
+  assert.deepEqual(error.span, span(2, 11, 15));
+});
+
+test('variables: time units and YAML-only number forms are refused', () => {
+  const { config, errors } = loadConfig(
+    PATH,
+    'database:\n  variables:\n    wait_timeout: 8h\n    max_connections: 0x10\n    net_read_timeout: 1.5\n',
+  );
+  assert.deepEqual(errors, [
+    {
+      message: 'database.variables.wait_timeout: expected a number or an option-file number such as 600 or 64M (got "8h")',
+      span: span(3, 19, 21),
+    },
+    {
+      message: 'database.variables.max_connections: expected a whole number written in digits, such as 600 (got 0x10)',
+      span: span(4, 22, 26),
+    },
+    {
+      message: 'database.variables.net_read_timeout: expected a number or an option-file number such as 600 or 64M (got 1.5)',
+      span: span(5, 23, 26),
+    },
+  ]);
+  assert.deepEqual(config.database?.variables, {});
+});
+
+test('one variable under two spellings', () => {
+  const error = onlyError('database:\n  variables:\n    wait_timeout: 600\n    wait-timeout: 700\n');
+  assert.equal(error.message, 'database.variables.wait-timeout: the same variable as "wait_timeout" (line 3); give it once');
+  assert.deepEqual(error.span, span(4, 5, 17));
+});
+
+test('wrong types', () => {
+  const include = onlyError('include: "**/*.cnf"\n');
+  assert.equal(include.message, 'include: expected a list of globs such as ["**/*.cnf"] (got "**/*.cnf")');
+  assert.deepEqual(include.span, span(1, 10, 20));
+  const network = onlyError('network: 5\n');
+  assert.equal(network.message, 'network: expected a mapping (got 5)');
+  assert.deepEqual(network.span, span(1, 10, 11));
+  const option = onlyError('rules:\n  r: { severity: note, options: { margin: [1] } }\n');
+  assert.equal(option.message, 'rules.r.options.margin: expected a number, true or false or text (got a list)');
+});
+
+test('links: a missing key, and `database` without a database section', () => {
+  const missing = onlyError('links:\n  - pool: "a/**"\n');
+  assert.equal(missing.message, 'links[0]: missing key "server"');
+  assert.deepEqual(missing.span, span(2, 5, 17));
+  const toDatabase = onlyError('links:\n  - pool: "a/**"\n    server: database\n');
+  assert.equal(toDatabase.message, 'links[0].server: "database" names the declared database, but this file has no database section');
+  assert.deepEqual(toDatabase.span, span(3, 13, 21));
+  const { errors } = loadConfig(PATH, 'database:\n  engine: mysql\nlinks:\n  - pool: "a/**"\n    server: database\n');
+  assert.deepEqual(errors, []);
+});
+
+test('mounts: keys are absolute container paths', () => {
+  const error = onlyError('mounts:\n  etc/mysql: docker/mysql\n');
+  assert.equal(error.message, 'mounts: expected each key to be an absolute container path such as /etc/mysql/conf.d (got "etc/mysql")');
+  assert.deepEqual(error.span, span(2, 3, 12));
+});
+
+test('libraries: unknown names are unknown keys', () => {
+  const error = onlyError('libraries:\n  hikari: 6.3.0\n');
+  assert.equal(error.message, 'unknown key "libraries.hikari" (expected one of hikaricp)');
+  assert.deepEqual(error.span, span(2, 3, 9));
+});
+
+test('YAML syntax error: reported alone, at its position', () => {
+  // `network: idleTimeout: 5m` opens a second mapping on one line; the parser stops at column 10.
+  const error = onlyError('network: idleTimeout: 5m\nnetwrk: {}\n');
+  assert.equal(error.message, 'invalid YAML: nested mappings are not allowed in compact mappings');
+  assert.deepEqual(error.span, span(1, 10, 11));
+});
+
+test('a repeated key is a YAML error naming both lines', () => {
+  const { config, errors } = loadConfig(PATH, 'rules:\n  a: off\n  a: error\n');
+  assert.deepEqual(errors, [{ message: 'invalid YAML: key "a" appears twice in one mapping (first on line 2)', span: span(3, 3, 4) }]);
+  // What could be read is still returned.
+  assert.deepEqual(withoutSpans(config.rules), { a: { value: 'off' } });
+});
+
+test('a file that is a list or a scalar', () => {
+  const list = onlyError('- network\n- rules\n');
+  assert.equal(list.message, 'expected a mapping of keys such as network, database and rules at the top of the file (got a list)');
+  assert.deepEqual(list.span, span(1, 1, 8, 2));
+  const scalar = onlyError('network\n');
+  assert.equal(scalar.message, 'expected a mapping of keys such as network, database and rules at the top of the file (got "network")');
+  assert.deepEqual(scalar.span, span(1, 1, 8));
+});
+
+test('CRLF line ends and a byte-order mark leave columns unchanged', () => {
+  const text = 'network:\r\n  idleTimeout: 5 minutes\r\n';
+  for (const input of [text, `\uFEFF${text}`]) {
+    const error = onlyError(input);
+    assert.deepEqual(error.span, span(2, 16, 25));
+  }
+});
+
+test('every error names the config path it was given', () => {
+  const { errors } = loadConfig('deploy/connlint.config.yaml', 'netwrk: 1\nrules: [a\n');
+  assert.ok(errors.length > 0);
+  for (const error of errors) assert.equal(error.span.path, 'deploy/connlint.config.yaml');
+});
+
+test('hostile input: deep nesting, alias bombs, binary and large files neither throw nor hang', () => {
+  for (const text of ['['.repeat(100_000), '{a: '.repeat(50_000), '- '.repeat(100_000)]) {
+    const error = onlyError(text);
+    assert.equal(error.message, 'nested more than 200 levels deep; not read');
+    // The estimate counts each `[` and each column of a `- ` prefix, so it passes 200 at offset 200;
+    // `{a: ` adds one level per 4 characters, so at offset 800.
+    assert.equal(error.span.line, 1);
+    assert.equal(error.span.column, { '[': 201, '{': 801, '-': 201 }[text.charAt(0)]);
+  }
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (const [name, previous] of [
+    ['b', 'a'],
+    ['c', 'b'],
+    ['d', 'c'],
+    ['e', 'd'],
+    ['f', 'e'],
+  ]) {
+    laughs.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+  }
+  const bomb = onlyError(`${laughs.join('\n')}\n`);
+  assert.equal(bomb.message, 'invalid YAML: aliases expand to more than 10000 values');
+
+  // A fixed-seed generator keeps the binary inputs the same on every run.
+  let seed = 42;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed;
+  };
+  for (let i = 0; i < 300; i++) {
+    const bytes = Array.from({ length: 1 + (next() % 300) }, () => next() % 256);
+    const { errors } = loadConfig(PATH, String.fromCharCode(...bytes));
+    for (const error of errors) assert.ok(error.span.line >= 1 && error.span.column >= 1);
+  }
+
+  const many = `rules:\n${Array.from({ length: 20_000 }, (_, i) => `  rule-${i}: warn`).join('\n')}\n`;
+  const { errors } = loadConfig(PATH, many);
+  assert.equal(errors.length, 20_000);
+  assert.deepEqual(errors[19_999]?.span, span(20_001, 15, 19));
+});
+
+test('the shipped schema documents every property', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../../schema/connlint.config.schema.json', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const missing: string[] = [];
+  const visit = (node: unknown, where: string): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    for (const [name, child] of Object.entries((record.properties ?? {}) as Record<string, unknown>)) {
+      if (typeof (child as Record<string, unknown>).description !== 'string') missing.push(`${where}.${name}`);
+      visit(child, `${where}.${name}`);
+    }
+    for (const key of ['additionalProperties', 'items', 'then', 'else']) {
+      const child = record[key];
+      if (typeof child !== 'object' || child === null) continue;
+      if (key !== 'else' && typeof (child as Record<string, unknown>).description !== 'string') missing.push(`${where}/${key}`);
+      visit(child, `${where}/${key}`);
+    }
+  };
+  visit(schema, '');
+  assert.deepEqual(missing, []);
+  assert.equal(typeof schema.description, 'string');
+});
