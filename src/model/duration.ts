@@ -17,6 +17,8 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0 s';
   if (ms < 1000) return `${ms} ms`;
   if (ms % 1000 !== 0 && ms < 60_000) return `${Number((ms / 1000).toFixed(3))} s`;
+  // Under 10 min, a duration that is not whole minutes reads better in seconds: NAT gateways say "350 s".
+  if (ms < 600_000 && ms % 60_000 !== 0 && ms % 1000 === 0) return `${ms / 1000} s`;
   const parts: string[] = [];
   let rest = ms;
   for (const [name, size] of UNITS) {
@@ -25,9 +27,9 @@ export function formatDuration(ms: number): string {
       parts.push(`${n} ${name}`);
       rest -= n * size;
     }
-    if (parts.length === 2) break;
+    if (parts.length === 3) break;
   }
-  if (rest > 0 && parts.length < 2) parts.push(`${rest} ms`);
+  if (rest > 0 && parts.length < 3) parts.push(`${rest} ms`);
   return parts.join(' ');
 }
 
@@ -40,7 +42,8 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     i++;
   }
-  if (i === 0 && bytes >= 1024) return `${Number((bytes / 1024 ** Math.min(Math.floor(Math.log2(bytes) / 10), 4)).toFixed(1))} ${units[Math.min(Math.floor(Math.log2(bytes) / 10), 4)]}`;
+  if (i === 0 && bytes >= 1024)
+    return `${Number((bytes / 1024 ** Math.min(Math.floor(Math.log2(bytes) / 10), 4)).toFixed(1))} ${units[Math.min(Math.floor(Math.log2(bytes) / 10), 4)]}`;
   return `${value} ${units[i]}`;
 }
 

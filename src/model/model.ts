@@ -57,6 +57,8 @@ export interface IdleMechanism {
   note?: string;
   /** True when the mechanism sends a real query, so it also resets the server's idle timer. */
   refreshesServer: boolean;
+  /** The library rewrites values below this at start-up (HikariCP's 30 s floor), so no safe value may go lower. */
+  minimumMs?: number;
 }
 
 export interface LibraryVersion {
@@ -69,7 +71,7 @@ export interface LibraryVersion {
 export interface Pool {
   /** Stable id: `<library>:<path>[#environment]`. */
   id: string;
-  library: 'hikaricp';
+  library: 'hikaricp' | 'c3p0';
   /** Human name used in messages: the poolName, else the file. */
   name: string;
   libraryVersion?: LibraryVersion;
@@ -104,7 +106,8 @@ export interface NetworkProfile {
   id: string;
   device: string;
   idleTimeoutMs: number;
-  expiry: string;
+  /** What the device does when the timer expires (network-idle-timeouts.md, "Expiry"). */
+  expiry: 'silent' | 'rst-next' | 'rst-both' | 'close' | 'unknown';
   fact: string;
 }
 

@@ -21,6 +21,8 @@ export type Origin =
   | { kind: 'library-default'; library: string; version?: string; fact: string }
   /** Not written anywhere: the server's documented default. */
   | { kind: 'server-default'; engine: string; version?: string; fact: string }
+  /** Not written anywhere: the operating system's default (Linux keepalive sysctls). */
+  | { kind: 'os-default'; os: 'linux'; fact: string }
   /** Declared in connlint.config.yaml (`database.variables`, `network.idleTimeout` ...). */
   | { kind: 'config'; span: Span };
 
@@ -52,6 +54,8 @@ export interface Setting {
   overrides: Origin[];
   /** Present when the program rewrites the written value at start-up. */
   clamp?: Clamp;
+  /** For durations: the unit the key is written in (HikariCP `ms`, my.cnf and sysctl `s`), for safe values a user can type. */
+  unit?: 'ms' | 's';
 }
 
 export function durationMs(ms: number): Value {

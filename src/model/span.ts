@@ -1,7 +1,7 @@
 /**
  * A place in a scanned file. `path` is relative to the scanned root with POSIX separators;
  * line and column are 1-based, `endColumn` is exclusive (the column just after the last character),
- * as in SARIF regions and ESLint's messages.
+ * as in SARIF regions and ESLint's messages. Columns count UTF-16 code units (JavaScript string indexes).
  */
 export interface Span {
   path: string;

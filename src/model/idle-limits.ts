@@ -1,0 +1,92 @@
+import { formatBytes, formatDuration } from './duration.js';
+import type { IdleMechanism, Pool, Server } from './model.js';
+import type { Setting, Value } from './setting.js';
+import { formatSpan, type Span } from './span.js';
+
+/**
+ * The idle limit the server applies to a pooled (non-interactive) connection: its global
+ * `wait_timeout` (mysql-server.md, "What a linter can safely conclude"). PostgreSQL servers have
+ * none by default. Undefined when unknown.
+ */
+export function serverIdleLimit(server: Server): Setting | undefined {
+  if (server.family !== 'mysql') return undefined;
+  const s = server.settings.get('wait_timeout');
+  return s?.value.kind === 'duration' ? s : undefined;
+}
+
+export interface IdleBound {
+  /** The longest time a pooled connection can sit idle; undefined = no mechanism bounds it. */
+  ms: number | undefined;
+  /** The mechanism that sets the bound (the smallest), if any. */
+  by?: IdleMechanism;
+  /** Mechanisms whose value is unknown (environment, version-dependent default): they might bound it lower. */
+  unknown: IdleMechanism[];
+}
+
+export function poolIdleBound(pool: Pool): IdleBound {
+  let by: IdleMechanism | undefined;
+  for (const m of pool.idle) {
+    if (m.boundMs !== undefined && (by === undefined || m.boundMs < (by.boundMs ?? Number.POSITIVE_INFINITY))) by = m;
+  }
+  return { ms: by?.boundMs, ...(by ? { by } : {}), unknown: pool.idle.filter((m) => m.setting.value.kind === 'unknown') };
+}
+
+/** A value in human units: `30 min`, `64 MiB`, `true`. */
+export function humanValue(value: Value): string {
+  switch (value.kind) {
+    case 'duration':
+      return formatDuration(value.ms);
+    case 'size':
+      return formatBytes(value.bytes);
+    case 'bool':
+      return String(value.value);
+    case 'count':
+      return String(value.value);
+    case 'string':
+      return `"${value.value}"`;
+    case 'unknown':
+      return `unknown (${value.reason})`;
+  }
+}
+
+/** Where a value comes from, for messages: `deploy/my.cnf:9`, `HikariCP default`, `MySQL default`, `connlint.config.yaml:3`. */
+export function whereFrom(setting: Setting): string {
+  const o = setting.origin;
+  switch (o.kind) {
+    case 'file':
+    case 'config':
+      return formatSpan(o.span);
+    case 'library-default':
+      return `${LIBRARY_NAMES[o.library] ?? o.library}${o.version ? ` ${o.version}` : ''} default`;
+    case 'server-default':
+      return `${ENGINE_NAMES[o.engine] ?? o.engine} default`;
+    case 'os-default':
+      return 'Linux default';
+  }
+}
+
+/** The span a finding can point at for this setting, else the fallback (the pool or server as a whole). */
+export function spanOr(setting: Setting | undefined, fallback: Span): Span {
+  const o = setting?.origin;
+  return o && (o.kind === 'file' || o.kind === 'config') ? o.span : fallback;
+}
+
+export const LIBRARY_NAMES: Record<string, string> = { hikaricp: 'HikariCP', c3p0: 'c3p0' };
+export const ENGINE_NAMES: Record<string, string> = { mysql: 'MySQL', mariadb: 'MariaDB', postgresql: 'PostgreSQL' };
+
+/** The key a user writes for this setting: as written when it was written, else the canonical name. */
+export function keyOf(setting: Setting): string {
+  return setting.key;
+}
+
+/** A duration as the user must type it for this key: `595000` for milliseconds keys, `595` for seconds keys (rounded down). */
+export function typedValue(setting: Setting, ms: number): string {
+  return setting.unit === 's' ? String(Math.floor(ms / 1000)) : String(Math.floor(ms));
+}
+
+/** `595000 (595 s)` for a milliseconds key, `310` for a seconds key whose human form adds nothing. */
+export function typedWithHuman(setting: Setting, ms: number): string {
+  const typed = typedValue(setting, ms);
+  const human = formatDuration(setting.unit === 's' ? Math.floor(ms / 1000) * 1000 : ms);
+  return human === `${typed} s` ? typed : `${typed} (${human})`;
+}

@@ -1,0 +1,226 @@
+import type { Config } from '../config/config.js';
+import type { FileTreeView } from '../discover/file-tree.js';
+import { groupMatches, isMariaDbOnlyGroup, type MySqlFlavor, serverGroups } from '../parsers/my-cnf-groups.js';
+import { type ResolvedOption, resolveOptionFileTree } from '../parsers/my-cnf-tree.js';
+import type { MyCnfDoc } from '../parsers/my-cnf.js';
+import type { ParseProblem, ParseResult } from '../parsers/parse-result.js';
+import type { Engine, Server } from './model.js';
+import { type MySqlVariable, MYSQL_VARIABLES, canonicalOptionName, clampVariable, readOptionNumber } from './mysql-variables.js';
+import type { Setting, Value } from './setting.js';
+import { fileSpan, formatSpan, type Span } from './span.js';
+
+export type ParseOptionFile = (path: string, text: string) => ParseResult<MyCnfDoc>;
+
+function toValue(v: MySqlVariable, n: number): Value {
+  if (v.unit === 's') return { kind: 'duration', ms: n * 1000 };
+  if (v.unit === 'bytes') return { kind: 'size', bytes: n };
+  if (v.unit === 'bool') return { kind: 'bool', value: n !== 0 };
+  return { kind: 'count', value: n };
+}
+
+/** A server's known defaults (mysql-server.md, Settings) for the variables nobody wrote. */
+export function defaultServerSettings(flavor: MySqlFlavor, version?: string): Map<string, Setting> {
+  const settings = new Map<string, Setting>();
+  for (const v of MYSQL_VARIABLES.values()) {
+    const value = flavor === 'mariadb' ? v.default.mariadb : v.default.mysql;
+    if (Number.isNaN(value)) continue;
+    settings.set(v.name, {
+      key: v.name,
+      canonicalKey: v.name,
+      raw: null,
+      text: null,
+      value: toValue(v, value),
+      origin: { kind: 'server-default', engine: flavor, ...(version ? { version } : {}), fact: v.fact },
+      overrides: [],
+      ...(v.unit === 's' ? { unit: 's' as const } : {}),
+    });
+  }
+  return settings;
+}
+
+interface Reading {
+  setting: Setting;
+  problem?: ParseProblem;
+}
+
+/** What mysqld makes of one option line: the number it reads, clamped as at start-up, or why it refuses to start. */
+function readOption(r: ResolvedOption, canonical: string, flavor: MySqlFlavor): Reading {
+  const { option } = r;
+  const span = option.span;
+  const setting: Setting = {
+    key: option.name,
+    canonicalKey: canonical,
+    raw: option.raw,
+    text: option.text,
+    value: option.text === null ? { kind: 'bool', value: true } : { kind: 'string', value: option.text },
+    origin: { kind: 'file', span, via: r.via },
+    group: option.group.toLowerCase(),
+    overrides: [],
+  };
+  const variable = MYSQL_VARIABLES.get(canonical);
+  if (!variable || variable.unit === 'bool') return { setting };
+  if (variable.unit === 's') setting.unit = 's';
+  const at: Span = option.valueSpan ?? option.nameSpan;
+  if (option.text === null) {
+    setting.value = { kind: 'unknown', reason: 'no value given' };
+    return {
+      setting,
+      problem: { message: `option '${option.name}' requires an argument; mysqld refuses to start`, span: at, severity: 'error' },
+    };
+  }
+  let n: number;
+  if (option.text.trim() === '') {
+    if (flavor === 'mysql') {
+      setting.value = { kind: 'unknown', reason: 'empty value' };
+      return {
+        setting,
+        problem: { message: `empty value for '${option.name}'; MySQL 8 refuses to start`, span: at, severity: 'error' },
+      };
+    }
+    // MariaDB reads an empty number as 0 and clamps it to the minimum (mysql-option-files.md, E15).
+    n = 0;
+  } else {
+    const read = readOptionNumber(option.text, canonical, flavor);
+    if (!read.ok) {
+      setting.value = { kind: 'unknown', reason: read.message };
+      return { setting, problem: { message: `${read.message}; mysqld refuses to start`, span: at, severity: 'error' } };
+    }
+    n = read.value;
+  }
+  const clamped = clampVariable(variable, n, flavor);
+  setting.value = toValue(variable, clamped.value);
+  if (clamped.value !== n) {
+    setting.clamp = {
+      written: toValue(variable, n),
+      reason: clamped.warning ?? `${canonical} adjusted to ${clamped.value}`,
+      fact: variable.fact,
+    };
+  }
+  return { setting };
+}
+
+export interface ServerBuild {
+  servers: Server[];
+  problems: ParseProblem[];
+  notes: Map<string, string[]>;
+}
+
+/** One server per root option file whose tree has server groups; the effective values after includes and last-wins. */
+export function buildFileServers(roots: string[], view: FileTreeView, parse: ParseOptionFile, config: Config): ServerBuild {
+  const servers: Server[] = [];
+  const problems: ParseProblem[] = [];
+  const notes = new Map<string, string[]>();
+  for (const root of roots) {
+    const tree = resolveOptionFileTree(root, view, parse, {
+      mounts: Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value])),
+    });
+    problems.push(...tree.problems);
+    notes.set(root, tree.notes);
+    const mariaGroup = tree.options.find((o) => isMariaDbOnlyGroup(o.option.group));
+    const flavor: MySqlFlavor = mariaGroup ? 'mariadb' : 'mysql';
+    const engineReason = mariaGroup
+      ? `[${mariaGroup.option.group}] group at ${formatSpan(mariaGroup.option.span)} is read only by MariaDB`
+      : 'no MariaDB-only option group, so MySQL is assumed';
+    const version = config.database?.version?.value;
+    const groups = serverGroups(flavor, version);
+    const read = tree.options.filter((o) => groupMatches(o.option.group, groups));
+    if (read.length === 0) continue;
+    const settings = defaultServerSettings(flavor, version);
+    const written = new Map<string, Setting>();
+    for (const r of read) {
+      const { canonical } = canonicalOptionName(r.option.name);
+      const reading = readOption(r, canonical, flavor);
+      if (reading.problem) problems.push(reading.problem);
+      const previous = written.get(canonical);
+      if (previous) reading.setting.overrides = [...previous.overrides, previous.origin];
+      written.set(canonical, reading.setting);
+    }
+    for (const [k, s] of written) settings.set(k, s);
+    const engine: Engine = flavor;
+    servers.push({
+      id: `${engine}:${root}`,
+      engine,
+      family: 'mysql',
+      engineReason,
+      ...(version ? { version } : {}),
+      source: 'file',
+      root,
+      files: tree.files,
+      groups,
+      origin: fileSpan(root, view.readText(root) ?? ''),
+      settings: new Map([...settings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    });
+  }
+  return { servers, problems, notes };
+}
+
+/** The server declared in connlint.config.yaml `database`, for one whose config is not in the repository. */
+export function buildDeclaredServer(config: Config): { server?: Server; problems: ParseProblem[] } {
+  const db = config.database;
+  if (!db || !config.path) return { problems: [] };
+  const engine: Engine = db.engine?.value ?? 'mysql';
+  const problems: ParseProblem[] = [];
+  const version = db.version?.value;
+  const settings =
+    engine === 'postgresql' ? new Map<string, Setting>() : defaultServerSettings(engine === 'mariadb' ? 'mariadb' : 'mysql', version);
+  for (const [name, declared] of Object.entries(db.variables)) {
+    const variable = MYSQL_VARIABLES.get(name);
+    const setting: Setting = {
+      key: name,
+      canonicalKey: name,
+      raw: declared.value,
+      text: declared.value,
+      value: { kind: 'string', value: declared.value },
+      origin: { kind: 'config', span: declared.span },
+      overrides: [],
+      ...(variable?.unit === 's' ? { unit: 's' as const } : {}),
+    };
+    if (variable && engine !== 'postgresql') {
+      const read = readOptionNumber(declared.value);
+      if (read.ok) {
+        const clamped = clampVariable(variable, read.value, engine === 'mariadb' ? 'mariadb' : 'mysql');
+        setting.value = toValue(variable, clamped.value);
+        if (clamped.value !== read.value) {
+          setting.clamp = { written: toValue(variable, read.value), reason: clamped.warning ?? '', fact: variable.fact };
+        }
+      } else {
+        setting.value = { kind: 'unknown', reason: read.message };
+        problems.push({ message: `database.variables.${name}: ${read.message}`, span: declared.span, severity: 'error' });
+      }
+    }
+    settings.set(name, setting);
+  }
+  return {
+    server: {
+      id: `${engine}:config`,
+      engine,
+      family: engine === 'postgresql' ? 'postgresql' : 'mysql',
+      engineReason: `declared in ${config.path}`,
+      ...(version ? { version } : {}),
+      source: 'config',
+      root: config.path,
+      files: [config.path],
+      groups: [],
+      origin: db.span,
+      settings,
+    },
+    problems,
+  };
+}
+
+/** The engine's documented defaults, for a pool with no server config at all. */
+export function defaultServer(engine: Engine): Server {
+  const flavor: MySqlFlavor = engine === 'mariadb' ? 'mariadb' : 'mysql';
+  return {
+    id: `${engine}:default`,
+    engine,
+    family: engine === 'postgresql' ? 'postgresql' : 'mysql',
+    engineReason: 'no server configuration found; the engine defaults apply',
+    source: 'default',
+    root: null,
+    files: [],
+    groups: [],
+    origin: null,
+    settings: engine === 'postgresql' ? new Map() : defaultServerSettings(flavor),
+  };
+}
