@@ -1,0 +1,161 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { formatDuration } from '../src/model/duration.js';
+import { LIBRARY_NAMES, humanValue, poolIdleBound, serverIdleLimit, spanOr, typedWithHuman, whereFrom } from '../src/model/idle-limits.js';
+import type { IdleMechanism, Link } from '../src/model/model.js';
+
+const VERB: Record<IdleMechanism['kind'], string> = { 'max-lifetime': 'retires', 'idle-timeout': 'retires', keepalive: 'pings' };
+
+function serverPhrase(link: Link, limitWhere: string): string {
+  const s = link.server;
+  if (s.source === 'default') return `${limitWhere}; ${link.note}`;
+  return link.reason === 'nearest-directory' ? `${limitWhere}; ${link.note}` : limitWhere;
+}
+
+export default defineRule({
+  id: 'pool-lifetime-exceeds-wait-timeout',
+  summary: 'A pool keeps idle connections longer than the database server lets them live',
+  severity: 'error',
+  tags: ['timeouts', 'pool', 'server'],
+  status: { stable: '0.1.0' },
+  options: {
+    marginSeconds: {
+      type: 'integer',
+      description: 'How much shorter than `wait_timeout` the pool must retire or ping idle connections.',
+      default: 5,
+      minimum: 0,
+    },
+  },
+  docs: {
+    whatItDoes:
+      'Compares the longest time a pooled connection can sit idle before the pool retires it or pings it ' +
+      '(HikariCP: `maxLifetime`, `keepaliveTime`, and `idleTimeout` only when `minimumIdle` is 0; c3p0: ' +
+      '`maxConnectionAge`, `maxIdleTime`, `idleConnectionTestPeriod`) with the `wait_timeout` of the MySQL or ' +
+      'MariaDB server the pool talks to (from its option files, from `database.variables` in ' +
+      'connlint.config.yaml, or the documented default of 8 h). It fires when the pool does not act at least ' +
+      '`marginSeconds` before the server closes the connection. Values are the effective ones: HikariCP start-up ' +
+      'rewrites (a `maxLifetime` under 30 s becomes 30 min) and server clamps are applied first.',
+    whyIsThisBad:
+      'The server silently closes a connection that stays idle longer than its `wait_timeout`. The pool does not ' +
+      'notice and lends the dead connection to the application, which then fails with "MySQL server has gone ' +
+      'away" (2006), "Lost connection" (2013), error 4031, "Communications link failure" or ECONNRESET. ' +
+      'HikariCP validates a connection idle for more than 500 ms before lending it, so there the cost is a ' +
+      'failed validation, a WARN "Possibly consider using a shorter maxLifetime value" and a retry; when every ' +
+      "pooled connection died at once the caller waits up to `connectionTimeout`. HikariCP's documentation asks " +
+      'for `maxLifetime` "several seconds shorter than any database or infrastructure imposed connection time ' +
+      'limit"; its maintainer considers `wait_timeout` minus 5 s safe with per-connection timers.',
+    example: {
+      'my.cnf': '[mysqld]\nwait_timeout = 600\n',
+      'hikari.properties': 'jdbcUrl=jdbc:mysql://db:3306/app\nmaxLifetime=1800000\n',
+    },
+    useInstead: {
+      'my.cnf': '[mysqld]\nwait_timeout = 600\n',
+      'hikari.properties': 'jdbcUrl=jdbc:mysql://db:3306/app\nmaxLifetime=595000\n',
+    },
+    knownLimits:
+      'A session override of `wait_timeout` (Connector/J `sessionVariables`, `connectionInitSql`, `init_connect`) ' +
+      'is not read yet. With an unknown HikariCP version the default `keepaliveTime` is unknown (0 before 6.2.1, ' +
+      '2 min from 6.2.1): the finding is then a warning that says so; declare `libraries.hikaricp` in ' +
+      'connlint.config.yaml. A connection that dies while checked out is not covered by any pool setting.',
+    references: [
+      'connlint knowledge: mysql-server.md (wait_timeout: seconds, default 28800, range 1-31536000; "What a linter can safely conclude")',
+      'connlint knowledge: hikaricp.md (maxLifetime/idleTimeout/keepaliveTime defaults, start-up rewrites, checkout validation)',
+      'connlint knowledge: java-pools.md (c3p0 maxIdleTime, maxConnectionAge, idleConnectionTestPeriod in seconds, default 0)',
+      'HikariCP README, `maxLifetime`: https://github.com/brettwooldridge/HikariCP#frequently-used',
+      'MySQL wait_timeout: https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_wait_timeout',
+    ],
+  },
+  messages: {
+    outlives: (d: {
+      poolKey: string;
+      poolValue: string;
+      poolWhere: string;
+      verb: string;
+      server: string;
+      serverWhere: string;
+      gap: string;
+      advice: string;
+      extra: string;
+    }) =>
+      `${d.poolKey} is ${d.poolValue}${d.poolWhere ? ` (${d.poolWhere})` : ''} but wait_timeout is ${d.server} (${d.serverWhere}), so the server ` +
+      `closes idle pooled connections ${d.gap} before the pool ${d.verb} them.${d.extra} ${d.advice}`,
+    neverRetired: (d: { pool: string; why: string; server: string; serverWhere: string; advice: string; extra: string }) =>
+      `Nothing in ${d.pool} retires or pings idle connections (${d.why}) but wait_timeout is ${d.server} ` +
+      `(${d.serverWhere}), so idle pooled connections outlive the server's limit.${d.extra} ${d.advice}`,
+  },
+  check({ model, options, report }) {
+    const margin = Number(options.marginSeconds) * 1000;
+    for (const link of model.links) {
+      const limit = serverIdleLimit(link.server);
+      if (limit?.value.kind !== 'duration') continue;
+      const limitMs = limit.value.ms;
+      const { pool } = link;
+      const bound = poolIdleBound(pool);
+      if (bound.ms !== undefined && bound.ms <= limitMs - margin) continue;
+
+      const library = LIBRARY_NAMES[pool.library] ?? pool.library;
+      const target = bound.by ?? pool.idle.find((m) => m.kind === 'max-lifetime');
+      // Advise on the setting that binds (or, when nothing does, the lifetime), in the key's own unit.
+      const fix = target;
+      const safeMs = limitMs - margin;
+      const floor = fix?.minimumMs ?? 0;
+      let advice: string;
+      if (fix && safeMs >= floor && safeMs > 0) {
+        advice = `Set ${fix.setting.key} to ${typedWithHuman(fix.setting, safeMs)} or lower.`;
+      } else {
+        advice = `${library} cannot retire connections that early (it rewrites values under ${formatDuration(floor)}); raise wait_timeout above ${formatDuration(floor + margin)}.`;
+      }
+      const serverWhere = serverPhrase(link, whereFrom(limit));
+      const related =
+        link.server.source === 'default'
+          ? []
+          : [{ span: spanOr(limit, link.server.origin ?? pool.origin), message: `wait_timeout is ${formatDuration(limitMs)}` }];
+      const validating = pool.validatesOnCheckout.value;
+      let extra = validating
+        ? ` ${library} validates connections on checkout, so each stale one costs a failed validation and a retry.`
+        : '';
+      const unknownKeepalive = bound.unknown.find((m) => m.kind === 'keepalive' || m.kind === 'max-lifetime');
+      if (bound.ms !== undefined && unknownKeepalive && unknownKeepalive.setting.value.kind === 'unknown') {
+        extra += ` This assumes ${unknownKeepalive.setting.key} does not ping sooner: ${unknownKeepalive.setting.value.reason}.`;
+      }
+      const severity = validating || unknownKeepalive ? ('warning' as const) : undefined;
+      const at = spanOr(target?.setting, pool.origin);
+      if (bound.ms !== undefined && target) {
+        const gap = bound.ms - limitMs;
+        report({
+          messageId: 'outlives',
+          data: {
+            poolKey: target.setting.key,
+            poolValue: humanValue(target.setting.value),
+            poolWhere: target.setting.origin.kind === 'file' ? '' : whereFrom(target.setting),
+            verb: VERB[target.kind],
+            server: formatDuration(limitMs),
+            serverWhere,
+            gap: gap > 0 ? formatDuration(gap) : `less than the ${formatDuration(margin)} margin`,
+            advice,
+            extra,
+          },
+          at,
+          related,
+          ...(severity ? { severity } : {}),
+          key: `${pool.id}/${target.setting.canonicalKey}`,
+        });
+      } else {
+        const why = pool.idle
+          .map((m) => {
+            if (m.note) return m.note.startsWith(m.setting.key) ? m.note : `${m.setting.key}: ${m.note}`;
+            const v = m.setting.value;
+            return `${m.setting.key} is ${v.kind === 'duration' && v.ms === 0 ? '0 (off)' : humanValue(v)}`;
+          })
+          .join('; ');
+        report({
+          messageId: 'neverRetired',
+          data: { pool: pool.name, why, server: formatDuration(limitMs), serverWhere, advice, extra },
+          at,
+          related,
+          ...(severity ? { severity } : {}),
+          key: `${pool.id}/idle`,
+        });
+      }
+    }
+  },
+});

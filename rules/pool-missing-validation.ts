@@ -1,0 +1,130 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { formatDuration } from '../src/model/duration.js';
+import { LIBRARY_NAMES, poolIdleBound, serverIdleLimit, spanOr, typedWithHuman, whereFrom } from '../src/model/idle-limits.js';
+import type { Link, Model, Pool } from '../src/model/model.js';
+import type { Setting } from '../src/model/setting.js';
+
+interface PathLimit {
+  setting: Setting;
+  ms: number;
+  what: string;
+}
+
+/** The idle limits on the pool's path: its server's wait_timeout and the network's idle timeout. */
+function pathLimits(model: Model, link: Link | undefined): PathLimit[] {
+  const limits: PathLimit[] = [];
+  const wait = link ? serverIdleLimit(link.server) : undefined;
+  if (wait?.value.kind === 'duration') limits.push({ setting: wait, ms: wait.value.ms, what: 'wait_timeout' });
+  const net = model.network.idleTimeout;
+  if (net?.value.kind === 'duration') limits.push({ setting: net, ms: net.value.ms, what: 'the network idle timeout' });
+  return limits.sort((a, b) => a.ms - b.ms);
+}
+
+function checkoutKey(pool: Pool): string {
+  return pool.library === 'c3p0' ? 'c3p0.testConnectionOnCheckout' : 'validation on checkout';
+}
+
+export default defineRule({
+  id: 'pool-missing-validation',
+  summary: 'A pool lends connections without checking them, and nothing keeps them from going stale',
+  severity: 'warning',
+  tags: ['pool', 'validation'],
+  status: { stable: '0.1.0' },
+  options: {
+    marginSeconds: {
+      type: 'integer',
+      description: 'How much shorter than the smallest idle limit the pool must retire or ping idle connections to count as protected.',
+      default: 5,
+      minimum: 0,
+    },
+  },
+  docs: {
+    whatItDoes:
+      'Finds pools that hand out a pooled connection without a round trip to the server first (c3p0 with its ' +
+      'default `testConnectionOnCheckout=false`; later also SQLAlchemy without `pool_pre_ping`, mysql2, knex) ' +
+      'unless the pool retires or pings idle connections at least `marginSeconds` before the smallest idle limit ' +
+      "on its path (the server's `wait_timeout` and the declared network idle timeout). HikariCP always " +
+      'validates a connection idle for more than 500 ms, so it is never reported.',
+    whyIsThisBad:
+      'A connection the server or a firewall closed while it sat in the pool looks healthy to the pool. Without a ' +
+      'check on checkout the application gets it and its first query fails ("MySQL server has gone away", ' +
+      '"Communications link failure", ECONNRESET), or hangs for many minutes when a middlebox dropped the flow ' +
+      'silently.',
+    example: {
+      'my.cnf': '[mysqld]\nwait_timeout = 600\n',
+      'c3p0.properties': 'c3p0.jdbcUrl=jdbc:mysql://db:3306/app\nc3p0.maxIdleTime=900\n',
+    },
+    useInstead: {
+      'my.cnf': '[mysqld]\nwait_timeout = 600\n',
+      'c3p0.properties': 'c3p0.jdbcUrl=jdbc:mysql://db:3306/app\nc3p0.maxIdleTime=300\nc3p0.testConnectionOnCheckout=true\n',
+    },
+    knownLimits:
+      'A check on checkout never protects a connection that goes stale while it is checked out (a long ' +
+      'transaction, a session held across an idle period).',
+    references: [
+      'connlint knowledge: README.md, table 2 "Who checks a connection on checkout"',
+      'connlint knowledge: java-pools.md (c3p0: testConnectionOnCheckout false by default; with defaults nothing expires and nothing is tested)',
+      'connlint knowledge: hikaricp.md (checkout validation when idle > 500 ms, cannot be switched off)',
+      'c3p0 docs, configuring connection testing: https://www.mchange.com/projects/c3p0/#configuring_connection_testing',
+    ],
+  },
+  messages: {
+    unchecked: (d: { library: string; key: string; limit: string; limitWhat: string; limitWhere: string; bound: string; advice: string }) =>
+      `${d.library} lends pooled connections without checking them (${d.key} is off) and ${d.bound}, while ${d.limitWhat} ` +
+      `is ${d.limit} (${d.limitWhere}), so a connection closed while idle reaches the application. ${d.advice}`,
+    uncheckedNoLimit: (d: { library: string; key: string; advice: string }) =>
+      `${d.library} lends pooled connections without checking them (${d.key} is off), so a connection closed while idle ` +
+      `(server restart, failover, a firewall) reaches the application. ${d.advice}`,
+  },
+  check({ model, options, report }) {
+    const margin = Number(options.marginSeconds) * 1000;
+    for (const pool of model.pools) {
+      if (pool.validatesOnCheckout.value) continue;
+      const link = model.links.find((l) => l.pool === pool);
+      const limits = pathLimits(model, link);
+      const bound = poolIdleBound(pool);
+      const smallest = limits[0];
+      if (smallest && bound.ms !== undefined && bound.ms <= smallest.ms - margin) continue;
+      const library = LIBRARY_NAMES[pool.library] ?? pool.library;
+      const key = checkoutKey(pool);
+      const checkoutSetting = pool.settings.get('testConnectionOnCheckout');
+      const at = spanOr(checkoutSetting, pool.origin);
+      const retire = pool.idle.find((m) => m.kind === 'idle-timeout') ?? pool.idle.find((m) => m.kind === 'max-lifetime');
+      const safeMs = smallest ? smallest.ms - margin : undefined;
+      const retireAdvice =
+        retire && safeMs !== undefined && safeMs >= (retire.minimumMs ?? 1000)
+          ? `, or set ${retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower`
+          : '';
+      const advice =
+        pool.library === 'c3p0'
+          ? `Set c3p0.testConnectionOnCheckout=true${retireAdvice}.`
+          : `Enable validation on checkout${retireAdvice}.`;
+      if (!smallest) {
+        report({ messageId: 'uncheckedNoLimit', data: { library, key, advice }, at, key: `${pool.id}/validation` });
+        continue;
+      }
+      const boundText =
+        bound.ms === undefined
+          ? 'nothing retires or pings idle connections'
+          : `idle connections can stay ${formatDuration(bound.ms)} (${bound.by?.setting.key}, ${whereFrom(bound.by?.setting as Setting)})`;
+      report({
+        messageId: 'unchecked',
+        data: {
+          library,
+          key,
+          limit: formatDuration(smallest.ms),
+          limitWhat: smallest.what,
+          limitWhere: whereFrom(smallest.setting),
+          bound: boundText,
+          advice,
+        },
+        at,
+        related:
+          smallest.setting.origin.kind === 'file' || smallest.setting.origin.kind === 'config'
+            ? [{ span: smallest.setting.origin.span, message: `${smallest.what} is ${formatDuration(smallest.ms)}` }]
+            : [],
+        key: `${pool.id}/validation`,
+      });
+    }
+  },
+});

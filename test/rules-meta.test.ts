@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { renderRulesMd } from '../src/dev/gen-rules-md.js';
+import { RULES } from '../src/engine/registry.js';
+import { lint } from '../src/engine/run.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+test('the registry holds exactly the files in rules/, sorted, each id equal to its file name', () => {
+  const files = readdirSync(join(REPO, 'rules'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
+  assert.deepEqual(
+    RULES.map((r) => r.id),
+    files,
+  );
+});
+
+test('every rule has its docs filled in and every option documented', () => {
+  for (const rule of RULES) {
+    assert.match(rule.id, /^[a-z]+(-[a-z]+)+$/);
+    assert.ok(rule.summary.length > 10 && !rule.summary.endsWith('.'), `${rule.id}: summary`);
+    for (const field of ['whatItDoes', 'whyIsThisBad', 'knownLimits'] as const)
+      assert.ok((rule.docs[field] ?? '').length > 40, `${rule.id}: docs.${field}`);
+    assert.ok(
+      rule.docs.references.some((r) => r.includes('knowledge')),
+      `${rule.id}: cites the knowledge base`,
+    );
+    for (const [name, o] of Object.entries(rule.options)) assert.ok(o.description.length > 10, `${rule.id}: option ${name}`);
+  }
+});
+
+function materialise(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'connlint-doc-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+test("each rule's docs example fires it and its use-instead stays silent (ESLint's example check)", () => {
+  for (const rule of RULES) {
+    const bad = lint({ cwd: materialise(rule.docs.example), paths: [] }).result.findings;
+    assert.ok(
+      bad.some((f) => f.ruleId === rule.id),
+      `${rule.id}: example does not fire (${JSON.stringify(bad)})`,
+    );
+    const good = lint({ cwd: materialise(rule.docs.useInstead), paths: [] }).result.findings;
+    assert.deepEqual(
+      good.map((f) => `${f.ruleId}: ${f.message}`),
+      [],
+      `${rule.id}: use-instead is not silent`,
+    );
+  }
+});
+
+test('RULES.md is generated from the rules and up to date', () => {
+  assert.equal(readFileSync(join(REPO, 'RULES.md'), 'utf8'), renderRulesMd(), 'RULES.md is stale: run npm run docs');
+});
