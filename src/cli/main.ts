@@ -1,0 +1,144 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { LintResult } from '../engine/finding.js';
+import { inspectJson } from '../inspect/inspect-json.js';
+import { inspectText } from '../inspect/inspect-text.js';
+import { RULES } from '../engine/registry.js';
+import { lint, TOOL_VERSION, UsageError } from '../engine/run.js';
+import { FORMATS, type Format, renderer } from '../report/index.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
+
+export interface Io {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string): unknown };
+}
+
+interface LintFlags {
+  format: Format;
+  output?: string;
+  config?: string;
+  maxWarnings: number;
+  quiet?: boolean;
+  color: boolean;
+  listRules?: boolean;
+}
+
+function parseCount(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+/** Exit status from the findings: errors, internal errors and the warning budget (ESLint's --max-warnings). */
+export function exitCodeFor(result: LintResult, maxWarnings: number): number {
+  if (result.findings.some((f) => f.ruleId === 'internal-error')) return EXIT_FAILURE;
+  if (result.findings.some((f) => f.severity === 'error')) return EXIT_PROBLEMS;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+  return maxWarnings >= 0 && warnings > maxWarnings ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+function useColor(io: Io, flags: { color: boolean; output?: string }): boolean {
+  if (!flags.color || flags.output) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true;
+}
+
+function runLint(paths: string[], flags: LintFlags, io: Io): number {
+  if (flags.listRules) {
+    io.stdout.write(`${RULES.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`);
+    return EXIT_OK;
+  }
+  const run = lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
+  const full = run.result;
+  const shown: LintResult = flags.quiet ? { ...full, findings: full.findings.filter((f) => f.severity === 'error') } : full;
+  const text = renderer(flags.format)(shown, { color: useColor(io, flags) });
+  if (flags.output) writeFileSync(resolve(io.cwd, flags.output), text);
+  else io.stdout.write(text);
+  const warnings = full.findings.filter((f) => f.severity === 'warning').length;
+  const code = exitCodeFor(full, flags.maxWarnings);
+  if (code === EXIT_PROBLEMS && !full.findings.some((f) => f.severity === 'error')) {
+    io.stderr.write(`connlint: ${warnings} warnings exceed --max-warnings ${flags.maxWarnings}\n`);
+  }
+  return code;
+}
+
+interface InspectFlags {
+  format: 'text' | 'json';
+  config?: string;
+  color: boolean;
+}
+
+/** `connlint inspect`: what connlint believed, as text with timelines or as JSON (docs/inspect.md). */
+function runInspect(paths: string[], flags: InspectFlags, io: Io): number {
+  const run = lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
+  const input = { model: run.model, notes: run.notes, ...(run.config.path ? { configPath: run.config.path } : {}) };
+  if (flags.format === 'json') io.stdout.write(`${JSON.stringify(inspectJson(input), null, 2)}\n`);
+  else {
+    // The terminal's width on a TTY, 80 columns when piped (issue #12).
+    const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80;
+    io.stdout.write(inspectText(input, { color: useColor(io, flags), width }));
+  }
+  return EXIT_OK;
+}
+
+/** argv -> exit code. Only this module and bin/ touch the outside world. */
+export function main(io: Io): number {
+  const program = new Command();
+  let code = EXIT_OK;
+  program
+    .name('connlint')
+    .description(
+      'Find the pool, server and network timeout settings behind "MySQL server has gone away" and friends, from config files alone.',
+    )
+    .version(TOOL_VERSION, '-v, --version')
+    .argument('[paths...]', 'files or directories to lint (default: .)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-c, --config <file>', 'config file (default: connlint.config.yaml in the scanned directory)')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseCount, -1)
+    .option('--quiet', 'report errors only')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('--list-rules', 'list the rules and exit')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .action((paths: string[], flags: LintFlags) => {
+      code = runLint(paths, flags, io);
+    });
+  program
+    .command('inspect')
+    .description('print the effective model: every value with its origin, each pool-server link and its idle timeline')
+    .argument('[paths...]', 'files or directories (default: .)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-c, --config <file>', 'config file (default: connlint.config.yaml in the scanned directory)')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .action((paths: string[], flags: InspectFlags) => {
+      code = runInspect(paths, flags, io);
+    });
+  try {
+    program.parse(io.argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too; commander already printed what it had to say.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_FAILURE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`connlint: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join('')}`);
+      return EXIT_FAILURE;
+    }
+    io.stderr.write(`connlint: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}
