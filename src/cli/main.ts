@@ -103,6 +103,8 @@ export function main(io: Io): number {
     .option('--quiet', 'report errors only')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('--list-rules', 'list the rules and exit')
+    // `inspect`'s own -f/-c come after the word inspect; without this the top-level ones would take them.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -35,6 +35,11 @@ export interface Config {
    * root is `server` (a path), or to the declared `database` when `server` is `database`.
    */
   links: Array<{ pool: string; server: string; span: Span }>;
+  /** Which server flavour and version reads the repository's option files (decides the option groups). */
+  optionFiles?: {
+    flavor?: Declared<'mysql' | 'mariadb'>;
+    version?: Declared<string>;
+  };
   /** Container paths mapped to repository directories, for absolute `!include` paths (`/etc/mysql/conf.d` -> `docker/mysql/conf.d`). */
   mounts: Record<string, Declared<string>>;
   /** Declared library versions (`hikaricp: 6.3.0`). */

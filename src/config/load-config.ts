@@ -322,6 +322,9 @@ function readRoot(r: Reading, root: Node, config: Config): void {
       case 'mounts':
         config.mounts = readStrings(r, entry);
         break;
+      case 'optionFiles':
+        config.optionFiles = readOptionFiles(r, entry);
+        break;
       case 'libraries':
         config.libraries = readVersions(r, entry);
         break;
@@ -396,6 +399,21 @@ function readDatabase(r: Reading, section: Entry): NonNullable<Config['database'
     }
   }
   return database;
+}
+
+function readOptionFiles(r: Reading, section: Entry): NonNullable<Config['optionFiles']> {
+  const optionFiles: NonNullable<Config['optionFiles']> = {};
+  for (const entry of entriesOf(r, section.value, section.pointer, section.where)) {
+    if (isRejected(r, entry.pointer)) continue;
+    const value = scalarOf(r, entry.value)?.value;
+    if (entry.name === 'flavor' && (value === 'mysql' || value === 'mariadb')) {
+      optionFiles.flavor = { value, span: valueSpan(r, entry) };
+    } else if (entry.name === 'version') {
+      const version = versionText(r, entry, 'a version such as "8.0" or "10.11"');
+      if (version) optionFiles.version = version;
+    }
+  }
+  return optionFiles;
 }
 
 /**

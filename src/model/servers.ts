@@ -116,12 +116,15 @@ export function buildFileServers(roots: string[], view: FileTreeView, parse: Par
     });
     problems.push(...tree.problems);
     notes.set(root, tree.notes);
+    const declared = config.optionFiles?.flavor;
     const mariaGroup = tree.options.find((o) => isMariaDbOnlyGroup(o.option.group));
-    const flavor: MySqlFlavor = mariaGroup ? 'mariadb' : 'mysql';
-    const engineReason = mariaGroup
-      ? `[${mariaGroup.option.group}] group at ${formatSpan(mariaGroup.option.span)} is read only by MariaDB`
-      : 'no MariaDB-only option group, so MySQL is assumed';
-    const version = config.database?.version?.value;
+    const flavor: MySqlFlavor = declared?.value ?? (mariaGroup ? 'mariadb' : 'mysql');
+    const engineReason = declared
+      ? `declared in ${config.path ?? 'the config'} (optionFiles.flavor)`
+      : mariaGroup
+        ? `[${mariaGroup.option.group}] group at ${formatSpan(mariaGroup.option.span)} is read only by MariaDB`
+        : 'no MariaDB-only option group, so MySQL is assumed';
+    const version = config.optionFiles?.version?.value;
     const groups = serverGroups(flavor, version);
     const read = tree.options.filter((o) => groupMatches(o.option.group, groups));
     if (read.length === 0) continue;

@@ -155,7 +155,7 @@ test('unknown top-level key: message lists the sections, span is the key', () =>
   const error = onlyError('netwrk:\n  idleTimeout: 5m\n');
   assert.equal(
     error.message,
-    'unknown key "netwrk" (expected one of network, database, links, mounts, libraries, rules, include, exclude)',
+    'unknown key "netwrk" (expected one of network, database, links, mounts, optionFiles, libraries, rules, include, exclude)',
   );
   assert.deepEqual(error.span, span(1, 1, 7));
 });
@@ -413,4 +413,15 @@ test('the shipped schema documents every property', () => {
   visit(schema, '');
   assert.deepEqual(missing, []);
   assert.equal(typeof schema.description, 'string');
+});
+
+test('optionFiles: flavour and version of the server that reads the repository option files', () => {
+  const { config, errors } = loadConfig(PATH, 'optionFiles:\n  flavor: mariadb\n  version: 10.11\n');
+  assert.deepEqual(errors, []);
+  assert.equal(config.optionFiles?.flavor?.value, 'mariadb');
+  assert.deepEqual(config.optionFiles?.flavor?.span, span(2, 11, 18));
+  assert.equal(config.optionFiles?.version?.value, '10.11');
+  const bad = onlyError('optionFiles:\n  flavor: percona\n');
+  assert.match(bad.message, /^optionFiles\.flavor: /);
+  assert.deepEqual(bad.span, span(2, 11, 18));
 });
