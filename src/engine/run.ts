@@ -9,7 +9,7 @@ import { createTreeView } from '../discover/tree-view.js';
 import { buildModel } from '../model/build-model.js';
 import type { Model } from '../model/model.js';
 import { lineSpan, type Span } from '../model/span.js';
-import type { Report } from './define-rule.js';
+import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
 import { RULES } from './registry.js';
 import { fixedMeta, ruleMeta } from './rule-docs.js';
@@ -108,6 +108,52 @@ function errorText(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 3).join(' | ') : String(error);
 }
 
+/**
+ * Runs every rule that is not off over the model, with the configured severities and options. A rule
+ * that throws (a bug) becomes an `internal-error` finding; the other rules still report.
+ */
+export function runRules(model: Model, rules: readonly Rule[], config: Config): { findings: Finding[]; metas: RuleMeta[] } {
+  const findings: Finding[] = [];
+  const metas: RuleMeta[] = [PARSE_ERROR_META, INTERNAL_ERROR_META];
+  for (const rule of rules) {
+    const setting = config.rules[rule.id]?.value;
+    if (setting === 'off') continue;
+    metas.push(ruleMeta(rule));
+    const opts: Record<string, number | boolean | string> = {};
+    for (const [name, o] of Object.entries(rule.options)) opts[name] = config.ruleOptions[rule.id]?.[name] ?? o.default;
+    try {
+      rule.check({
+        model,
+        options: opts,
+        report: (r: Report<typeof rule.messages>) => {
+          const message = (rule.messages[r.messageId] as (d: unknown) => string)(r.data);
+          const severity: Severity = setting ?? r.severity ?? rule.severity;
+          findings.push({
+            ruleId: rule.id,
+            severity,
+            message,
+            location: r.at,
+            related: r.related ?? [],
+            fingerprint: `${rule.id}|${r.at.path}|${r.key}`,
+          });
+        },
+      });
+    } catch (error) {
+      const at = lineSpan(config.path ?? model.files[0]?.path ?? '.', 1, 1, 0);
+      findings.push({
+        ruleId: 'internal-error',
+        severity: 'error',
+        message: `rule ${rule.id} failed: ${errorText(error)}`,
+        location: at,
+        related: [],
+        fingerprint: `internal-error|${at.path}|rule ${rule.id}`,
+      });
+    }
+  }
+  metas.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { findings, metas };
+}
+
 /** The one API for the CLI, the Action and editors: files in, findings out. Prints nothing. */
 export function lint(options: LintOptions): LintRun {
   const { root, targets } = scannedRoot(options);
@@ -137,36 +183,10 @@ export function lint(options: LintOptions): LintRun {
     });
   }
 
-  const metas: RuleMeta[] = [PARSE_ERROR_META, INTERNAL_ERROR_META];
-  for (const rule of RULES) {
-    const setting = config.rules[rule.id]?.value;
-    if (setting === 'off') continue;
-    metas.push(ruleMeta(rule));
-    const opts: Record<string, number | boolean | string> = {};
-    for (const [name, o] of Object.entries(rule.options)) opts[name] = config.ruleOptions[rule.id]?.[name] ?? o.default;
-    try {
-      rule.check({
-        model: build.model,
-        options: opts,
-        report: (r: Report<typeof rule.messages>) => {
-          const message = (rule.messages[r.messageId] as (d: unknown) => string)(r.data);
-          const severity: Severity = setting ?? r.severity ?? rule.severity;
-          findings.push({
-            ruleId: rule.id,
-            severity,
-            message,
-            location: r.at,
-            related: r.related ?? [],
-            fingerprint: `${rule.id}|${r.at.path}|${r.key}`,
-          });
-        },
-      });
-    } catch (error) {
-      internal(lineSpan(config.path ?? build.model.files[0]?.path ?? '.', 1, 1, 0), `rule ${rule.id}`, error);
-    }
-  }
+  const ran = runRules(build.model, RULES, config);
+  findings.push(...ran.findings);
+  const metas = ran.metas;
   findings.sort(compareFindings);
-  metas.sort((a, b) => (a.id < b.id ? -1 : 1));
   const files = [...build.model.files];
   if (config.path && !config.path.startsWith('..') && !isAbsolute(config.path)) files.push({ path: config.path, kind: 'connlint-config' });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

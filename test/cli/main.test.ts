@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/connlint.js');
+const DEMO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/demo');
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'connlint-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = main({
+    argv,
+    cwd,
+    env,
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
+  return { code, stdout, stderr };
+}
+
+const WARN_ONLY = {
+  'my.cnf': '[mysqld]\nwait_timeout = 600\n',
+  'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
+};
+
+test('exit codes: 0 clean, 1 errors, warnings within --max-warnings or over it, 2 usage and config errors', () => {
+  assert.equal(run([], repo({ 'my.cnf': '[mysqld]\nwait_timeout=600\n' })).code, 0);
+  assert.equal(run([DEMO], '/').code, 1);
+  const warnDir = repo(WARN_ONLY);
+  assert.equal(run([], warnDir).code, 0);
+  assert.equal(run(['--max-warnings', '1'], warnDir).code, 0);
+  const over = run(['--max-warnings', '0'], warnDir);
+  assert.equal(over.code, 1);
+  assert.match(over.stderr, /1 warnings exceed --max-warnings 0/);
+  assert.equal(run(['--format', 'xml'], warnDir).code, 2);
+  assert.equal(run(['--max-warnings', 'many'], warnDir).code, 2);
+  const bad = run([], repo({ 'connlint.config.yaml': 'network:\n  idleTimeout: soon\n' }));
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^connlint: invalid config connlint\.config\.yaml\n {2}connlint\.config\.yaml:2:16: network\.idleTimeout: /);
+  assert.equal(run(['nope'], warnDir).code, 2);
+});
+
+test('--quiet keeps errors only; --output writes the report to a file', () => {
+  const quiet = run(['--quiet', '--format', 'json', DEMO], '/');
+  const findings = JSON.parse(quiet.stdout).findings as Array<{ severity: string }>;
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['error'],
+  );
+  const dir = repo(WARN_ONLY);
+  const out = run(['--format', 'sarif', '--output', 'report.sarif'], dir);
+  assert.equal(out.stdout, '');
+  assert.equal(JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8')).version, '2.1.0');
+});
+
+test('colour only on a TTY without NO_COLOR or --no-color', () => {
+  const dir = repo(WARN_ONLY);
+  const tty = (env: Record<string, string>, argv: string[] = []) => {
+    let stdout = '';
+    main({ argv, cwd: dir, env, stdout: { write: (s: string) => (stdout += s), isTTY: true }, stderr: { write: () => true } });
+    return stdout;
+  };
+  assert.match(tty({}), /\x1b\[/);
+  assert.doesNotMatch(tty({ NO_COLOR: '1' }), /\x1b\[/);
+  assert.doesNotMatch(tty({}, ['--no-color']), /\x1b\[/);
+  assert.doesNotMatch(run([], dir).stdout, /\x1b\[/);
+});
+
+test('the installed command: --version, --help, and inspect on the demo', () => {
+  const version = execFileSync('node', [BIN, '--version'], { encoding: 'utf8' }).trim();
+  assert.equal(version, JSON.parse(readFileSync(resolve(dirname(BIN), '../package.json'), 'utf8')).version);
+  assert.match(execFileSync('node', [BIN, '--help'], { encoding: 'utf8' }), /Usage: connlint \[options\] \[command\] \[paths\.\.\.\]/);
+  const inspect = spawnSync('node', [BIN, 'inspect', DEMO, '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(inspect.status, 0);
+  const doc = JSON.parse(inspect.stdout);
+  assert.equal(doc.links.length, 2);
+  const text = spawnSync('node', [BIN, 'inspect', DEMO], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /idle timeline/);
+  assert.ok(text.stdout.split('\n').every((line) => line.length <= 80));
+  const lintRun = spawnSync('node', [BIN, DEMO], { encoding: 'utf8' });
+  assert.equal(lintRun.status, 1);
+  assert.match(lintRun.stdout, /3 problems \(1 error, 2 warnings, 0 notes\)/);
+});

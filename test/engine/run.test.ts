@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { emptyConfig } from '../../src/config/config.js';
+import { defineRule } from '../../src/engine/define-rule.js';
+import { RULES } from '../../src/engine/registry.js';
+import { lint, runRules, UsageError } from '../../src/engine/run.js';
+import type { Model } from '../../src/model/model.js';
+import { lineSpan } from '../../src/model/span.js';
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'connlint-run-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const OVER = {
+  'my.cnf': '[mysqld]\nwait_timeout = 600\n',
+  'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
+};
+
+test('the config sets a rule off, or its severity for all its findings', () => {
+  const base = lint({ cwd: repo(OVER), paths: [] }).result.findings;
+  assert.deepEqual(
+    base.map((f) => [f.ruleId, f.severity]),
+    [['pool-lifetime-exceeds-wait-timeout', 'warning']],
+  );
+  const off = lint({ cwd: repo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: off\n' }), paths: [] });
+  assert.deepEqual(off.result.findings, []);
+  assert.ok(!off.result.rules.some((r) => r.id === 'pool-lifetime-exceeds-wait-timeout'), 'an off rule is not in the SARIF rules');
+  const error = lint({
+    cwd: repo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: error\n' }),
+    paths: [],
+  });
+  assert.deepEqual(
+    error.result.findings.map((f) => f.severity),
+    ['error'],
+  );
+});
+
+test('rule options from the config replace the defaults (marginSeconds)', () => {
+  // 590 s is 10 s under wait_timeout: fine with the default 5 s margin, too close with 30 s.
+  const files = { 'my.cnf': '[mysqld]\nwait_timeout = 600\n', 'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=590000\n' };
+  assert.deepEqual(lint({ cwd: repo(files), paths: [] }).result.findings, []);
+  const strict = lint({
+    cwd: repo({
+      ...files,
+      'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: { severity: error, options: { marginSeconds: 30 } }\n',
+    }),
+    paths: [],
+  });
+  assert.equal(strict.result.findings.length, 1);
+  assert.match(strict.result.findings[0]?.message ?? '', /Set maxLifetime to 570000 \(570 s\) or lower\./);
+});
+
+test('an invalid config or an unknown rule id is a usage error naming file, line and key', () => {
+  assert.throws(
+    () => lint({ cwd: repo({ 'connlint.config.yaml': 'rules:\n  no-such-rule: error\n' }), paths: [] }),
+    (e: unknown) =>
+      e instanceof UsageError && e.details.some((d) => d.startsWith('connlint.config.yaml:2:17: rules.no-such-rule: unknown rule')),
+  );
+  assert.throws(() => lint({ cwd: repo({}), paths: ['missing-dir'] }), /no such file or directory: missing-dir/);
+});
+
+test('a rule that throws becomes an internal-error finding and the other rules still report', () => {
+  const model: Model = {
+    files: [{ path: 'my.cnf', kind: 'mysql-option-file' }],
+    servers: [],
+    pools: [],
+    hosts: [],
+    network: { profiles: [] },
+    links: [],
+  };
+  const broken = defineRule({
+    id: 'broken-rule',
+    summary: 'Always throws',
+    severity: 'error',
+    tags: [],
+    status: { stable: '0.0.0' },
+    options: {},
+    docs: { whatItDoes: '', whyIsThisBad: '', example: {}, useInstead: {}, references: [] },
+    messages: {},
+    check() {
+      throw new Error('boom');
+    },
+  });
+  const reporting = defineRule({
+    id: 'reporting-rule',
+    summary: 'Always reports',
+    severity: 'warning',
+    tags: [],
+    status: { stable: '0.0.0' },
+    options: {},
+    docs: { whatItDoes: '', whyIsThisBad: '', example: {}, useInstead: {}, references: [] },
+    messages: { hello: (d: { n: number }) => `hello ${d.n}` },
+    check({ report }) {
+      report({ messageId: 'hello', data: { n: 1 }, at: lineSpan('my.cnf', 2, 1, 3), key: 'x' });
+    },
+  });
+  const { findings } = runRules(model, [broken, reporting], emptyConfig());
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.severity, f.location.path, f.message.split(':')[0]]),
+    [
+      ['internal-error', 'error', 'my.cnf', 'rule broken-rule failed'],
+      ['reporting-rule', 'warning', 'my.cnf', 'hello 1'],
+    ],
+  );
+});
+
+test('output does not depend on the order files are found in: two runs are byte-identical', () => {
+  const dir = repo({
+    ...OVER,
+    'b/my.cnf': '[mysqld]\nwait_timeout=100\n',
+    'b/hikari.properties': 'jdbcUrl=jdbc:mysql://x/y\n',
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time=7200\n',
+  });
+  assert.equal(JSON.stringify(lint({ cwd: dir, paths: [] }).result), JSON.stringify(lint({ cwd: dir, paths: [] }).result));
+  assert.equal(RULES.length, 3);
+});
