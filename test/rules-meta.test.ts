@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { renderRulesMd } from '../src/dev/gen-rules-md.js';
 import { RULES } from '../src/engine/registry.js';
 import { lint } from '../src/engine/run.js';
+import { tempRepo } from './temp-repo.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,23 +35,14 @@ test('every rule has its docs filled in and every option documented', () => {
   }
 });
 
-function materialise(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'connlint-doc-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
 test("each rule's docs example fires it and its use-instead stays silent (ESLint's example check)", () => {
   for (const rule of RULES) {
-    const bad = lint({ cwd: materialise(rule.docs.example), paths: [] }).result.findings;
+    const bad = lint({ cwd: tempRepo(rule.docs.example), paths: [] }).result.findings;
     assert.ok(
       bad.some((f) => f.ruleId === rule.id),
       `${rule.id}: example does not fire (${JSON.stringify(bad)})`,
     );
-    const good = lint({ cwd: materialise(rule.docs.useInstead), paths: [] }).result.findings;
+    const good = lint({ cwd: tempRepo(rule.docs.useInstead), paths: [] }).result.findings;
     assert.deepEqual(
       good.map((f) => `${f.ruleId}: ${f.message}`),
       [],

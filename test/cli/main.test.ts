@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+import { tempRepo } from '../temp-repo.js';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/connlint.js');
 const DEMO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/demo');
-
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'connlint-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
   let stdout = '';
@@ -38,9 +29,9 @@ const WARN_ONLY = {
 };
 
 test('exit codes: 0 clean, 1 errors, warnings within --max-warnings or over it, 2 usage and config errors', () => {
-  assert.equal(run([], repo({ 'my.cnf': '[mysqld]\nwait_timeout=600\n' })).code, 0);
+  assert.equal(run([], tempRepo({ 'my.cnf': '[mysqld]\nwait_timeout=600\n' })).code, 0);
   assert.equal(run([DEMO], '/').code, 1);
-  const warnDir = repo(WARN_ONLY);
+  const warnDir = tempRepo(WARN_ONLY);
   assert.equal(run([], warnDir).code, 0);
   assert.equal(run(['--max-warnings', '1'], warnDir).code, 0);
   const over = run(['--max-warnings', '0'], warnDir);
@@ -48,7 +39,7 @@ test('exit codes: 0 clean, 1 errors, warnings within --max-warnings or over it, 
   assert.match(over.stderr, /1 warnings exceed --max-warnings 0/);
   assert.equal(run(['--format', 'xml'], warnDir).code, 2);
   assert.equal(run(['--max-warnings', 'many'], warnDir).code, 2);
-  const bad = run([], repo({ 'connlint.config.yaml': 'network:\n  idleTimeout: soon\n' }));
+  const bad = run([], tempRepo({ 'connlint.config.yaml': 'network:\n  idleTimeout: soon\n' }));
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^connlint: invalid config connlint\.config\.yaml\n {2}connlint\.config\.yaml:2:16: network\.idleTimeout: /);
   assert.equal(run(['nope'], warnDir).code, 2);
@@ -61,14 +52,14 @@ test('--quiet keeps errors only; --output writes the report to a file', () => {
     findings.map((f) => f.severity),
     ['error'],
   );
-  const dir = repo(WARN_ONLY);
+  const dir = tempRepo(WARN_ONLY);
   const out = run(['--format', 'sarif', '--output', 'report.sarif'], dir);
   assert.equal(out.stdout, '');
   assert.equal(JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8')).version, '2.1.0');
 });
 
 test('colour only on a TTY without NO_COLOR or --no-color', () => {
-  const dir = repo(WARN_ONLY);
+  const dir = tempRepo(WARN_ONLY);
   const tty = (env: Record<string, string>, argv: string[] = []) => {
     let stdout = '';
     main({ argv, cwd: dir, env, stdout: { write: (s: string) => (stdout += s), isTTY: true }, stderr: { write: () => true } });

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { classifyPath } from '../../src/discover/classify.js';
 import { discoverFiles, MAX_FILE_BYTES } from '../../src/discover/find-files.js';
 import { globToRegExp } from '../../src/discover/glob.js';
 import { createTreeView } from '../../src/discover/tree-view.js';
 import { lint } from '../../src/engine/run.js';
-
-function repo(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'connlint-discover-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { tempRepo } from '../temp-repo.js';
 
 test('classification by name: option files, sysctl, properties, templates, everything else ignored', () => {
   assert.equal(classifyPath('deploy/my.cnf'), 'mysql-option-file');
@@ -42,7 +33,7 @@ test('globs: ** across directories, * within one, {a,b}, bare names match at any
 });
 
 test('include and exclude from the config; .git and node_modules are never walked', () => {
-  const dir = repo({
+  const dir = tempRepo({
     'a/my.cnf': '[mysqld]\n',
     'vendor/my.cnf': '[mysqld]\n',
     'node_modules/pkg/my.cnf': '[mysqld]\n',
@@ -56,8 +47,8 @@ test('include and exclude from the config; .git and node_modules are never walke
 });
 
 test('hostile trees: a link leaving the root, an oversized file and a binary file are reported, never read', () => {
-  const outside = repo({ 'secret.cnf': '[mysqld]\nwait_timeout=1\n' });
-  const dir = repo({
+  const outside = tempRepo({ 'secret.cnf': '[mysqld]\nwait_timeout=1\n' });
+  const dir = tempRepo({
     'big.cnf': Buffer.alloc(MAX_FILE_BYTES + 1, 0x61),
     'binary.cnf': Buffer.from([0x5b, 0x6d, 0x79, 0x00, 0xff, 0xfe, 0x0a]),
     'ok/my.cnf': '[mysqld]\nwait_timeout = 600\n',
@@ -75,8 +66,8 @@ test('hostile trees: a link leaving the root, an oversized file and a binary fil
 });
 
 test('the tree view never leaves the root, also not through links', () => {
-  const outside = repo({ 'x.cnf': 'outside' });
-  const dir = repo({ 'in.cnf': 'inside' });
+  const outside = tempRepo({ 'x.cnf': 'outside' });
+  const dir = tempRepo({ 'in.cnf': 'inside' });
   symlinkSync(outside, join(dir, 'escape'));
   const view = createTreeView(dir);
   assert.equal(view.readText('in.cnf'), 'inside');

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { emptyConfig } from '../../src/config/config.js';
 import { defineRule } from '../../src/engine/define-rule.js';
@@ -9,15 +6,7 @@ import { RULES } from '../../src/engine/registry.js';
 import { lint, runRules, UsageError } from '../../src/engine/run.js';
 import type { Model } from '../../src/model/model.js';
 import { lineSpan } from '../../src/model/span.js';
-
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'connlint-run-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { tempRepo } from '../temp-repo.js';
 
 const OVER = {
   'my.cnf': '[mysqld]\nwait_timeout = 600\n',
@@ -25,16 +14,19 @@ const OVER = {
 };
 
 test('the config sets a rule off, or its severity for all its findings', () => {
-  const base = lint({ cwd: repo(OVER), paths: [] }).result.findings;
+  const base = lint({ cwd: tempRepo(OVER), paths: [] }).result.findings;
   assert.deepEqual(
     base.map((f) => [f.ruleId, f.severity]),
     [['pool-lifetime-exceeds-wait-timeout', 'warning']],
   );
-  const off = lint({ cwd: repo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: off\n' }), paths: [] });
+  const off = lint({
+    cwd: tempRepo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: off\n' }),
+    paths: [],
+  });
   assert.deepEqual(off.result.findings, []);
   assert.ok(!off.result.rules.some((r) => r.id === 'pool-lifetime-exceeds-wait-timeout'), 'an off rule is not in the SARIF rules');
   const error = lint({
-    cwd: repo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: error\n' }),
+    cwd: tempRepo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: error\n' }),
     paths: [],
   });
   assert.deepEqual(
@@ -46,9 +38,9 @@ test('the config sets a rule off, or its severity for all its findings', () => {
 test('rule options from the config replace the defaults (marginSeconds)', () => {
   // 590 s is 10 s under wait_timeout: fine with the default 5 s margin, too close with 30 s.
   const files = { 'my.cnf': '[mysqld]\nwait_timeout = 600\n', 'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=590000\n' };
-  assert.deepEqual(lint({ cwd: repo(files), paths: [] }).result.findings, []);
+  assert.deepEqual(lint({ cwd: tempRepo(files), paths: [] }).result.findings, []);
   const strict = lint({
-    cwd: repo({
+    cwd: tempRepo({
       ...files,
       'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: { severity: error, options: { marginSeconds: 30 } }\n',
     }),
@@ -60,11 +52,11 @@ test('rule options from the config replace the defaults (marginSeconds)', () => 
 
 test('an invalid config or an unknown rule id is a usage error naming file, line and key', () => {
   assert.throws(
-    () => lint({ cwd: repo({ 'connlint.config.yaml': 'rules:\n  no-such-rule: error\n' }), paths: [] }),
+    () => lint({ cwd: tempRepo({ 'connlint.config.yaml': 'rules:\n  no-such-rule: error\n' }), paths: [] }),
     (e: unknown) =>
       e instanceof UsageError && e.details.some((d) => d.startsWith('connlint.config.yaml:2:17: rules.no-such-rule: unknown rule')),
   );
-  assert.throws(() => lint({ cwd: repo({}), paths: ['missing-dir'] }), /no such file or directory: missing-dir/);
+  assert.throws(() => lint({ cwd: tempRepo({}), paths: ['missing-dir'] }), /no such file or directory: missing-dir/);
 });
 
 test('a rule that throws becomes an internal-error finding and the other rules still report', () => {
@@ -113,7 +105,7 @@ test('a rule that throws becomes an internal-error finding and the other rules s
 });
 
 test('output does not depend on the order files are found in: two runs are byte-identical', () => {
-  const dir = repo({
+  const dir = tempRepo({
     ...OVER,
     'b/my.cnf': '[mysqld]\nwait_timeout=100\n',
     'b/hikari.properties': 'jdbcUrl=jdbc:mysql://x/y\n',
