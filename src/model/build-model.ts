@@ -53,12 +53,13 @@ export function buildModel(
   };
 
   // Option files: parsed once, whether reached directly or through an include.
-  const optionCache = new Map<string, ParseResult<MyCnfDoc>>();
+  // Keyed by path and text: the include tree re-parses a file with a line blanked at the depth limit.
+  const optionCache = new Map<string, { text: string; result: ParseResult<MyCnfDoc> }>();
   const parseOptionFile = (path: string, text: string): ParseResult<MyCnfDoc> => {
     const cached = optionCache.get(path);
-    if (cached) return cached;
+    if (cached?.text === text) return cached.result;
     const result: ParseResult<MyCnfDoc> = guarded(path, () => parseMyCnf(path, text)) ?? { doc: { entries: [] }, problems: [] };
-    optionCache.set(path, result);
+    if (!cached) optionCache.set(path, { text, result });
     return result;
   };
   const optionPaths: string[] = [];

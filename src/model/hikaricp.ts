@@ -855,8 +855,9 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
 
   // Problems: keys HikariCP has no setter for.
   for (const w of unbound) {
+    // An unknown key makes HikariConfig throw while loading the file (hikaricp.md, properties parsing).
     problems.push({
-      severity: 'warning',
+      severity: 'error',
       span: w.entry.keySpan,
       message:
         `HikariCP has no property ${w.hikariKey}; the pool fails to start (Property ${w.hikariKey} does not exist on target class ${TARGET_CLASS}).` +
@@ -872,7 +873,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
           ? `added in ${versionText(info.since)}`
           : `removed in ${versionText(info?.removedIn ?? [0, 0, 0])}`;
       problems.push({
-        severity: 'warning',
+        severity: 'error',
         span: last.entry.keySpan,
         message: `HikariCP ${versionText(known)} has no property ${last.hikariKey} (${when}); the pool fails to start (Property ${last.hikariKey} does not exist on target class ${TARGET_CLASS})`,
       });

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { FileTreeView } from '../../src/discover/file-tree.js';
 import type { Span } from '../../src/model/span.js';
 import { groupMatches, serverGroups } from '../../src/parsers/my-cnf-groups.js';
-import { compareBytes, type OptionFileTree, resolveOptionFileTree } from '../../src/parsers/my-cnf-tree.js';
+import { type OptionFileTree, resolveOptionFileTree } from '../../src/parsers/my-cnf-tree.js';
 import { parseMyCnf } from '../../src/parsers/my-cnf.js';
+import { findMyPrintDefaults, listCnfFiles, realFileSystem, runMyPrintDefaults } from '../oracles/my-print-defaults.js';
 
 /*
  * Differential test: every .cnf under my-cnf-cases/ (recursively, included files too) is read by
@@ -17,78 +16,6 @@ import { parseMyCnf } from '../../src/parsers/my-cnf.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const casesDir = path.join(repoRoot, 'test/parsers/my-cnf-cases');
-
-function findMyPrintDefaults(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/bin', '/usr/local/bin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = path.join(dir, 'my_print_defaults');
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/** The real file system as a FileTreeView rooted at `/`, so absolute includes resolve as for the real program. */
-function realFileSystem(): FileTreeView {
-  const abs = (p: string) => (p === '.' ? '/' : `/${p}`);
-  const stat = (p: string) => {
-    try {
-      return statSync(abs(p));
-    } catch {
-      return undefined;
-    }
-  };
-  return {
-    readText: (p) => {
-      try {
-        return stat(p)?.isFile() ? readFileSync(abs(p), 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    listDir: (p) => {
-      try {
-        return readdirSync(abs(p)).sort(compareBytes);
-      } catch {
-        return undefined;
-      }
-    },
-    isDirectory: (p) => stat(p)?.isDirectory() ?? false,
-    isFile: (p) => stat(p)?.isFile() ?? false,
-  };
-}
-
-function listCnfFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort(compareBytes)) {
-    const full = path.join(dir, name);
-    const st = statSync(full);
-    if (st.isDirectory()) out.push(...listCnfFiles(full));
-    else if (st.isFile() && name.endsWith('.cnf')) out.push(full);
-  }
-  return out;
-}
-
-interface OracleRun {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runOracle(bin: string, file: string): OracleRun {
-  try {
-    const stdout = execFileSync(bin, [`--defaults-file=${file}`, '--mysqld'], {
-      cwd: path.dirname(file),
-      timeout: 10_000,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { status: 0, stdout: stdout.toString('utf8'), stderr: '' };
-  } catch (e) {
-    const err = e as { status?: number | null; stdout?: Buffer; stderr?: Buffer };
-    if (typeof err.status !== 'number') throw e;
-    return { status: err.status, stdout: err.stdout?.toString('utf8') ?? '', stderr: err.stderr?.toString('utf8') ?? '' };
-  }
-}
 
 /** What my_print_defaults should print for the tree: one `--name[=text]` per line, newlines inside values raw. */
 function expectedLines(tree: OptionFileTree): string[] {
@@ -118,7 +45,7 @@ function isSubsequence(small: string[], big: string[]): boolean {
 function compareWithOracle(bin: string, file: string): void {
   const view = realFileSystem();
   const tree = resolveOptionFileTree(file.slice(1), view, parseMyCnf, { mounts: { '/': '.' } });
-  const oracle = runOracle(bin, file);
+  const oracle = runMyPrintDefaults(bin, file);
   const errors = tree.problems.filter((p) => p.severity === 'error');
   if (oracle.status !== 0) {
     assert.ok(errors.length > 0, `my_print_defaults exited ${oracle.status} (${oracle.stderr.trim()}) but connlint found no error`);
