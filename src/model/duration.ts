@@ -33,18 +33,16 @@ export function formatDuration(ms: number): string {
   return parts.join(' ');
 }
 
-/** Sizes in powers of 1024, as MySQL's K/M/G suffixes: `67108864` -> `64 MiB`. */
+/** Sizes in powers of 1024, as MySQL's K/M/G suffixes: `67108864` -> `64 MiB`, `99328` -> `97 KiB`, `1500` -> `1.5 KiB`. */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let value = bytes;
   let i = 0;
-  while (value >= 1024 && i < units.length - 1 && value % 1024 === 0) {
+  while (Math.abs(value) >= 1024 && i < units.length - 1) {
     value /= 1024;
     i++;
   }
-  if (i === 0 && bytes >= 1024)
-    return `${Number((bytes / 1024 ** Math.min(Math.floor(Math.log2(bytes) / 10), 4)).toFixed(1))} ${units[Math.min(Math.floor(Math.log2(bytes) / 10), 4)]}`;
-  return `${value} ${units[i]}`;
+  return `${Number(value.toFixed(1))} ${units[i]}`;
 }
 
 const CONFIG_DURATION = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+$/;

@@ -74,11 +74,6 @@ export function spanOr(setting: Setting | undefined, fallback: Span): Span {
 export const LIBRARY_NAMES: Record<string, string> = { hikaricp: 'HikariCP', c3p0: 'c3p0' };
 export const ENGINE_NAMES: Record<string, string> = { mysql: 'MySQL', mariadb: 'MariaDB', postgresql: 'PostgreSQL' };
 
-/** The key a user writes for this setting: as written when it was written, else the canonical name. */
-export function keyOf(setting: Setting): string {
-  return setting.key;
-}
-
 /** A duration as the user must type it for this key: `595000` for milliseconds keys, `595` for seconds keys (rounded down). */
 export function typedValue(setting: Setting, ms: number): string {
   return setting.unit === 's' ? String(Math.floor(ms / 1000)) : String(Math.floor(ms));

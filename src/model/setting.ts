@@ -58,25 +58,8 @@ export interface Setting {
   unit?: 'ms' | 's';
 }
 
-export function durationMs(ms: number): Value {
-  return { kind: 'duration', ms };
-}
-
-export function unknownValue(reason: string): Value {
-  return { kind: 'unknown', reason };
-}
-
 /** The span a person can open for this setting, if any. */
 export function settingSpan(setting: Setting): Span | undefined {
   const o = setting.origin;
   return o.kind === 'file' || o.kind === 'config' ? o.span : undefined;
-}
-
-/** Milliseconds of a duration setting, or undefined when the value is not a known duration. */
-export function msOf(setting: Setting | undefined): number | undefined {
-  return setting?.value.kind === 'duration' ? setting.value.ms : undefined;
-}
-
-export function countOf(setting: Setting | undefined): number | undefined {
-  return setting?.value.kind === 'count' ? setting.value.value : undefined;
 }

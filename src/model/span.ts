@@ -26,8 +26,3 @@ export function fileSpan(path: string, text = ''): Span {
 export function formatSpan(span: Span): string {
   return `${span.path}:${span.line}`;
 }
-
-export function compareSpans(a: Span, b: Span): number {
-  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
-  return a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn;
-}
