@@ -83,7 +83,8 @@ function assertSpansInside(file: string): void {
 }
 
 const bin = findMyPrintDefaults();
-const cases = listCnfFiles(casesDir);
+// The parser's own edge cases and every option file of the fixture repositories (issue #2).
+const cases = [...listCnfFiles(casesDir), ...listCnfFiles(path.join(repoRoot, 'fixtures'))];
 
 test('my_print_defaults is installed (the differential oracle)', () => {
   assert.ok(bin, 'my_print_defaults not found: apt-get install mariadb-client-core');
@@ -94,7 +95,7 @@ test('the case directory has the grammar cases', () => {
 });
 
 for (const file of cases) {
-  test(`same options as my_print_defaults: ${path.relative(casesDir, file)}`, () => {
+  test(`same options as my_print_defaults: ${path.relative(repoRoot, file)}`, () => {
     assertSpansInside(file);
     assert.ok(bin, 'my_print_defaults not found: apt-get install mariadb-client-core');
     compareWithOracle(bin, file);
