@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import { LIBRARY_NAMES, poolIdleBound, serverIdleLimit, spanOr, typedWithHuman, whereFrom } from '../src/model/idle-limits.js';
-import type { Link, Model, Pool } from '../src/model/model.js';
+import type { Link, Model } from '../src/model/model.js';
 import type { Setting } from '../src/model/setting.js';
 
 interface PathLimit {
@@ -18,10 +18,6 @@ function pathLimits(model: Model, link: Link | undefined): PathLimit[] {
   const net = model.network.idleTimeout;
   if (net?.value.kind === 'duration') limits.push({ setting: net, ms: net.value.ms, what: 'the network idle timeout' });
   return limits.sort((a, b) => a.ms - b.ms);
-}
-
-function checkoutKey(pool: Pool): string {
-  return pool.library === 'c3p0' ? 'c3p0.testConnectionOnCheckout' : 'validation on checkout';
 }
 
 export default defineRule({
@@ -86,8 +82,8 @@ export default defineRule({
       const smallest = limits[0];
       if (smallest && bound.ms !== undefined && bound.ms <= smallest.ms - margin) continue;
       const library = LIBRARY_NAMES[pool.library] ?? pool.library;
-      const key = checkoutKey(pool);
-      const checkoutSetting = pool.settings.get('testConnectionOnCheckout');
+      const checkoutSetting = pool.validatesOnCheckout.setting;
+      const key = checkoutSetting?.key ?? 'validation on checkout';
       const at = spanOr(checkoutSetting, pool.origin);
       const retire = pool.idle.find((m) => m.kind === 'idle-timeout') ?? pool.idle.find((m) => m.kind === 'max-lifetime');
       const safeMs = smallest ? smallest.ms - margin : undefined;
@@ -95,10 +91,9 @@ export default defineRule({
         retire && safeMs !== undefined && safeMs >= (retire.minimumMs ?? 1000)
           ? `, or set ${retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower`
           : '';
-      const advice =
-        pool.library === 'c3p0'
-          ? `Set c3p0.testConnectionOnCheckout=true${retireAdvice}.`
-          : `Enable validation on checkout${retireAdvice}.`;
+      const advice = checkoutSetting
+        ? `Set ${checkoutSetting.key} to true${retireAdvice}.`
+        : `Enable validation on checkout${retireAdvice}.`;
       if (!smallest) {
         report({ messageId: 'uncheckedNoLimit', data: { library, key, advice }, at, key: `${pool.id}/validation` });
         continue;

@@ -108,6 +108,7 @@ export function buildC3p0Pool(input: { path: string; doc: PropertiesDoc; text: s
     idle,
     validatesOnCheckout: {
       value: checkout?.kind === 'bool' && checkout.value,
+      ...(get('testConnectionOnCheckout') ? { setting: get('testConnectionOnCheckout') as Setting } : {}),
       fact: 'java-pools.md, c3p0: testConnectionOnCheckout defaults to false; with defaults nothing is tested',
     },
   };

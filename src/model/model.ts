@@ -85,8 +85,8 @@ export interface Pool {
   settings: Map<string, Setting>;
   /** Mechanisms that retire or ping idle connections. */
   idle: IdleMechanism[];
-  /** Does the pool check a connection with a round trip before lending it? */
-  validatesOnCheckout: { value: boolean; fact: string };
+  /** Does the pool check a connection with a round trip before lending it? `setting`: the key that switches it, if any. */
+  validatesOnCheckout: { value: boolean; fact: string; setting?: Setting };
 }
 
 /** Kernel TCP keepalive settings of one sysctl tree (one host or image). */

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { lint } from '../src/engine/run.js';
+import { renderer } from '../src/report/index.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+test("the README's example output is what connlint prints for fixtures/demo", () => {
+  const readme = readFileSync(resolve(REPO, 'README.md'), 'utf8');
+  const block = /\$ npx connlint fixtures\/demo\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'README has no example output block');
+  const run = lint({ cwd: REPO, paths: ['fixtures/demo'] });
+  assert.equal(block, renderer('stylish')(run.result, { color: false }));
+});
+
+test('the README holds exactly two set-up commands, and the second is the test command CI runs', () => {
+  const readme = readFileSync(resolve(REPO, 'README.md'), 'utf8');
+  const setup = readme.slice(readme.indexOf('## Set-up on a fresh machine'), readme.indexOf('## What it reads'));
+  const commands = [...setup.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]);
+  assert.deepEqual(commands, [
+    'npm install && npx connlint fixtures/demo',
+    'apt-get update && apt-get install -y mariadb-client-core libhikaricp-java && npm ci && npm test',
+  ]);
+  assert.match(readFileSync(resolve(REPO, '.ci/run'), 'utf8'), /\nnpm test\n/);
+});
