@@ -62,7 +62,9 @@ function runLint(paths: string[], flags: LintFlags, io: Io): number {
   const code = exitCodeFor(full, flags.maxWarnings);
   if (code === EXIT_FAILURE) {
     const crashes = full.findings.filter((f) => f.ruleId === 'internal-error').length;
-    io.stderr.write(`connlint: ${crashes} internal error${crashes === 1 ? '' : 's'} (see the internal-error findings); the other files and rules still ran\n`);
+    io.stderr.write(
+      `connlint: ${crashes} internal error${crashes === 1 ? '' : 's'} (see the internal-error findings); the other files and rules still ran\n`,
+    );
   } else if (code === EXIT_PROBLEMS && !full.findings.some((f) => f.severity === 'error')) {
     io.stderr.write(`connlint: ${warnings} warnings exceed --max-warnings ${flags.maxWarnings}\n`);
   }
