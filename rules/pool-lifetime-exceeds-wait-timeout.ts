@@ -91,6 +91,9 @@ export default defineRule({
       const { pool } = link;
       const bound = poolIdleBound(pool);
       if (bound.ms !== undefined && bound.ms <= limitMs - margin) continue;
+      // A value written in a file that cannot be read (a placeholder, a value the pool rejects) could be
+      // anything: stay silent rather than guess. Version-dependent defaults are reported with a caveat below.
+      if (bound.unknown.some((m) => m.setting.origin.kind === 'file')) continue;
 
       const library = LIBRARY_NAMES[pool.library] ?? pool.library;
       const target = bound.by ?? pool.idle.find((m) => m.kind === 'max-lifetime');

@@ -8,6 +8,7 @@ import { discoverFiles, toPosix } from '../discover/find-files.js';
 import { createTreeView } from '../discover/tree-view.js';
 import { buildModel } from '../model/build-model.js';
 import type { Model } from '../model/model.js';
+import { scrubSecrets, secretValues } from '../model/secrets.js';
 import { lineSpan, type Span } from '../model/span.js';
 import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
@@ -186,6 +187,15 @@ export function lint(options: LintOptions): LintRun {
   const ran = runRules(build.model, RULES, config);
   findings.push(...ran.findings);
   const metas = ran.metas;
+  // Whatever a parser or rule quoted, a secret written in a scanned file never reaches the output.
+  const secrets = secretValues([...build.model.pools, ...build.model.servers].flatMap((x) => [...x.settings.values()]));
+  if (secrets.length > 0) {
+    for (const f of findings) {
+      f.message = scrubSecrets(f.message, secrets);
+      f.fingerprint = scrubSecrets(f.fingerprint, secrets);
+      for (const r of f.related) r.message = scrubSecrets(r.message, secrets);
+    }
+  }
   findings.sort(compareFindings);
   const files = [...build.model.files];
   if (config.path && !config.path.startsWith('..') && !isAbsolute(config.path)) files.push({ path: config.path, kind: 'connlint-config' });
