@@ -105,8 +105,17 @@ function readConfig(root: string, options: LintOptions): Config {
   return { ...config, path: name };
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 3).join(' | ') : String(error);
+/** A bug in connlint, as a finding: what failed, where, and the first lines of the stack. */
+function internalError(at: Span, what: string, error: unknown): Finding {
+  const text = error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 3).join(' | ') : String(error);
+  return {
+    ruleId: 'internal-error',
+    severity: 'error',
+    message: `${what} failed: ${text}`,
+    location: at,
+    related: [],
+    fingerprint: `internal-error|${at.path}|${what}`,
+  };
 }
 
 /**
@@ -140,15 +149,7 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
         },
       });
     } catch (error) {
-      const at = lineSpan(config.path ?? model.files[0]?.path ?? '.', 1, 1, 0);
-      findings.push({
-        ruleId: 'internal-error',
-        severity: 'error',
-        message: `rule ${rule.id} failed: ${errorText(error)}`,
-        location: at,
-        related: [],
-        fingerprint: `internal-error|${at.path}|rule ${rule.id}`,
-      });
+      findings.push(internalError(lineSpan(config.path ?? model.files[0]?.path ?? '.', 1, 1, 0), `rule ${rule.id}`, error));
     }
   }
   metas.sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -161,18 +162,10 @@ export function lint(options: LintOptions): LintRun {
   const config = readConfig(root, options);
   const discovery = discoverFiles({ root, targets, include: config.include, exclude: config.exclude });
   const findings: Finding[] = [];
-  const internal = (at: Span, what: string, error: unknown) =>
-    findings.push({
-      ruleId: 'internal-error',
-      severity: 'error',
-      message: `${what} failed: ${errorText(error)}`,
-      location: at,
-      related: [],
-      fingerprint: `internal-error|${at.path}|${what}`,
-    });
-
   const view = createTreeView(root);
-  const build = buildModel(discovery.files, config, view, (path, error) => internal(lineSpan(path, 1, 1, 0), `parsing ${path}`, error));
+  const build = buildModel(discovery.files, config, view, (path, error) =>
+    findings.push(internalError(lineSpan(path, 1, 1, 0), `parsing ${path}`, error)),
+  );
   for (const p of [...discovery.problems, ...build.problems]) {
     findings.push({
       ruleId: 'parse-error',
