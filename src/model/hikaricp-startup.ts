@@ -1,3 +1,7 @@
+/**
+ * What HikariConfig does with the values at start-up, per release: PropertyElf's number reading,
+ * the setters' checks and `validateNumerics()` rewrites (hikaricp.md, "Effective-value order").
+ */
 import {
   type Version,
   KEY_INFO,
