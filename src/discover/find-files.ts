@@ -4,6 +4,7 @@ import { lineSpan } from '../model/span.js';
 import type { ParseProblem } from '../parsers/parse-result.js';
 import { type Candidate, classifyPath } from './classify.js';
 import { globToRegExp, matchesAny } from './glob.js';
+import { compareText } from '../model/sort-order.js';
 
 /** Files larger than this are reported, not read: no real option file comes near it, and reading must stay bounded. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -94,7 +95,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     if (st.isDirectory()) walk(target);
     else consider(target, true);
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => compareText(a.path, b.path));
   return { files, problems };
 }
 

@@ -14,6 +14,7 @@ import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
 import { RULES } from './registry.js';
 import { fixedMeta, ruleMeta } from './rule-docs.js';
+import { compareText } from '../model/sort-order.js';
 
 export const TOOL_VERSION: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -152,7 +153,7 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
       findings.push(internalError(lineSpan(config.path ?? model.files[0]?.path ?? '.', 1, 1, 0), `rule ${rule.id}`, error));
     }
   }
-  metas.sort((a, b) => (a.id < b.id ? -1 : 1));
+  metas.sort((a, b) => compareText(a.id, b.id));
   return { findings, metas };
 }
 
@@ -192,7 +193,7 @@ export function lint(options: LintOptions): LintRun {
   findings.sort(compareFindings);
   const files = [...build.model.files];
   if (config.path && !config.path.startsWith('..') && !isAbsolute(config.path)) files.push({ path: config.path, kind: 'connlint-config' });
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => compareText(a.path, b.path));
   return {
     result: { findings, files, rules: metas, toolVersion: TOOL_VERSION },
     model: build.model,

@@ -4,6 +4,7 @@ import { canonicalOptionName } from '../model/mysql-variables.js';
 import { maskSecrets } from '../model/secrets.js';
 import type { Origin, Setting, Value } from '../model/setting.js';
 import type { Span } from '../model/span.js';
+import { compareText } from '../model/sort-order.js';
 
 /**
  * `connlint inspect --format json`: the effective model as plain data. The shape is documented in
@@ -108,11 +109,6 @@ export interface InspectDocument {
   hosts: JsonHost[];
   network: JsonNetwork;
   links: JsonLink[];
-}
-
-/** Byte order, never locale order: the output must not depend on the machine's locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function origin(span: Span): JsonOrigin {

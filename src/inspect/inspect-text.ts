@@ -3,8 +3,9 @@ import { KEEPALIVE_INTVL, KEEPALIVE_PROBES, KEEPALIVE_TIME } from '../model/host
 import type { Host, Link, Model, Pool, Server } from '../model/model.js';
 import { type Setting, settingSpan } from '../model/setting.js';
 import { formatSpan } from '../model/span.js';
-import { compareText, defaultSource, type InspectInput, inspectedServers, maskSetting, maskText, sortedLinks } from './inspect-json.js';
+import { defaultSource, type InspectInput, inspectedServers, maskSetting, maskText, sortedLinks } from './inspect-json.js';
 import { drawTimeline, printable, type TimelineMarker, wrapText } from './timeline.js';
+import { compareText } from '../model/sort-order.js';
 
 /**
  * `connlint inspect` (text): one block per pool -> server link with the settings that decide how long

@@ -13,6 +13,7 @@ import { linkPools } from './links.js';
 import type { FileKind, Model, Pool, ScannedFile } from './model.js';
 import { buildNetwork } from './network.js';
 import { buildDeclaredServer, buildFileServers } from './servers.js';
+import { compareText } from './sort-order.js';
 
 export interface ModelBuild {
   model: Model;
@@ -100,7 +101,7 @@ export function buildModel(
 
   const mounts = Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value]));
   const roots = guarded('.', () => findRootOptionFiles(optionPaths, view, parseOptionFile, { mounts })) ?? [];
-  const fileServers = guarded('.', () => buildFileServers(roots, view, parseOptionFile, config)) ?? {
+  const fileServers = guarded('.', () => buildFileServers(roots, view, parseOptionFile, { mounts }, config)) ?? {
     servers: [],
     problems: [],
     notes: new Map(),
@@ -115,8 +116,8 @@ export function buildModel(
 
   const unique = new Map<string, ParseProblem>();
   for (const p of problems) unique.set(problemKey(p), p);
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  pools.sort((a, b) => (a.id < b.id ? -1 : 1));
+  files.sort((a, b) => compareText(a.path, b.path));
+  pools.sort((a, b) => compareText(a.id, b.id));
   return {
     model: { files, servers, pools, hosts: hostBuild.hosts, network: buildNetwork(config), links: linkPools(pools, servers, config) },
     problems: [...unique.values()],

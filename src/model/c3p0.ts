@@ -2,7 +2,7 @@ import type { PropertiesDoc } from '../parsers/java-properties.js';
 import type { ParseProblem } from '../parsers/parse-result.js';
 import { engineFromJdbc } from './jdbc-engine.js';
 import type { IdleMechanism, Pool } from './model.js';
-import type { Setting, Value } from './setting.js';
+import { overridesOf, type Setting, sortedByKey, type Value } from './setting.js';
 import { fileSpan } from './span.js';
 
 /**
@@ -76,7 +76,7 @@ export function buildC3p0Pool(input: { path: string; doc: PropertiesDoc; text: s
       text: e.value,
       value: key ? readValue(key, e.value) : { kind: 'string', value: e.value },
       origin: { kind: 'file', span: e.span, via: [] },
-      overrides: previous ? [...previous.overrides, previous.origin] : [],
+      overrides: overridesOf(previous),
       unit: 's',
     });
   }
@@ -104,7 +104,7 @@ export function buildC3p0Pool(input: { path: string; doc: PropertiesDoc; text: s
     name: input.path,
     ...(engine ? { engine: engine.engine, engineReason: engine.reason } : {}),
     origin: first ? first.span : fileSpan(input.path, input.text),
-    settings: new Map([...settings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    settings: sortedByKey(settings),
     idle,
     validatesOnCheckout: {
       value: checkout?.kind === 'bool' && checkout.value,

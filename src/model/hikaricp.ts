@@ -9,7 +9,7 @@ import type { ParseProblem } from '../parsers/parse-result.js';
 import { formatDuration } from './duration.js';
 import { engineFromJdbc } from './jdbc-engine.js';
 import type { IdleMechanism, LibraryVersion, Pool } from './model.js';
-import { type Origin, type Setting, settingSpan, type Value } from './setting.js';
+import { type Origin, type Setting, settingSpan, sortedByKey, type Value } from './setting.js';
 import { fileSpan, type Span } from './span.js';
 
 import {
@@ -426,7 +426,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     });
   }
 
-  const sorted = new Map([...settings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = sortedByKey(settings);
   const hasKeepalive = known
     ? keepaliveDefault(known) !== undefined
     : evaluations.some((e) => keepaliveDefault(e.release.version) !== undefined);

@@ -2,7 +2,7 @@ import type { ParseProblem, ParseResult } from '../parsers/parse-result.js';
 import { readKernelInteger, type SysctlDoc } from '../parsers/sysctl.js';
 import { orderSysctlFiles } from '../parsers/sysctl-order.js';
 import type { Host } from './model.js';
-import type { Setting, Value } from './setting.js';
+import { overridesOf, type Setting, sortedByKey, type Value } from './setting.js';
 
 export const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
 export const KEEPALIVE_INTVL = 'net.ipv4.tcp_keepalive_intvl';
@@ -67,7 +67,7 @@ export function buildHosts(
           text: a.raw,
           value,
           origin: { kind: 'file', span: a.span, via: [] },
-          overrides: previous ? [...previous.overrides, previous.origin] : [],
+          overrides: overridesOf(previous),
           unit: 's',
         });
       }
@@ -77,7 +77,7 @@ export function buildHosts(
       id: `host:${tree.root}`,
       root: tree.root,
       files: tree.files,
-      settings: new Map([...settings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      settings: sortedByKey(settings),
     });
   }
   return { hosts, problems };

@@ -1,13 +1,13 @@
 import type { Config } from '../config/config.js';
 import type { FileTreeView } from '../discover/file-tree.js';
 import { groupMatches, isMariaDbOnlyGroup, type MySqlFlavor, serverGroups } from '../parsers/my-cnf-groups.js';
-import { type ResolvedOption, resolveOptionFileTree } from '../parsers/my-cnf-tree.js';
+import { type ResolvedOption, resolveOptionFileTree, type TreeOptions } from '../parsers/my-cnf-tree.js';
 import type { MyCnfDoc } from '../parsers/my-cnf.js';
 import type { ParseProblem, ParseResult } from '../parsers/parse-result.js';
 import type { Engine, Server } from './model.js';
 import { type MySqlVariable, MYSQL_VARIABLES, canonicalOptionName, clampVariable, readOptionNumber } from './mysql-variables.js';
-import type { Setting, Value } from './setting.js';
-import { fileSpan, formatSpan, type Span } from './span.js';
+import { overridesOf, type Setting, sortedByKey, type Value } from './setting.js';
+import { formatSpan, lineSpan, type Span } from './span.js';
 
 export type ParseOptionFile = (path: string, text: string) => ParseResult<MyCnfDoc>;
 
@@ -106,14 +106,18 @@ export interface ServerBuild {
 }
 
 /** One server per root option file whose tree has server groups; the effective values after includes and last-wins. */
-export function buildFileServers(roots: string[], view: FileTreeView, parse: ParseOptionFile, config: Config): ServerBuild {
+export function buildFileServers(
+  roots: string[],
+  view: FileTreeView,
+  parse: ParseOptionFile,
+  treeOptions: TreeOptions,
+  config: Config,
+): ServerBuild {
   const servers: Server[] = [];
   const problems: ParseProblem[] = [];
   const notes = new Map<string, string[]>();
   for (const root of roots) {
-    const tree = resolveOptionFileTree(root, view, parse, {
-      mounts: Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value])),
-    });
+    const tree = resolveOptionFileTree(root, view, parse, treeOptions);
     problems.push(...tree.problems);
     notes.set(root, tree.notes);
     const declared = config.optionFiles?.flavor;
@@ -135,7 +139,7 @@ export function buildFileServers(roots: string[], view: FileTreeView, parse: Par
       const reading = readOption(r, canonical, flavor);
       if (reading.problem) problems.push(reading.problem);
       const previous = written.get(canonical);
-      if (previous) reading.setting.overrides = [...previous.overrides, previous.origin];
+      reading.setting.overrides = overridesOf(previous);
       written.set(canonical, reading.setting);
     }
     for (const [k, s] of written) settings.set(k, s);
@@ -150,8 +154,8 @@ export function buildFileServers(roots: string[], view: FileTreeView, parse: Par
       root,
       files: tree.files,
       groups,
-      origin: fileSpan(root, view.readText(root) ?? ''),
-      settings: new Map([...settings.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      origin: lineSpan(root, 1, 1, 0),
+      settings: sortedByKey(settings),
     });
   }
   return { servers, problems, notes };

@@ -1,3 +1,4 @@
+import { compareText } from './sort-order.js';
 import type { Span } from './span.js';
 
 /**
@@ -62,4 +63,14 @@ export interface Setting {
 export function settingSpan(setting: Setting): Span | undefined {
   const o = setting.origin;
   return o.kind === 'file' || o.kind === 'config' ? o.span : undefined;
+}
+
+/** Origins a new assignment replaces: everything the previous one replaced, then the previous one. */
+export function overridesOf(previous: Setting | undefined): Origin[] {
+  return previous ? [...previous.overrides, previous.origin] : [];
+}
+
+/** Settings by key in code-unit order, so every consumer sees the same order. */
+export function sortedByKey(settings: Map<string, Setting>): Map<string, Setting> {
+  return new Map([...settings.entries()].sort(([a], [b]) => compareText(a, b)));
 }
