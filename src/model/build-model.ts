@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { FileTreeView } from '../discover/file-tree.js';
 import type { DiscoveredFile } from '../discover/find-files.js';
 import { parseJavaProperties, type PropertiesDoc } from '../parsers/java-properties.js';
-import { findRootOptionFiles } from '../parsers/my-cnf-tree.js';
+import { resolveRootTrees } from '../parsers/my-cnf-tree.js';
 import { type MyCnfDoc, parseMyCnf } from '../parsers/my-cnf.js';
 import type { ParseProblem, ParseResult } from '../parsers/parse-result.js';
 import { parseSysctl, type SysctlDoc } from '../parsers/sysctl.js';
@@ -100,8 +100,8 @@ export function buildModel(
   }
 
   const mounts = Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value]));
-  const roots = guarded('.', () => findRootOptionFiles(optionPaths, view, parseOptionFile, { mounts })) ?? [];
-  const fileServers = guarded('.', () => buildFileServers(roots, view, parseOptionFile, { mounts }, config)) ?? {
+  const trees = guarded('.', () => resolveRootTrees(optionPaths, view, parseOptionFile, { mounts })) ?? [];
+  const fileServers = guarded('.', () => buildFileServers(trees, config)) ?? {
     servers: [],
     problems: [],
     notes: new Map(),

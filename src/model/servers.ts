@@ -1,15 +1,11 @@
 import type { Config } from '../config/config.js';
-import type { FileTreeView } from '../discover/file-tree.js';
 import { groupMatches, isMariaDbOnlyGroup, type MySqlFlavor, serverGroups } from '../parsers/my-cnf-groups.js';
-import { type ResolvedOption, resolveOptionFileTree, type TreeOptions } from '../parsers/my-cnf-tree.js';
-import type { MyCnfDoc } from '../parsers/my-cnf.js';
-import type { ParseProblem, ParseResult } from '../parsers/parse-result.js';
+import type { OptionFileTree, ResolvedOption } from '../parsers/my-cnf-tree.js';
+import type { ParseProblem } from '../parsers/parse-result.js';
 import type { Engine, Server } from './model.js';
 import { type MySqlVariable, MYSQL_VARIABLES, canonicalOptionName, clampVariable, readOptionNumber } from './mysql-variables.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from './setting.js';
 import { formatSpan, lineSpan, type Span } from './span.js';
-
-export type ParseOptionFile = (path: string, text: string) => ParseResult<MyCnfDoc>;
 
 function toValue(v: MySqlVariable, n: number): Value {
   if (v.unit === 's') return { kind: 'duration', ms: n * 1000 };
@@ -106,18 +102,12 @@ export interface ServerBuild {
 }
 
 /** One server per root option file whose tree has server groups; the effective values after includes and last-wins. */
-export function buildFileServers(
-  roots: string[],
-  view: FileTreeView,
-  parse: ParseOptionFile,
-  treeOptions: TreeOptions,
-  config: Config,
-): ServerBuild {
+export function buildFileServers(trees: OptionFileTree[], config: Config): ServerBuild {
   const servers: Server[] = [];
   const problems: ParseProblem[] = [];
   const notes = new Map<string, string[]>();
-  for (const root of roots) {
-    const tree = resolveOptionFileTree(root, view, parse, treeOptions);
+  for (const tree of trees) {
+    const { root } = tree;
     problems.push(...tree.problems);
     notes.set(root, tree.notes);
     const declared = config.optionFiles?.flavor;

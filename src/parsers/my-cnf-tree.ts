@@ -344,16 +344,18 @@ export function resolveOptionFileTree(root: string, view: FileTreeView, parse: P
 }
 
 /**
- * Option files (paths in the tree) that no other given option file includes; in a pure include cycle,
- * the byte-smallest path of the cycle. Sorted.
+ * The trees of the option files (paths in the tree) that no other given option file includes; in a
+ * pure include cycle, that of the byte-smallest path of the cycle. Sorted by root; each tree is
+ * resolved once.
  */
-export function findRootOptionFiles(paths: string[], view: FileTreeView, parse: ParseOptionFile, options: TreeOptions): string[] {
+export function resolveRootTrees(paths: string[], view: FileTreeView, parse: ParseOptionFile, options: TreeOptions): OptionFileTree[] {
   const reader = new TreeReader(view, parse, options.mounts);
   const nodes = [...new Set(paths)];
   const index = new Map(nodes.map((p, i) => [p, i]));
-  const edges = nodes.map((p) => {
-    const reached = new Set(reader.resolve(p).files);
-    reached.delete(p);
+  const trees = nodes.map((p) => reader.resolve(p));
+  const edges = trees.map((tree) => {
+    const reached = new Set(tree.files);
+    reached.delete(tree.root);
     return [...reached].flatMap((f) => (index.has(f) ? [index.get(f) as number] : []));
   });
   const component = stronglyConnected(edges);
@@ -361,14 +363,19 @@ export function findRootOptionFiles(paths: string[], view: FileTreeView, parse: 
   edges.forEach((targets, from) => {
     for (const to of targets) if (component[from] !== component[to]) hasIncoming.add(component[to] as number);
   });
-  const best = new Map<number, string>();
+  const best = new Map<number, number>();
   nodes.forEach((p, i) => {
     const c = component[i] as number;
     if (hasIncoming.has(c)) return;
     const current = best.get(c);
-    if (current === undefined || compareBytes(p, current) < 0) best.set(c, p);
+    if (current === undefined || compareBytes(p, nodes[current] as string) < 0) best.set(c, i);
   });
-  return [...best.values()].sort(compareBytes);
+  return [...best.values()].map((i) => trees[i] as OptionFileTree).sort((a, b) => compareBytes(a.root, b.root));
+}
+
+/** The root option files among `paths` (see resolveRootTrees). Sorted. */
+export function findRootOptionFiles(paths: string[], view: FileTreeView, parse: ParseOptionFile, options: TreeOptions): string[] {
+  return resolveRootTrees(paths, view, parse, options).map((tree) => tree.root);
 }
 
 /** Component id per node (Kosaraju, iterative so that long include chains cannot overflow the stack). */
