@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import { LIBRARY_NAMES, poolIdleBound, serverIdleLimit, spanOr, typedWithHuman, whereFrom } from '../src/model/idle-limits.js';
 import type { Link, Model } from '../src/model/model.js';
-import type { Setting } from '../src/model/setting.js';
+import { type Setting, settingSpan } from '../src/model/setting.js';
 
 interface PathLimit {
   setting: Setting;
@@ -102,6 +102,7 @@ export default defineRule({
         bound.ms === undefined
           ? 'nothing retires or pings idle connections'
           : `idle connections can stay ${formatDuration(bound.ms)} (${bound.by?.setting.key}, ${whereFrom(bound.by?.setting as Setting)})`;
+      const relatedAt = settingSpan(smallest.setting);
       report({
         messageId: 'unchecked',
         data: {
@@ -114,10 +115,7 @@ export default defineRule({
           advice,
         },
         at,
-        related:
-          smallest.setting.origin.kind === 'file' || smallest.setting.origin.kind === 'config'
-            ? [{ span: smallest.setting.origin.span, message: `${smallest.what} is ${formatDuration(smallest.ms)}` }]
-            : [],
+        related: relatedAt ? [{ span: relatedAt, message: `${smallest.what} is ${formatDuration(smallest.ms)}` }] : [],
         key: `${pool.id}/validation`,
       });
     }

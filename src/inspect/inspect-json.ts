@@ -5,6 +5,7 @@ import { maskSecrets } from '../model/secrets.js';
 import type { Origin, Setting, Value } from '../model/setting.js';
 import type { Span } from '../model/span.js';
 import { compareText } from '../model/sort-order.js';
+import { originSpan } from '../model/setting.js';
 
 /**
  * `connlint inspect --format json`: the effective model as plain data. The shape is documented in
@@ -115,10 +116,6 @@ function origin(span: Span): JsonOrigin {
   return { path: span.path, line: span.line, column: span.column };
 }
 
-function spanOf(o: Origin): Span | undefined {
-  return o.kind === 'file' || o.kind === 'config' ? o.span : undefined;
-}
-
 /** Free text that may quote a value (reasons, notes): URL passwords masked whatever the key. */
 export function maskText(text: string): string {
   return maskSecrets('text', text);
@@ -164,13 +161,13 @@ export function defaultSource(o: Origin): string | null {
 export function sourceOf(setting: Setting): JsonSource {
   if (setting.value.kind === 'unknown') return 'unknown';
   if (setting.clamp) return 'clamped';
-  return spanOf(setting.origin) ? 'file' : 'default';
+  return originSpan(setting.origin) ? 'file' : 'default';
 }
 
 function jsonSetting(setting: Setting, isOptionFile: boolean): JsonSetting {
   const mask = (text: string) => maskSetting(setting, text);
   const o = setting.origin;
-  const at = spanOf(o);
+  const at = originSpan(o);
   const where = defaultSource(o);
   const { value, unit } = jsonValue(setting.value, mask);
   const clamp = setting.clamp ? jsonValue(setting.clamp.written, mask) : undefined;
@@ -189,7 +186,7 @@ function jsonSetting(setting: Setting, isOptionFile: boolean): JsonSetting {
     ...(where !== null && o.kind !== 'file' && o.kind !== 'config' ? { default: `${where}; ${o.fact}` } : {}),
     ...(setting.group !== undefined ? { group: setting.group } : {}),
     overrides: setting.overrides.flatMap((earlier) => {
-      const s = spanOf(earlier);
+      const s = originSpan(earlier);
       return s ? [origin(s)] : [];
     }),
     ...(setting.clamp && clamp
@@ -252,7 +249,7 @@ function jsonHost(host: Host): JsonHost {
 
 function jsonNetwork(model: Model): JsonNetwork {
   const s = model.network.idleTimeout;
-  const at = s ? spanOf(s.origin) : undefined;
+  const at = s ? originSpan(s.origin) : undefined;
   return {
     idleTimeout: s ? { ms: s.value.kind === 'duration' ? s.value.ms : null, origin: at ? origin(at) : null, key: s.key } : null,
     profiles: [...model.network.profiles]

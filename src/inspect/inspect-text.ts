@@ -6,6 +6,7 @@ import { formatSpan } from '../model/span.js';
 import { defaultSource, type InspectInput, inspectedServers, maskSetting, maskText, sortedLinks } from './inspect-json.js';
 import { drawTimeline, printable, type TimelineMarker, wrapText } from './timeline.js';
 import { compareText } from '../model/sort-order.js';
+import { originSpan } from '../model/setting.js';
 
 /**
  * `connlint inspect` (text): one block per pool -> server link with the settings that decide how long
@@ -150,7 +151,10 @@ export function settingStatus(s: Setting): string {
   if (s.clamp)
     return `clamped from ${s.clamp.written.kind === 'string' ? `"${maskSetting(s, s.clamp.written.value)}"` : humanValue(s.clamp.written)}${at ? ` at ${place}` : ` (${place})`}: ${maskSetting(s, s.clamp.reason)}`;
   if (!at) return place;
-  const earlier = s.overrides.flatMap((o) => (o.kind === 'file' || o.kind === 'config' ? [formatSpan(o.span)] : []));
+  const earlier = s.overrides.flatMap((o) => {
+    const at = originSpan(o);
+    return at ? [formatSpan(at)] : [];
+  });
   // Long override chains (a tree of tuning files) would bury the line; the last replaced one is the one to check.
   const replaced =
     earlier.length === 0

@@ -1,6 +1,6 @@
 import { formatBytes, formatDuration } from './duration.js';
 import type { IdleMechanism, Pool, Server } from './model.js';
-import type { Setting, Value } from './setting.js';
+import { type Setting, settingSpan, type Value } from './setting.js';
 import { formatSpan, type Span } from './span.js';
 
 /**
@@ -67,8 +67,7 @@ export function whereFrom(setting: Setting): string {
 
 /** The span a finding can point at for this setting, else the fallback (the pool or server as a whole). */
 export function spanOr(setting: Setting | undefined, fallback: Span): Span {
-  const o = setting?.origin;
-  return o && (o.kind === 'file' || o.kind === 'config') ? o.span : fallback;
+  return (setting && settingSpan(setting)) ?? fallback;
 }
 
 export const LIBRARY_NAMES: Record<string, string> = { hikaricp: 'HikariCP', c3p0: 'c3p0' };

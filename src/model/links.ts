@@ -2,8 +2,7 @@ import type { Config } from '../config/config.js';
 import { globToRegExp } from '../discover/glob.js';
 import { familyOf, type Link, type Pool, type Server } from './model.js';
 import { defaultServer } from './servers.js';
-
-const ENGINE_NAMES: Record<string, string> = { mysql: 'MySQL', mariadb: 'MariaDB', postgresql: 'PostgreSQL' };
+import { ENGINE_NAMES } from './idle-limits.js';
 
 function dirOf(path: string): string[] {
   const parts = path.split('/');

@@ -59,10 +59,14 @@ export interface Setting {
   unit?: 'ms' | 's';
 }
 
+/** The span a person can open for this origin: files and config declarations have one, defaults do not. */
+export function originSpan(origin: Origin): Span | undefined {
+  return origin.kind === 'file' || origin.kind === 'config' ? origin.span : undefined;
+}
+
 /** The span a person can open for this setting, if any. */
 export function settingSpan(setting: Setting): Span | undefined {
-  const o = setting.origin;
-  return o.kind === 'file' || o.kind === 'config' ? o.span : undefined;
+  return originSpan(setting.origin);
 }
 
 /** Origins a new assignment replaces: everything the previous one replaced, then the previous one. */
