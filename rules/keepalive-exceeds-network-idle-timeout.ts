@@ -1,9 +1,10 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
-import { KEEPALIVE_TIME } from '../src/model/hosts.js';
-import { LIBRARY_NAMES, spanOr, typedWithHuman, whereFrom } from '../src/model/idle-limits.js';
-import type { Model, NetworkProfile } from '../src/model/model.js';
-import { expiryOf } from '../src/model/network.js';
+import { firstNetworkElements, type PathElement } from '../src/model/idle-path.js';
+import type { Expiry } from '../src/model/model.js';
+import { spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
+
+const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
 
 /** A keepalive a comfortable step under the timeout: 10 % or 30 s below it, whichever is more, in whole 10 s. */
 export function safeKeepaliveMs(timeoutMs: number): number {
@@ -11,7 +12,7 @@ export function safeKeepaliveMs(timeoutMs: number): number {
   return Math.max(Math.floor(below / 10_000) * 10_000, 10_000);
 }
 
-const CONSEQUENCE: Record<NetworkProfile['expiry'], string> = {
+const CONSEQUENCE: Record<Expiry, string> = {
   silent: 'the flow is dropped silently and the next query on that connection hangs until TCP gives up (15 to 30 min)',
   'rst-next': 'the next packet on that connection gets a reset (ECONNRESET, "Communications link failure")',
   'rst-both': 'both ends get a reset when the timer expires',
@@ -19,11 +20,22 @@ const CONSEQUENCE: Record<NetworkProfile['expiry'], string> = {
   unknown: 'the connection breaks on its next use once the network forgets the flow',
 };
 
-function networkWhere(model: Model): string {
-  const net = model.network.idleTimeout;
-  if (!net) return '';
-  const profile = model.network.profiles.find((p) => net.raw === p.profile.id);
-  return profile ? `${profile.profile.id}, ${whereFrom(net)}` : whereFrom(net);
+/** Where the first network element(s) to fire are declared: `aws-nat-gateway, connlint.config.yaml:2`. */
+function networkWhere(first: PathElement[]): string {
+  return first
+    .map((e) => (e.element && e.element.name !== 'network' ? `${e.element.name}, ${whereFrom(e.setting)}` : whereFrom(e.setting)))
+    .join('; ');
+}
+
+/**
+ * What happens when the flow is forgotten. Elements that fire together may expire differently (a NAT
+ * gateway that resets and a GWLB that drops silently, both at 350 s): each is named with its own effect.
+ */
+function consequence(first: PathElement[]): string {
+  const kinds = [...new Set(first.map((e) => e.expiry ?? 'unknown'))];
+  if (kinds.length === 1) return CONSEQUENCE[kinds[0] as Expiry];
+  const each = first.map((e) => `at the ${e.element?.device ?? e.label} ${CONSEQUENCE[e.expiry ?? 'unknown']}`);
+  return `depending on which device forgets it first: ${each.join('; or ')}`;
 }
 
 export default defineRule({
@@ -78,17 +90,21 @@ export default defineRule({
       `keepalive comes too late and ${d.consequence}. Set ${d.key} to ${d.safe} or lower.`,
   },
   check({ model, report }) {
-    const net = model.network.idleTimeout;
-    if (net?.value.kind !== 'duration' || net.origin.kind !== 'config') return;
-    const timeoutMs = net.value.ms;
-    const netSpan = net.origin.span;
-    const expiry = expiryOf(model.network) ?? 'unknown';
+    const first = firstNetworkElements(model.network.elements);
+    const net = first[0];
+    if (net?.ms === undefined || net.setting.origin.kind !== 'config') return;
+    const timeoutMs = net.ms;
+    const netSpan = net.setting.origin.span;
     const common = {
       timeout: formatDuration(timeoutMs),
-      network: networkWhere(model),
-      consequence: CONSEQUENCE[expiry],
+      network: networkWhere(first),
+      consequence: consequence(first),
     };
-    const related = [{ span: netSpan, message: `network idle timeout ${formatDuration(timeoutMs)}` }];
+    const related = first.flatMap((e) =>
+      e.setting.origin.kind === 'config'
+        ? [{ span: e.setting.origin.span, message: `network idle timeout ${formatDuration(timeoutMs)}` }]
+        : [],
+    );
 
     for (const host of model.hosts) {
       const s = host.settings.get(KEEPALIVE_TIME);
@@ -111,7 +127,7 @@ export default defineRule({
     }
 
     let unprotectedPool = false;
-    for (const pool of model.pools) {
+    for (const { pool } of model.paths) {
       const keepalive = pool.idle.find((m) => m.kind === 'keepalive');
       const ms = keepalive?.boundMs;
       if (keepalive && ms !== undefined && ms < timeoutMs) continue;
@@ -121,7 +137,7 @@ export default defineRule({
         messageId: 'pool',
         data: {
           ...common,
-          library: LIBRARY_NAMES[pool.library] ?? pool.library,
+          library: pool.libraryName,
           key: keepalive.setting.key,
           value: formatDuration(ms),
           safe: typedWithHuman(keepalive.setting, safeKeepaliveMs(timeoutMs)),

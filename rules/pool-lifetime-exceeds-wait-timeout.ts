@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
-import { LIBRARY_NAMES, humanValue, poolIdleBound, serverIdleLimit, spanOr, typedWithHuman, whereFrom } from '../src/model/idle-limits.js';
 import type { IdleMechanism, Link } from '../src/model/model.js';
+import { humanValue, spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const VERB: Record<IdleMechanism['kind'], string> = { 'max-lifetime': 'retires', 'idle-timeout': 'retires', keepalive: 'pings' };
 
@@ -84,18 +84,23 @@ export default defineRule({
   },
   check({ model, options, report }) {
     const margin = Number(options.marginSeconds) * 1000;
-    for (const link of model.links) {
-      const limit = serverIdleLimit(link.server);
-      if (limit?.value.kind !== 'duration') continue;
-      const limitMs = limit.value.ms;
-      const { pool } = link;
-      const bound = poolIdleBound(pool);
+    for (const path of model.paths) {
+      const { link, pool } = path;
+      const limitElement = path.verdict.serverLimit;
+      if (!link || limitElement?.ms === undefined) continue;
+      const limit = limitElement.setting;
+      const limitMs = limitElement.ms;
+      const bound = {
+        ms: path.verdict.poolBound?.ms,
+        by: path.verdict.poolBound?.mechanism,
+        unknown: pool.idle.filter((m) => m.setting.value.kind === 'unknown'),
+      };
       if (bound.ms !== undefined && bound.ms <= limitMs - margin) continue;
       // A value written in a file that cannot be read (a placeholder, a value the pool rejects) could be
       // anything: stay silent rather than guess. Version-dependent defaults are reported with a caveat below.
       if (bound.unknown.some((m) => m.setting.origin.kind === 'file')) continue;
 
-      const library = LIBRARY_NAMES[pool.library] ?? pool.library;
+      const library = pool.libraryName;
       const target = bound.by ?? pool.idle.find((m) => m.kind === 'max-lifetime');
       // Advise on the setting that binds (or, when nothing does, the lifetime), in the key's own unit.
       const fix = target;

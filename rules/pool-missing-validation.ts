@@ -1,8 +1,8 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
-import { LIBRARY_NAMES, poolIdleBound, serverIdleLimit, spanOr, typedWithHuman, whereFrom } from '../src/model/idle-limits.js';
-import type { Link, Model } from '../src/model/model.js';
+import type { IdlePath } from '../src/model/idle-path.js';
 import { type Setting, settingSpan } from '../src/model/setting.js';
+import { spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 interface PathLimit {
   setting: Setting;
@@ -10,13 +10,13 @@ interface PathLimit {
   what: string;
 }
 
-/** The idle limits on the pool's path: its server's wait_timeout and the network's idle timeout. */
-function pathLimits(model: Model, link: Link | undefined): PathLimit[] {
+/** The idle limits on the pool's path: its server's wait_timeout and the first network element to forget the flow. */
+function pathLimits(path: IdlePath): PathLimit[] {
   const limits: PathLimit[] = [];
-  const wait = link ? serverIdleLimit(link.server) : undefined;
-  if (wait?.value.kind === 'duration') limits.push({ setting: wait, ms: wait.value.ms, what: 'wait_timeout' });
-  const net = model.network.idleTimeout;
-  if (net?.value.kind === 'duration') limits.push({ setting: net, ms: net.value.ms, what: 'the network idle timeout' });
+  const wait = path.verdict.serverLimit;
+  if (wait?.ms !== undefined) limits.push({ setting: wait.setting, ms: wait.ms, what: 'wait_timeout' });
+  const net = path.verdict.networkFirst[0];
+  if (net?.ms !== undefined) limits.push({ setting: net.setting, ms: net.ms, what: 'the network idle timeout' });
   return limits.sort((a, b) => a.ms - b.ms);
 }
 
@@ -74,14 +74,14 @@ export default defineRule({
   },
   check({ model, options, report }) {
     const margin = Number(options.marginSeconds) * 1000;
-    for (const pool of model.pools) {
+    for (const path of model.paths) {
+      const { pool } = path;
       if (pool.validatesOnCheckout.value) continue;
-      const link = model.links.find((l) => l.pool === pool);
-      const limits = pathLimits(model, link);
-      const bound = poolIdleBound(pool);
+      const limits = pathLimits(path);
+      const bound = { ms: path.verdict.poolBound?.ms, by: path.verdict.poolBound?.mechanism };
       const smallest = limits[0];
       if (smallest && bound.ms !== undefined && bound.ms <= smallest.ms - margin) continue;
-      const library = LIBRARY_NAMES[pool.library] ?? pool.library;
+      const library = pool.libraryName;
       const checkoutSetting = pool.validatesOnCheckout.setting;
       const key = checkoutSetting?.key ?? 'validation on checkout';
       const at = spanOr(checkoutSetting, pool.origin);

@@ -3,8 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildHikariPool, detectHikariProperties } from '../src/model/hikaricp.js';
+import { buildHikariPool, detectHikari } from '../src/interpreters/hikaricp/pool.js';
 import type { Span } from '../src/model/span.js';
+import { propertyEntry } from '../src/formats/java-properties.js';
 import { parseJavaProperties } from '../src/parsers/java-properties.js';
 import { loadWithJava } from '../test/oracles/java-oracle.js';
 
@@ -42,9 +43,9 @@ test('corpus .properties files parse without throwing, with valid spans, and Hik
     const lines = lineCount(text);
     for (const e of doc.entries) for (const s of [e.keySpan, e.valueSpan, e.span]) assertSpan(s, lines, file);
     for (const p of problems) assertSpan(p.span, lines, file);
-    const hikari = detectHikariProperties(doc);
+    const hikari = detectHikari(doc.entries.map(propertyEntry));
     if (hikari) {
-      const { pool } = buildHikariPool({ path: path.basename(file), doc, prefix: hikari.prefix });
+      const { pool } = buildHikariPool({ path: path.basename(file), entries: doc.entries.map(propertyEntry), prefix: hikari.prefix });
       assertSpan(pool.origin, lines, file);
       assert.ok(pool.settings.has('maxLifetime'));
       pools++;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Span } from '../src/model/span.js';
 import { parseSysctl } from '../src/parsers/sysctl.js';
-import { isSysctlPath, orderSysctlFiles } from '../src/parsers/sysctl-order.js';
+import { orderSysctlFiles, sysctlClaim } from '../src/interpreters/linux/sysctl-files.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus');
@@ -46,10 +46,11 @@ test('every corpus sysctl file parses without throwing, with spans that point at
   assert.ok(assignments > 50, 'the corpus holds real assignments');
 });
 
-test('corpus file names all count as sysctl files and order into trees without loss', () => {
+test('corpus files installed as etc/sysctl.d/*.conf are claimed and order into one tree without loss', () => {
   const files = readdirSync(dir).sort();
-  for (const f of files) assert.ok(isSysctlPath(`corpus/${f}`), f);
-  const trees = orderSysctlFiles(files.map((f) => `corpus/${f}`));
-  const ordered = trees.flatMap((t) => t.files).sort();
-  assert.deepEqual(ordered, files.map((f) => `corpus/${f}`).sort());
+  const installed = files.map((f) => `etc/sysctl.d/${f}`);
+  for (const p of installed) assert.ok(!('notRead' in sysctlClaim(p)), p);
+  const trees = orderSysctlFiles(installed);
+  assert.equal(trees.length, 1);
+  assert.deepEqual(trees.flatMap((t) => t.files).sort(), [...installed].sort());
 });

@@ -8,15 +8,15 @@ import { renderer } from '../src/report/index.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-test("the README's example output is what connlint prints for fixtures/demo", () => {
+test("the README's example output is what connlint prints for fixtures/demo", async () => {
   const readme = readFileSync(resolve(REPO, 'README.md'), 'utf8');
   const block = /\$ npx connlint fixtures\/demo\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(block, 'README has no example output block');
-  const run = lint({ cwd: REPO, paths: ['fixtures/demo'] });
+  const run = await lint({ cwd: REPO, paths: ['fixtures/demo'] });
   assert.equal(block, renderer('stylish')(run.result, { color: false }));
 });
 
-test('the README holds exactly two set-up commands, and the second is the test command CI runs', () => {
+test('the README holds exactly two set-up commands, and the second is the test command CI runs', async () => {
   const readme = readFileSync(resolve(REPO, 'README.md'), 'utf8');
   const setup = readme.slice(readme.indexOf('## Set-up on a fresh machine'), readme.indexOf('## What it reads'));
   const commands = [...setup.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]);

@@ -2,8 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { LintResult } from '../engine/finding.js';
-import { inspectJson } from '../inspect/inspect-json.js';
-import { inspectText } from '../inspect/inspect-text.js';
 import { RULES } from '../engine/registry.js';
 import { lint, TOOL_VERSION, UsageError } from '../engine/run.js';
 import { FORMATS, type Format, renderer } from '../report/index.js';
@@ -47,12 +45,12 @@ function useColor(io: Io, flags: { color: boolean; output?: string }): boolean {
   return io.stdout.isTTY === true;
 }
 
-function runLint(paths: string[], flags: LintFlags, io: Io): number {
+async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
   if (flags.listRules) {
     io.stdout.write(`${RULES.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`);
     return EXIT_OK;
   }
-  const run = lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
+  const run = await lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
   const full = run.result;
   const shown: LintResult = flags.quiet ? { ...full, findings: full.findings.filter((f) => f.severity === 'error') } : full;
   const text = renderer(flags.format)(shown, { color: useColor(io, flags) });
@@ -78,11 +76,14 @@ interface InspectFlags {
 }
 
 /** `connlint inspect`: what connlint believed, as text with timelines or as JSON (docs/inspect.md). */
-function runInspect(paths: string[], flags: InspectFlags, io: Io): number {
-  const run = lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
-  const input = { model: run.model, notes: run.notes, ...(run.config.path ? { configPath: run.config.path } : {}) };
-  if (flags.format === 'json') io.stdout.write(`${JSON.stringify(inspectJson(input), null, 2)}\n`);
-  else {
+async function runInspect(paths: string[], flags: InspectFlags, io: Io): Promise<number> {
+  const run = await lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
+  const input = { model: run.model, ...(run.config.path ? { configPath: run.config.path } : {}) };
+  if (flags.format === 'json') {
+    const { inspectJson } = await import('../inspect/inspect-json.js');
+    io.stdout.write(`${JSON.stringify(inspectJson(input), null, 2)}\n`);
+  } else {
+    const { inspectText } = await import('../inspect/inspect-text.js');
     // The terminal's width on a TTY, 80 columns when piped (issue #12).
     const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80;
     io.stdout.write(inspectText(input, { color: useColor(io, flags), width }));
@@ -91,7 +92,7 @@ function runInspect(paths: string[], flags: InspectFlags, io: Io): number {
 }
 
 /** argv -> exit code. Only this module and bin/ touch the outside world. */
-export function main(io: Io): number {
+export async function main(io: Io): Promise<number> {
   const program = new Command();
   let code = EXIT_OK;
   program
@@ -115,8 +116,8 @@ export function main(io: Io): number {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .action((paths: string[], flags: LintFlags) => {
-      code = runLint(paths, flags, io);
+    .action(async (paths: string[], flags: LintFlags) => {
+      code = await runLint(paths, flags, io);
     });
   program
     .command('inspect')
@@ -130,11 +131,11 @@ export function main(io: Io): number {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .action((paths: string[], flags: InspectFlags) => {
-      code = runInspect(paths, flags, io);
+    .action(async (paths: string[], flags: InspectFlags) => {
+      code = await runInspect(paths, flags, io);
     });
   try {
-    program.parse(io.argv, { from: 'user' });
+    await program.parseAsync(io.argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,6 +1,7 @@
+import type { RuleOption } from '../engine/define-rule.js';
+import type { Severity } from '../engine/finding.js';
 import type { Engine } from '../model/model.js';
 import type { Span } from '../model/span.js';
-import type { Severity } from '../engine/finding.js';
 
 /** A value read from connlint.config.yaml, with the span of the value (for findings and errors). */
 export interface Declared<T> {
@@ -9,6 +10,12 @@ export interface Declared<T> {
 }
 
 export type RuleSetting = 'off' | Severity;
+
+/** A rule the config may name under `rules:`, with the options it accepts (a rule's `id` and `options`, or a fixed finding id with none). */
+export interface RuleSpec {
+  id: string;
+  options: Record<string, RuleOption>;
+}
 
 /** connlint.config.yaml after validation; every declared value keeps its span. */
 export interface Config {
@@ -44,8 +51,9 @@ export interface Config {
   mounts: Record<string, Declared<string>>;
   /** Declared library versions (`hikaricp: 6.3.0`). */
   libraries: Record<string, Declared<string>>;
+  /** Severity by rule id; only ids of known rules. */
   rules: Record<string, Declared<RuleSetting>>;
-  /** Rule options (`rules.<id>.options`). */
+  /** Rule options (`rules.<id>.options`) of known rules: only names the rule declares, each of the declared type and range. */
   ruleOptions: Record<string, Record<string, number | boolean | string>>;
   include: string[];
   exclude: string[];

@@ -1,20 +1,25 @@
 /**
  * connlint.config.yaml -> Config, in three passes over one parsed YAML document:
- * 1. syntax: the yaml package, positions from its LineCounter;
+ * 1. syntax: the YAML reader (src/parsers/yaml.ts), with positions and its guards;
  * 2. structure: ajv against schema/connlint.config.schema.json, each error mapped back from its
  *    JSON pointer to the YAML key or value it is about;
- * 3. meaning: what the schema cannot say (duration syntax, profile ids, numbers as written), while
- *    building the Config from the YAML nodes so that every declared value keeps its span.
+ * 3. meaning: what the schema cannot say (duration syntax, profile ids, numbers as written, rule ids
+ *    and each rule's options), while building the Config from the YAML nodes so that every declared
+ *    value keeps its span.
  * Spans: a bad value points at the value, an unknown or misplaced key at the key.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import type { RuleOption } from '../engine/define-rule.js';
+import { NETWORK_PROFILES, UNLISTED_PROFILES } from '../interpreters/network/profiles.js';
 import { parseConfigDuration } from '../model/duration.js';
 import type { Engine } from '../model/model.js';
-import { fileSpan, lineSpan, type Span } from '../model/span.js';
-import { type Config, type Declared, emptyConfig, type RuleSetting } from './config.js';
-import { NETWORK_PROFILES, UNLISTED_PROFILES } from './network-profiles.js';
+import { fileSpan, type Span } from '../model/span.js';
+import { MAX_ALIASED_NODES, parseYaml, type YamlFile } from '../parsers/yaml.js';
+import { type Config, type Declared, emptyConfig, type RuleSetting, type RuleSpec } from './config.js';
+
+export type { RuleSpec } from './config.js';
 
 export interface ConfigError {
   message: string;
@@ -31,15 +36,14 @@ const DURATION_EXPECTED = 'a duration such as 350s, 5m or a number of seconds';
 const VERSION_TEXT = /^\d+(?:\.\d+)*$/;
 
 /**
- * One parsed file being read. `syntaxErrors` are the parser's and repeated keys; `rejected` holds
- * the JSON pointers ajv refused (`''` for all), kept out of the Config; `keys` caches each
- * mapping's keys by name, as big files look keys up often.
+ * One parsed file being read. `syntaxErrors` are the YAML reader's problems; `rejected` holds the
+ * JSON pointers ajv refused (`''` for all), kept out of the Config; `keys` caches each mapping's keys
+ * by name, as big files look keys up often; `rules` are the known rules by id.
  */
 interface Reading {
   path: string;
-  text: string;
-  doc: Document;
-  lines: LineCounter;
+  file: YamlFile;
+  rules: ReadonlyMap<string, RuleSpec>;
   errors: ConfigError[];
   syntaxErrors: ConfigError[];
   rejected: Set<string>;
@@ -62,40 +66,42 @@ interface Entry {
   value: Node | null;
 }
 
-/** Never throws. `path` is how the file is named in messages (relative to the scanned root, or as given). */
-export function loadConfig(path: string, input: string): { config: Config; errors: ConfigError[] } {
-  // Editors do not count a byte-order mark as a column.
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+/**
+ * Never throws. `path` is how the file is named in messages (relative to the scanned root, or as given);
+ * `rules` are the rules a config may name, with the options each accepts.
+ */
+export function loadConfig(path: string, text: string, rules: readonly RuleSpec[]): { config: Config; errors: ConfigError[] } {
   const config: Config = { ...emptyConfig(), path };
-  const deep = tooDeepAt(text);
-  if (deep !== undefined) {
-    const before = text.slice(0, deep);
-    const span = lineSpan(path, before.split('\n').length, deep - before.lastIndexOf('\n'), 1);
-    return { config, errors: [{ message: `nested more than ${MAX_NESTING} levels deep; not read`, span }] };
-  }
-  const lines = new LineCounter();
-  // uniqueKeys off: the yaml package checks it in quadratic time; keysOf reports repeated keys instead.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  const r: Reading = { path, text, doc, lines, errors: [], syntaxErrors: [], rejected: new Set(), keys: new WeakMap() };
-  for (const e of doc.errors) {
-    r.syntaxErrors.push({
-      message: `invalid YAML: ${lowerFirst(e.message)}`,
-      span: offsetSpan(r, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
-    });
+  const { file, problems } = parseYaml(path, text);
+  const r: Reading = {
+    path,
+    file,
+    rules: new Map(rules.map((rule) => [rule.id, rule])),
+    errors: [],
+    syntaxErrors: problems.map((p) => ({ message: p.message, span: p.span })),
+    rejected: new Set(),
+    keys: new WeakMap(),
+  };
+  const [first, ...rest] = file.documents;
+  // An empty document after the first (a trailing `---`) holds nothing that could be missed.
+  const second = rest.find((d) => d.root !== null);
+  if (second) {
+    const start = second.doc.range[0];
+    const lineEnd = file.text.indexOf('\n', start);
+    const span = file.spanAt(start, file.text.startsWith('---', start) ? start + 3 : lineEnd < 0 ? file.text.length : lineEnd);
+    // Valid YAML, so not a syntax error: the first document is still checked.
+    r.errors.push({ message: 'a second YAML document starts here; a config file holds one', span });
   }
 
-  const root = deref(r, doc.contents);
-  if (root === null || (isScalar(root) && root.value === null)) return { config, errors: finish(r.syntaxErrors) };
+  const root = first?.root ?? null;
+  if (root === null || (isScalar(root) && root.value === null)) return { config, errors: finish([...r.syntaxErrors, ...r.errors]) };
   if (!isMap(root)) {
     const message = `expected a mapping of keys such as network, database and rules at the top of the file (got ${describeNode(root)})`;
-    return { config, errors: finish([...r.syntaxErrors, { message, span: nodeSpan(r, root) }]) };
+    return { config, errors: finish([...r.syntaxErrors, ...r.errors, { message, span: nodeSpan(r, root) }]) };
   }
 
-  const budget = { aliased: MAX_ALIASED_NODES };
-  const data = toPlain(r, root, 0, budget, false);
-  if (budget.aliased < 0) {
-    r.syntaxErrors.push({ message: `invalid YAML: aliases expand to more than ${MAX_ALIASED_NODES} values`, span: nodeSpan(r, root) });
-  }
+  // The reader reports an alias bomb; this bound only keeps the copy for ajv small.
+  const data = toPlain(r, root, 0, { aliased: MAX_ALIASED_NODES }, false);
   validateStructure(r, root, data);
   readRoot(r, root, config);
   // On a broken tree the structural and semantic errors are guesses: report what the parser found,
@@ -103,50 +109,7 @@ export function loadConfig(path: string, input: string): { config: Config; error
   return { config, errors: finish(r.syntaxErrors.length > 0 ? r.syntaxErrors : r.errors) };
 }
 
-/** An over-estimate of nesting, far above any real config and far below what overflows the stack. */
-const MAX_NESTING = 200;
-
-/**
- * Where the nesting estimate passes MAX_NESTING, if it does. The yaml package composes recursively,
- * and a few thousand levels overflow the stack, which V8 can turn into a fatal abort that no catch
- * sees. Counts every column of indentation and of `- `/`? ` prefixes, and every open bracket (even
- * in quotes and comments), so it never under-counts.
- */
-function tooDeepAt(text: string): number | undefined {
-  let flow = 0;
-  let block = 0;
-  let atLineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      atLineStart = true;
-      block = 0;
-      continue;
-    }
-    if (atLineStart) {
-      const next = text.charCodeAt(i + 1);
-      // space; or '-' / '?' followed by space or tab
-      if (c === 32 || ((c === 45 || c === 63) && (next === 32 || next === 9))) {
-        block++;
-        if (block + flow > MAX_NESTING) return i;
-        continue;
-      }
-      atLineStart = false;
-    }
-    // '[' '{' and ']' '}'
-    if (c === 91 || c === 123) {
-      flow++;
-      if (block + flow > MAX_NESTING) return i;
-    } else if ((c === 93 || c === 125) && flow > 0) {
-      flow--;
-    }
-  }
-  return undefined;
-}
-
-/** Bounds alias expansion ("billion laughs"): values reached through aliases, far beyond any real config. */
-const MAX_ALIASED_NODES = 10_000;
-/** Aliases can nest a tree deeper than its text (`&a [*a]` even forever). */
+/** Aliases can nest a tree deeper than its text. */
 const MAX_DEPTH = 64;
 
 /**
@@ -499,8 +462,19 @@ function readLinks(r: Reading, section: Entry, config: Config): Array<{ where: s
   return toDatabase;
 }
 
+/**
+ * Rule ids are checked against the rules given to loadConfig, and options against what each rule
+ * declares (ESLint's meta.schema): a rule never sees an option it did not declare, nor a value of
+ * another type or below its minimum.
+ */
 function readRules(r: Reading, section: Entry, config: Config): void {
   for (const entry of entriesOf(r, section.value, section.pointer, section.where)) {
+    const rule = r.rules.get(entry.name);
+    if (!rule) {
+      const known = [...r.rules.keys()].sort().join(', ');
+      r.errors.push({ message: `${entry.where}: unknown rule (known: ${known})`, span: nodeSpan(r, entry.key) });
+      continue;
+    }
     if (isRejected(r, entry.pointer)) continue;
     const value = deref(r, entry.value);
     if (isScalar(value)) {
@@ -509,27 +483,69 @@ function readRules(r: Reading, section: Entry, config: Config): void {
       continue;
     }
     const fields = entriesOf(r, value, entry.pointer, entry.where);
+    const options = fields.find((f) => f.name === 'options');
+    const read = options && !isRejected(r, options.pointer) ? readRuleOptions(r, rule, options) : undefined;
     const severity = fields.find((f) => f.name === 'severity');
     const setting = scalarOf(r, severity?.value ?? null)?.value;
     if (!severity || !RULE_SETTINGS.includes(setting as RuleSetting)) continue;
     config.rules[entry.name] = { value: setting as RuleSetting, span: valueSpan(r, severity) };
-    const options = fields.find((f) => f.name === 'options');
-    if (!options) continue;
-    const read: Record<string, number | boolean | string> = {};
-    for (const option of entriesOf(r, options.value, options.pointer, options.where)) {
-      if (isRejected(r, option.pointer)) continue;
-      const v = scalarOf(r, option.value)?.value;
-      if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') read[option.name] = v;
+    if (read) config.ruleOptions[entry.name] = read;
+  }
+}
+
+/** An integer as YAML writes one (`5`, `-5`, `0x10`); `5.0` and `1e3` are YAML floats even when whole. */
+const INTEGER_TEXT = /^[-+]?(?:[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+)$/;
+
+const OPTION_TYPE_WORDS: Record<RuleOption['type'], string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  string: 'text',
+};
+
+function readRuleOptions(r: Reading, rule: RuleSpec, section: Entry): Record<string, number | boolean | string> {
+  const read: Record<string, number | boolean | string> = {};
+  const known = Object.keys(rule.options);
+  for (const option of entriesOf(r, section.value, section.pointer, section.where)) {
+    const declared = Object.hasOwn(rule.options, option.name) ? rule.options[option.name] : undefined;
+    if (!declared) {
+      const message = known.length > 0 ? `unknown option (known: ${known.join(', ')})` : 'this rule has no options';
+      r.errors.push({ message: `${option.where}: ${message}`, span: nodeSpan(r, option.key) });
+      continue;
     }
-    config.ruleOptions[entry.name] = read;
+    if (isRejected(r, option.pointer)) continue;
+    const scalar = scalarOf(r, option.value);
+    const value = scalar ? optionValue(declared, scalar) : undefined;
+    if (value === undefined) {
+      const wanted = OPTION_TYPE_WORDS[declared.type] + (declared.minimum !== undefined ? ` of at least ${declared.minimum}` : '');
+      r.errors.push({ message: `${option.where}: expected ${wanted} (got ${describeNode(option.value)})`, span: valueSpan(r, option) });
+      continue;
+    }
+    read[option.name] = value;
+  }
+  return read;
+}
+
+/** The value when it has the declared type and range; a string is never converted (`"5"` is not 5). */
+function optionValue(declared: RuleOption, scalar: Scalar): number | boolean | string | undefined {
+  const value = scalar.value;
+  switch (declared.type) {
+    case 'boolean':
+    case 'string':
+      return typeof value === declared.type ? (value as boolean | string) : undefined;
+    case 'integer':
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+      if (declared.type === 'integer' && !(Number.isInteger(value) && INTEGER_TEXT.test(scalar.source ?? ''))) return undefined;
+      return declared.minimum !== undefined && value < declared.minimum ? undefined : value;
+    }
   }
 }
 
 // ---------------------------------------------------------------- YAML tree access
 
 function deref(r: Reading, node: unknown): Node | null {
-  if (isAlias(node)) return node.resolve(r.doc) ?? null;
-  return isNode(node) ? node : null;
+  return r.file.resolve(node);
 }
 
 function scalarOf(r: Reading, node: unknown): Scalar | undefined {
@@ -559,21 +575,10 @@ function keysOf(r: Reading, node: unknown): Map<string, KeyEntry> {
   if (keys) return keys;
   keys = new Map();
   for (const pair of map.items) {
-    const key = deref(r, pair.key);
-    if (!key) continue;
-    const name = isScalar(key)
-      ? String(key.value ?? '')
-      : r.text
-          .slice(key.range?.[0] ?? 0, key.range?.[1] ?? 0)
-          .trim()
-          .slice(0, 40);
-    const first = keys.get(name);
-    if (first) {
-      const message = `invalid YAML: key ${JSON.stringify(name)} appears twice in one mapping (first on line ${nodeSpan(r, first.key).line})`;
-      r.syntaxErrors.push({ message, span: nodeSpan(r, key) });
-      continue;
-    }
-    keys.set(name, { key, value: deref(r, pair.value), raw: pair.value });
+    // The reader reports a repeated key; the first one is read.
+    const name = r.file.keyName(pair.key);
+    if (!isNode(pair.key) || keys.has(name)) continue;
+    keys.set(name, { key: pair.key, value: deref(r, pair.value), raw: pair.value });
   }
   r.keys.set(map, keys);
   return keys;
@@ -616,28 +621,8 @@ function joinPath(where: string, name: string): string {
 
 // ---------------------------------------------------------------- spans and wording
 
-function offsetSpan(r: Reading, start: number, end: number): Span {
-  // Block collections end after their last line break; a span ends at the last character.
-  while (end > start + 1 && /\s/.test(r.text.charAt(end - 1))) end--;
-  const from = r.lines.linePos(start);
-  const to = r.lines.linePos(end);
-  return { path: r.path, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
-}
-
 function nodeSpan(r: Reading, node: Node): Span {
-  const range = node.range;
-  if (!range) return fileSpan(r.path);
-  return offsetSpan(r, range[0], endOffset(node));
-}
-
-/** A block collection's range runs on over trailing comments and blank lines; its last child's does not. */
-function endOffset(node: Node): number {
-  if ((isMap(node) || isSeq(node)) && !node.flow) {
-    const last: unknown = node.items[node.items.length - 1];
-    const child = isPair(last) ? (last.value ?? last.key) : last;
-    if (isNode(child) && child.range) return endOffset(child);
-  }
-  return node.range?.[1] ?? 0;
+  return r.file.spanOf(node);
 }
 
 /** The value's span; the key's when the value is empty (`idleTimeout:` has no text to point at). */
@@ -667,8 +652,4 @@ function isPlainObject(value: unknown): boolean {
 function orList(words: string[]): string {
   if (words.length <= 1) return words[0] ?? '';
   return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -1,3 +1,5 @@
+import type { Skipped } from './find-files.js';
+
 /**
  * A read-only view of the scanned tree. Paths are relative to the scanned root with POSIX
  * separators (`docker/mysql/conf.d`); `.` is the root. Nothing outside the root is visible.
@@ -10,4 +12,27 @@ export interface FileTreeView {
   listDir(path: string): string[] | undefined;
   isDirectory(path: string): boolean;
   isFile(path: string): boolean;
+}
+
+/** How often the tree touched the file system; tests use it to check that nothing is read twice. */
+export interface TreeStats {
+  /** Files opened (each at most once per run: reads are cached by the file's resolved path). */
+  filesOpened: number;
+  directoriesListed: number;
+  linksRead: number;
+}
+
+/**
+ * The view discovery hands to the engine: it shares discovery's caches, so a file the walk read is
+ * not read again when a parser follows an `!include` to it.
+ */
+export interface TreeView extends FileTreeView {
+  /** The file's bytes, or undefined as for readText (also for a file too large or binary). */
+  readBytes(path: string): Buffer | undefined;
+  /**
+   * Files parsers asked for through this view that exist but could not be read (too large, binary,
+   * unreadable, a link not followed) and that discovery did not already report; sorted by path.
+   */
+  skipped(): Skipped[];
+  stats(): TreeStats;
 }

@@ -1,125 +1,145 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { lineSpan } from '../model/span.js';
-import type { ParseProblem } from '../parsers/parse-result.js';
-import { type Candidate, classifyPath } from './classify.js';
-import { globToRegExp, matchesAny } from './glob.js';
+import { isAbsolute, relative, sep } from 'node:path';
 import { compareText } from '../model/sort-order.js';
+import type { TreeView } from './file-tree.js';
+import { coversDirectory, globToRegExp, matchesAny } from './glob.js';
+import { type EntryKind, LexicalTree, type Resolution, type SkipReason, viewOf } from './tree-view.js';
 
-/** Files larger than this are reported, not read: no real option file comes near it, and reading must stay bounded. */
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+export { MAX_FILE_BYTES } from './tree-view.js';
 
 /** Directories that never hold a project's own configuration. */
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
+/** What the engine wants done with a path, decided from the path alone (cheap): read its bytes, only list it (templates such as my.cnf.j2), or ignore it. */
+export type Wanted = 'read' | 'list' | undefined;
+
+export interface DiscoverOptions {
+  /** Absolute scanned root. */
+  root: string;
+  /** Absolute files or directories inside the root. */
+  targets: string[];
+  /** Globs (glob.ts) over POSIX paths relative to the root. */
+  include: string[];
+  exclude: string[];
+  /** Absolute container path -> directory relative to the root (`/etc/mysql` -> `docker/mysql`), from the user's config. */
+  mounts: Record<string, string>;
+  /** Asked once per file path (relative to the root, POSIX) before anything is read. */
+  wanted(path: string): Wanted;
+  /** Test hook: reorders each directory's entries before they are visited (the result must not depend on it). */
+  order?: (names: string[]) => string[];
+}
+
 export interface DiscoveredFile {
-  /** Relative to the root, POSIX separators. */
+  /** Relative to the root, POSIX separators; a followed link keeps its own path. */
   path: string;
-  candidate: Candidate;
-  /** The bytes, or undefined when the file was not read (too large, unreadable: see problems). */
-  bytes: Buffer | undefined;
+  /** Present when the engine wanted the file read and it was read. */
+  bytes?: Buffer;
+  /** The engine wanted the file only listed. */
+  listedOnly?: true;
+}
+
+export type SkipRule = 'unreadable-path' | 'file-too-large' | 'binary-file' | 'link-not-followed';
+
+/** A path discovery did not read, with the reason: nothing is skipped in silence. */
+export interface Skipped {
+  ruleId: SkipRule;
+  path: string;
+  message: string;
 }
 
 export interface Discovery {
+  /** Sorted by path. */
   files: DiscoveredFile[];
-  problems: ParseProblem[];
-}
-
-export interface DiscoverOptions {
-  /** Absolute root. */
-  root: string;
-  /** Absolute files or directories to scan, all inside the root. */
-  targets: string[];
-  include: string[];
-  exclude: string[];
+  /** Sorted by path, then rule. */
+  skipped: Skipped[];
+  /** The tree for parsers that follow references, sharing the walk's reads. */
+  view: TreeView;
 }
 
 export function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-function isInside(root: string, abs: string): boolean {
-  const rel = relative(root, abs);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith('/') && !/^[A-Za-z]:/.test(rel));
-}
-
-/** Walks the targets in byte order, never following directory symlinks, and reads every candidate file. */
+/**
+ * Walks the targets with readdir's file types (no stat per entry), asks `wanted` for every file
+ * path, and reads the wanted ones once. Links are followed by name inside the root (tree-view.ts);
+ * a directory link is not walked, since its target is walked under its own name when inside the root.
+ */
 export function discoverFiles(options: DiscoverOptions): Discovery {
   const include = options.include.map(globToRegExp);
   const exclude = options.exclude.map(globToRegExp);
-  const realRoot = realpathSync(options.root);
-  const seen = new Set<string>();
+  const tree = new LexicalTree(options.root, options.mounts);
   const files: DiscoveredFile[] = [];
-  const problems: ParseProblem[] = [];
+  const skipped: Skipped[] = [];
+  const seenFiles = new Set<string>();
+  const walkedDirs = new Set<string>();
 
-  const consider = (abs: string, explicit: boolean): void => {
-    const path = toPosix(relative(options.root, abs));
-    if (seen.has(path)) return;
-    seen.add(path);
+  const report = (path: string, reason: SkipReason): void => {
+    skipped.push({ ruleId: reason.ruleId, path, message: reason.message });
+  };
+
+  const consider = (path: string, explicit: boolean, resolve: () => Resolution): void => {
+    if (seenFiles.has(path)) return;
+    seenFiles.add(path);
     if (matchesAny(path, exclude)) return;
     if (!explicit && include.length > 0 && !matchesAny(path, include)) return;
-    const candidate = classifyPath(path);
-    if (!candidate) return;
-    files.push({ path, candidate, bytes: readCandidate(abs, path, realRoot, problems) });
+    const want = options.wanted(path);
+    if (want !== 'read' && want !== 'list') return;
+    const found = resolve();
+    // A directory link is not reported: its target is walked under its own name when inside the root.
+    if (found.kind === 'dir') return;
+    if (found.kind === 'failed') report(path, found);
+    else if (found.kind === 'other') report(path, { ruleId: 'unreadable-path', message: 'cannot read file: not a regular file' });
+    else if (want === 'list') files.push({ path, listedOnly: true });
+    else {
+      const outcome = tree.read(found.real);
+      if ('bytes' in outcome) files.push({ path, bytes: outcome.bytes });
+      else report(path, outcome);
+    }
   };
 
-  const walk = (absDir: string): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(absDir).sort();
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const abs = join(absDir, name);
-      let st: ReturnType<typeof lstatSync>;
-      try {
-        st = lstatSync(abs);
-      } catch {
+  // Iterative, so a deep tree cannot overflow the stack.
+  const walk = (start: string): void => {
+    const pending = [start];
+    for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+      if (walkedDirs.has(dir)) continue;
+      walkedDirs.add(dir);
+      const listing = tree.list(dir);
+      if ('error' in listing) {
+        report(dir, { ruleId: 'unreadable-path', message: `cannot read directory: ${listing.error}` });
         continue;
       }
-      if (st.isDirectory()) {
-        const rel = toPosix(relative(options.root, abs));
-        if (!SKIPPED_DIRS.has(name) && !matchesAny(rel, exclude)) walk(abs);
-      } else if (st.isFile() || st.isSymbolicLink()) consider(abs, false);
+      const names = [...listing.entries.keys()];
+      for (const name of options.order ? options.order(names) : names) {
+        const kind: EntryKind | undefined = listing.entries.get(name);
+        if (kind === undefined) continue;
+        const path = dir === '.' ? name : `${dir}/${name}`;
+        if (kind === 'dir') {
+          if (!SKIPPED_DIRS.has(name) && !coversDirectory(path, exclude)) pending.push(path);
+        } else if (kind === 'link') consider(path, false, () => tree.resolve(path));
+        else consider(path, false, () => ({ kind, real: path }));
+      }
     }
   };
 
+  // Named files first, so whether the include globs apply to a file does not depend on the order of the targets.
+  const directories: string[] = [];
   for (const target of options.targets) {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(target);
-    } catch {
+    const rel = toPosix(relative(options.root, target)) || '.';
+    if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
+      report(rel, { ruleId: 'unreadable-path', message: 'cannot read path: outside the scanned directory' });
       continue;
     }
-    if (st.isDirectory()) walk(target);
-    else consider(target, true);
+    const found = tree.resolve(rel);
+    if (found.kind === 'dir') directories.push(found.real);
+    else if (found.kind === 'failed') {
+      // The user named this path: a link not followed or a missing path is reported whatever its name.
+      if (!seenFiles.has(rel)) report(rel, found);
+      seenFiles.add(rel);
+    } else consider(rel, true, () => found);
   }
-  files.sort((a, b) => compareText(a.path, b.path));
-  return { files, problems };
-}
+  for (const dir of directories) walk(dir);
 
-function readCandidate(abs: string, path: string, realRoot: string, problems: ParseProblem[]): Buffer | undefined {
-  const at = lineSpan(path, 1, 1, 0);
-  try {
-    const real = realpathSync(abs);
-    if (!isInside(realRoot, real)) {
-      problems.push({ message: 'symbolic link points outside the scanned directory; not read', span: at, severity: 'warning' });
-      return undefined;
-    }
-    const st = statSync(real);
-    if (!st.isFile()) return undefined;
-    if (st.size > MAX_FILE_BYTES) {
-      problems.push({
-        message: `file is ${st.size} bytes, more than the ${MAX_FILE_BYTES}-byte limit for configuration files; not read`,
-        span: at,
-        severity: 'error',
-      });
-      return undefined;
-    }
-    return readFileSync(real);
-  } catch (error) {
-    problems.push({ message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, span: at, severity: 'error' });
-    return undefined;
-  }
+  files.sort((a, b) => compareText(a.path, b.path));
+  skipped.sort((a, b) => compareText(a.path, b.path) || compareText(a.ruleId, b.ruleId) || compareText(a.message, b.message));
+  return { files, skipped, view: viewOf(tree, new Set(skipped.map((s) => s.path))) };
 }

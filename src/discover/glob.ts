@@ -42,3 +42,12 @@ export function globToRegExp(pattern: string): RegExp {
 export function matchesAny(path: string, patterns: RegExp[]): boolean {
   return patterns.some((re) => re.test(path));
 }
+
+/**
+ * Whether the patterns exclude a whole directory, so the walk need not enter it: the directory itself
+ * matches (`vendor`, `vendor/*`), or a pattern ending in `/**` matches it with a trailing slash
+ * (`vendor/**`), which then matches every path below it too.
+ */
+export function coversDirectory(dir: string, patterns: RegExp[]): boolean {
+  return patterns.some((re) => re.test(dir) || (re.source.endsWith('/.*$') && re.test(`${dir}/`)));
+}

@@ -1,63 +1,328 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { posix, relative, resolve } from 'node:path';
-import type { FileTreeView } from './file-tree.js';
-import { MAX_FILE_BYTES } from './find-files.js';
+import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { compareText } from '../model/sort-order.js';
+import type { TreeStats, TreeView } from './file-tree.js';
+import type { SkipRule, Skipped } from './find-files.js';
+
+/** Files larger than this are reported, not read: no real configuration file comes near it, and reading must stay bounded. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Links resolved in one lookup before giving up, as Linux does (MAXSYMLINKS, path_resolution(7)). */
+const MAX_LINK_HOPS = 40;
+
+/** What a directory entry is, from readdir's file types alone (no stat). */
+export type EntryKind = 'file' | 'dir' | 'link' | 'other';
+
+type Listing = { entries: ReadonlyMap<string, EntryKind> } | { error: string };
+
+/** A skip decided by the tree: the walk or the view adds the path it was asked about. */
+export interface SkipReason {
+  ruleId: SkipRule;
+  message: string;
+}
+
+export type ReadOutcome = { bytes: Buffer } | SkipReason;
 
 /**
- * The scanned tree as parsers see it when they follow references (`!include`): relative POSIX paths
- * only, nothing outside the root (also not through symbolic links), size-limited reads.
+ * Where a path leads inside the tree. `real` is the same file or directory named without any link
+ * (`.` for the root). A failure that is only "there is nothing at this path" (no link involved) is
+ * marked `absent`: a probe, not something to report.
  */
-export function createTreeView(root: string): FileTreeView {
-  const realRoot = realpathSync(root);
-  const inside = (rel: string): string | undefined => {
-    const normal = posix.normalize(rel);
-    if (normal.startsWith('../') || normal === '..' || posix.isAbsolute(normal)) return undefined;
+export type Resolution = { kind: 'file' | 'dir' | 'other'; real: string } | ({ kind: 'failed'; absent?: true } & SkipReason);
+
+/** The link target that put a path component on the queue, for messages. */
+interface Origin {
+  target: string;
+  /** For an absolute target: what the mounts made of it. */
+  mapped?: string;
+}
+
+interface Step {
+  part: string;
+  origin: Origin | undefined;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'error';
+}
+
+function kindOf(entry: Dirent): EntryKind {
+  if (entry.isDirectory()) return 'dir';
+  if (entry.isFile()) return 'file';
+  if (entry.isSymbolicLink()) return 'link';
+  return 'other';
+}
+
+/** A link target that names a path from the file system root: `/etc/x`, `\x`, `C:\x`. */
+function isAbsoluteTarget(target: string): boolean {
+  return target.startsWith('/') || target.startsWith('\\') || /^[A-Za-z]:/.test(target);
+}
+
+/** Mount keys as my-cnf-tree normalizes them: no trailing slash; values relative to the root. */
+function normalizeMounts(mounts: Record<string, string>): Array<[string, string]> {
+  return Object.entries(mounts)
+    .map(([from, to]): [string, string] => {
+      const key = posix.normalize(from);
+      return [key.length > 1 && key.endsWith('/') ? key.slice(0, -1) : key, posix.normalize(to.replace(/^\/+/, '') || '.')];
+    })
+    .sort((a, b) => b[0].length - a[0].length || compareText(a[0], b[0]));
+}
+
+/** Queues the components of `path` so that its first component is popped first. */
+function pushParts(pending: Step[], path: string, origin: Origin | undefined): void {
+  const parts = path.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) pending.push({ part: parts[i] as string, origin });
+}
+
+function missing(origin: Origin | undefined, code: string): Resolution {
+  if (!origin) return { kind: 'failed', absent: true, ruleId: 'unreadable-path', message: `cannot read path: ${code}` };
+  if (origin.mapped !== undefined) {
+    return {
+      kind: 'failed',
+      ruleId: 'link-not-followed',
+      message: `not followed: absolute target ${origin.target} maps to ${origin.mapped}, which is not in the scanned directory`,
+    };
+  }
+  return { kind: 'failed', ruleId: 'link-not-followed', message: `not followed: target ${origin.target} does not exist` };
+}
+
+function outside(origin: Origin | undefined): Resolution {
+  if (!origin)
+    return { kind: 'failed', absent: true, ruleId: 'unreadable-path', message: 'cannot read path: outside the scanned directory' };
+  return { kind: 'failed', ruleId: 'link-not-followed', message: `not followed: target ${origin.target} is outside the scanned directory` };
+}
+
+/**
+ * The scanned tree, resolved lexically: directory entries come from readdir's file types, links are
+ * read with readlink and followed by name inside the root, never through the machine running
+ * connlint (no realpath, no stat of a link target). An absolute target is looked up only through the
+ * configured mounts, so a tree gives the same result on every machine. Listings, link targets and
+ * file contents are cached: nothing is read twice.
+ */
+export class LexicalTree {
+  private readonly listings = new Map<string, Listing>();
+  private readonly links = new Map<string, string | { error: string }>();
+  private readonly reads = new Map<string, ReadOutcome>();
+  private readonly mounts: Array<[string, string]>;
+  private readonly counts: TreeStats = { filesOpened: 0, directoriesListed: 0, linksRead: 0 };
+
+  constructor(
+    private readonly root: string,
+    mounts: Record<string, string>,
+  ) {
+    this.mounts = normalizeMounts(mounts);
+  }
+
+  stats(): TreeStats {
+    return { ...this.counts };
+  }
+
+  private abs(path: string): string {
+    return path === '.' ? this.root : join(this.root, path);
+  }
+
+  /** The entries of a directory named without links, in the order readdir gave them. */
+  list(dir: string): Listing {
+    const cached = this.listings.get(dir);
+    if (cached) return cached;
+    this.counts.directoriesListed++;
+    let listing: Listing;
     try {
-      const real = realpathSync(resolve(root, normal));
-      const back = relative(realRoot, real);
-      if (back.startsWith('..') || resolve(realRoot, back) !== real) return undefined;
-      return real;
-    } catch {
-      return undefined;
+      const entries = new Map<string, EntryKind>();
+      for (const entry of readdirSync(this.abs(dir), { withFileTypes: true })) entries.set(entry.name, kindOf(entry));
+      listing = { entries };
+    } catch (error) {
+      listing = { error: errorCode(error) };
     }
+    this.listings.set(dir, listing);
+    return listing;
+  }
+
+  private readLink(path: string): string | { error: string } {
+    const cached = this.links.get(path);
+    if (cached !== undefined) return cached;
+    this.counts.linksRead++;
+    let target: string | { error: string };
+    try {
+      target = readlinkSync(this.abs(path));
+    } catch (error) {
+      target = { error: errorCode(error) };
+    }
+    this.links.set(path, target);
+    return target;
+  }
+
+  /** Longest mount prefix wins; undefined when no mount covers the absolute path. */
+  private mapMount(abs: string): string | undefined {
+    for (const [from, to] of this.mounts) {
+      if (abs === from) return to;
+      const prefix = from === '/' ? '/' : `${from}/`;
+      if (abs.startsWith(prefix)) return posix.join(to, abs.slice(prefix.length));
+    }
+    return undefined;
+  }
+
+  /**
+   * Follows `path` (relative to the root, POSIX) component by component as the kernel would, with
+   * the root as the top: `..` goes back to the directory the previous component really was, a
+   * relative link target continues from the link's directory, an absolute one from its mount.
+   */
+  resolve(path: string): Resolution {
+    const pending: Step[] = [];
+    pushParts(pending, path, undefined);
+    const real: string[] = [];
+    let kind: EntryKind = 'dir';
+    let hops = 0;
+    for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
+      const { part, origin } = step;
+      if (kind !== 'dir') return missing(origin, 'ENOTDIR');
+      if (part === '' || part === '.') continue;
+      if (part === '..') {
+        if (real.length === 0) return outside(origin);
+        real.pop();
+        continue;
+      }
+      const here = real.length === 0 ? '.' : real.join('/');
+      const listing = this.list(here);
+      if ('error' in listing)
+        return { kind: 'failed', ruleId: 'unreadable-path', message: `cannot read directory ${here}: ${listing.error}` };
+      const entry = listing.entries.get(part);
+      if (entry === undefined) return missing(origin, 'ENOENT');
+      if (entry !== 'link') {
+        real.push(part);
+        kind = entry;
+        continue;
+      }
+      hops++;
+      if (hops > MAX_LINK_HOPS) {
+        return { kind: 'failed', ruleId: 'link-not-followed', message: `not followed: link loop (more than ${MAX_LINK_HOPS} links)` };
+      }
+      const linkPath = here === '.' ? part : `${here}/${part}`;
+      const target = this.readLink(linkPath);
+      if (typeof target !== 'string')
+        return { kind: 'failed', ruleId: 'unreadable-path', message: `cannot read link ${linkPath}: ${target.error}` };
+      if (isAbsoluteTarget(target)) {
+        const mapped = this.mapMount(posix.normalize(target.replace(/\\/g, '/')));
+        if (mapped === undefined) {
+          return {
+            kind: 'failed',
+            ruleId: 'link-not-followed',
+            message: `not followed: absolute target ${target} (map it with mounts in connlint.config.yaml)`,
+          };
+        }
+        real.length = 0;
+        pushParts(pending, mapped, { target, mapped });
+      } else pushParts(pending, target.replace(/\\/g, '/'), { target });
+    }
+    return { kind, real: real.length === 0 ? '.' : real.join('/') };
+  }
+
+  /** The bytes of a regular file named without links, read once: later calls return the first outcome. */
+  read(real: string): ReadOutcome {
+    const cached = this.reads.get(real);
+    if (cached) return cached;
+    const outcome = this.readOnce(real);
+    this.reads.set(real, outcome);
+    return outcome;
+  }
+
+  private readOnce(real: string): ReadOutcome {
+    this.counts.filesOpened++;
+    let fd: number;
+    try {
+      // Non-blocking, so a FIFO put where a file was listed cannot hang the run; fstat then rejects it.
+      fd = openSync(this.abs(real), constants.O_RDONLY | (process.platform === 'win32' ? 0 : constants.O_NONBLOCK));
+    } catch (error) {
+      return { ruleId: 'unreadable-path', message: `cannot read file: ${errorCode(error)}` };
+    }
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return { ruleId: 'unreadable-path', message: 'cannot read file: not a regular file' };
+      if (stat.size > MAX_FILE_BYTES) {
+        return {
+          ruleId: 'file-too-large',
+          message: `file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit for configuration files; not read`,
+        };
+      }
+      const buffer = Buffer.alloc(stat.size);
+      let filled = 0;
+      while (filled < buffer.length) {
+        const n = readSync(fd, buffer, filled, buffer.length - filled, filled);
+        if (n === 0) break;
+        filled += n;
+      }
+      const bytes = filled < buffer.length ? buffer.subarray(0, filled) : buffer;
+      const nul = bytes.indexOf(0);
+      if (nul !== -1) return { ruleId: 'binary-file', message: `binary file (NUL byte at offset ${nul}); not read` };
+      return { bytes };
+    } catch (error) {
+      return { ruleId: 'unreadable-path', message: `cannot read file: ${errorCode(error)}` };
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * The view parsers read through, sharing the tree's caches. `reported` holds the paths discovery
+ * already reported as skipped, so `skipped()` lists only what the view met on its own (a template
+ * discovery only listed, then read by a parser, is new).
+ */
+export function viewOf(tree: LexicalTree, reported: ReadonlySet<string> = new Set()): TreeView {
+  const met = new Map<string, Skipped>();
+  const resolve = (path: string): Resolution | undefined => {
+    // Absolute paths are the parsers' to map through mounts; the view only knows the tree.
+    if (isAbsoluteTarget(path)) return undefined;
+    return tree.resolve(path === '' ? '.' : path);
+  };
+  const readBytes = (path: string): Buffer | undefined => {
+    const found = resolve(path);
+    if (found === undefined || found.kind === 'dir') return undefined;
+    let outcome: ReadOutcome;
+    if (found.kind === 'failed') {
+      if (found.absent) return undefined;
+      outcome = found;
+    } else if (found.kind === 'other') outcome = { ruleId: 'unreadable-path', message: 'cannot read file: not a regular file' };
+    else outcome = tree.read(found.real);
+    if ('bytes' in outcome) return outcome.bytes;
+    if (!reported.has(path) && !met.has(path)) met.set(path, { ruleId: outcome.ruleId, path, message: outcome.message });
+    return undefined;
   };
   return {
+    readBytes,
     readText(path) {
-      const real = inside(path);
-      if (!real) return undefined;
-      try {
-        const st = statSync(real);
-        if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-        return readFileSync(real, 'utf8');
-      } catch {
-        return undefined;
-      }
+      return readBytes(path)?.toString('utf8');
     },
     listDir(path) {
-      const real = inside(path);
-      if (!real) return undefined;
-      try {
-        // Byte order, as mysqld's my_dir sorts (mysql-option-files.md, includedir order).
-        return readdirSync(real).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-      } catch {
-        return undefined;
-      }
+      const found = resolve(path);
+      if (found?.kind !== 'dir') return undefined;
+      const listing = tree.list(found.real);
+      // Byte order, as mysqld's my_dir sorts (mysql-option-files.md, includedir order).
+      return 'error' in listing ? undefined : [...listing.entries.keys()].sort(compareBytes);
     },
     isDirectory(path) {
-      const real = inside(path);
-      try {
-        return real !== undefined && statSync(real).isDirectory();
-      } catch {
-        return false;
-      }
+      return resolve(path)?.kind === 'dir';
     },
     isFile(path) {
-      const real = inside(path);
-      try {
-        return real !== undefined && statSync(real).isFile();
-      } catch {
-        return false;
-      }
+      return resolve(path)?.kind === 'file';
+    },
+    skipped() {
+      return [...met.values()].sort((a, b) => compareText(a.path, b.path));
+    },
+    stats() {
+      return tree.stats();
     },
   };
+}
+
+/**
+ * A view of `root` with its own caches, for callers that did not run discovery. After discovery,
+ * use `Discovery.view` instead: it shares the walk's reads.
+ */
+export function createTreeView(root: string, mounts: Record<string, string> = {}): TreeView {
+  return viewOf(new LexicalTree(root, mounts));
 }

@@ -6,10 +6,12 @@ import type { RelatedLocation, Severity } from './finding.js';
 export interface RuleDocs {
   whatItDoes: string;
   whyIsThisBad: string;
-  /** Files of a mini repository that makes the rule fire (tested). */
-  example: Record<string, string>;
+  /** Files of a mini repository that makes the rule fire (tested). Absent only when no text files can show it (`exampleNote` says why and which test covers it). */
+  example?: Record<string, string>;
   /** The same repository corrected; must stay silent (tested). */
-  useInstead: Record<string, string>;
+  useInstead?: Record<string, string>;
+  /** For a rule about what cannot be written as text files (an unreadable folder, a symbolic link): how to see it fire. */
+  exampleNote?: string;
   options?: string;
   knownLimits?: string;
   /** Knowledge-base facts and upstream docs the rule rests on. */

@@ -36,8 +36,10 @@ export interface RuleMeta {
 export interface LintResult {
   /** Findings sorted by path, line, column, rule id. */
   findings: Finding[];
-  /** Every file connlint recognised, sorted by path. */
+  /** Every file connlint read, with the format that read it, sorted by path. */
   files: Array<{ path: string; kind: string }>;
+  /** Files whose name a format knows but that were not read (their program does not read them, a template, unreadable), with why. */
+  notRead: Array<{ path: string; reason: string }>;
   /** Metadata of every rule that can appear in `findings`, and of the fixed ids. */
   rules: RuleMeta[];
   toolVersion: string;

@@ -1,10 +1,22 @@
+import binaryFile from '../../rules/binary-file.js';
+import fileTooLarge from '../../rules/file-too-large.js';
 import keepaliveExceedsNetworkIdleTimeout from '../../rules/keepalive-exceeds-network-idle-timeout.js';
+import linkNotFollowed from '../../rules/link-not-followed.js';
 import poolLifetimeExceedsWaitTimeout from '../../rules/pool-lifetime-exceeds-wait-timeout.js';
 import poolMissingValidation from '../../rules/pool-missing-validation.js';
+import unreadablePath from '../../rules/unreadable-path.js';
 import type { Rule } from './define-rule.js';
 
 /** Every rule, sorted by id. A published id is never reused. */
-export const RULES: readonly Rule[] = [keepaliveExceedsNetworkIdleTimeout, poolLifetimeExceedsWaitTimeout, poolMissingValidation] as Rule[];
+export const RULES: readonly Rule[] = [
+  binaryFile,
+  fileTooLarge,
+  keepaliveExceedsNetworkIdleTimeout,
+  linkNotFollowed,
+  poolLifetimeExceedsWaitTimeout,
+  poolMissingValidation,
+  unreadablePath,
+] as Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);

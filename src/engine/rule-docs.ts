@@ -28,8 +28,9 @@ export function ruleMarkdown(rule: Rule): string {
     `Default severity: ${rule.severity}. Tags: ${rule.tags.join(', ')}. Stable since ${rule.status.stable}.`,
     `### What it does\n\n${d.whatItDoes}`,
     `### Why is this bad?\n\n${d.whyIsThisBad}`,
-    `### Example\n\n${filesBlock(d.example)}`,
-    `### Use instead\n\n${filesBlock(d.useInstead)}`,
+    ...(d.example ? [`### Example\n\n${filesBlock(d.example)}`] : []),
+    ...(d.useInstead ? [`### Use instead\n\n${filesBlock(d.useInstead)}`] : []),
+    ...(d.exampleNote ? [`### How to see it\n\n${d.exampleNote}`] : []),
   ];
   const options = Object.entries(rule.options);
   if (options.length > 0 || d.options) {

@@ -1,20 +1,27 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { emptyConfig, type Config } from '../config/config.js';
-import { type ConfigError, loadConfig } from '../config/load-config.js';
-import { CONFIG_FILE_NAME } from '../discover/classify.js';
-import { discoverFiles, toPosix } from '../discover/find-files.js';
-import { createTreeView } from '../discover/tree-view.js';
-import { buildModel } from '../model/build-model.js';
-import type { Model } from '../model/model.js';
+import { type Config, emptyConfig } from '../config/config.js';
+import { type DiscoveredFile, discoverFiles, toPosix } from '../discover/find-files.js';
+import { globToRegExp } from '../discover/glob.js';
+import { type ClaimedFile, type Contribution, type Format, isNotRead } from '../formats/format.js';
+import { FORMATS, TEMPLATE_SUFFIX } from '../formats/registry.js';
+import { declaredNetwork } from '../interpreters/network/elements.js';
+import { KEEPALIVE_TIME, linuxDefault } from '../interpreters/linux/keepalive.js';
+import { buildDeclaredServer, defaultServer } from '../interpreters/mysql/server.js';
+import { assembleModel } from '../model/assemble.js';
+import type { Host, Model, NetworkElement, Pool, ScannedFile, Server } from '../model/model.js';
+import type { Problem } from '../model/problem.js';
 import { scrubSecrets, secretValues } from '../model/secrets.js';
+import { compareText } from '../model/sort-order.js';
 import { lineSpan, type Span } from '../model/span.js';
+import { createLintCache, type LintCache } from './cache.js';
 import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
 import { RULES } from './registry.js';
 import { fixedMeta, ruleMeta } from './rule-docs.js';
-import { compareText } from '../model/sort-order.js';
+
+export const CONFIG_FILE_NAME = 'connlint.config.yaml';
 
 export const TOOL_VERSION: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -25,6 +32,10 @@ export interface LintOptions {
   paths: string[];
   /** --config FILE. */
   configPath?: string;
+  /** Parse results kept between runs (an editor re-linting one changed file); a fresh one when absent. */
+  cache?: LintCache;
+  /** Test hook: reorders each directory's entries during the walk (the result must not change). */
+  order?: (names: string[]) => string[];
 }
 
 /** connlint's own input is wrong (bad flags, bad config): exit 2 with these lines. */
@@ -40,8 +51,6 @@ export class UsageError extends Error {
 export interface LintRun {
   result: LintResult;
   model: Model;
-  /** Include assumptions per root option file, for `inspect`. */
-  notes: Map<string, string[]>;
   config: Config;
   root: string;
 }
@@ -80,7 +89,13 @@ function scannedRoot(options: LintOptions): { root: string; targets: string[] } 
   return { root, targets };
 }
 
-function readConfig(root: string, options: LintOptions): Config {
+/** The rule ids a config may name: every rule, plus the fixed ids users may turn off or re-level. */
+function configurableRules(): Array<{ id: string; options: Rule['options'] }> {
+  return [...RULES.map((r) => ({ id: r.id, options: r.options })), { id: 'parse-error', options: {} }];
+}
+
+/** Reads connlint.config.yaml (or --config). The YAML and schema libraries load only when a config exists. */
+async function readConfig(root: string, options: LintOptions): Promise<Config> {
   const explicit = options.configPath ? resolve(options.cwd, options.configPath) : undefined;
   const file = explicit ?? resolve(root, CONFIG_FILE_NAME);
   let text: string;
@@ -92,15 +107,12 @@ function readConfig(root: string, options: LintOptions): Config {
   }
   const rel = relative(root, file);
   const name = rel.startsWith('..') || isAbsolute(rel) ? toPosix(relative(options.cwd, file)) : toPosix(rel);
-  const { config, errors } = loadConfig(name, text);
-  const unknownRules = Object.entries(config.rules)
-    .filter(([id]) => !RULES.some((r) => r.id === id))
-    .map(([id, d]): ConfigError => ({ message: `rules.${id}: unknown rule (known: ${RULES.map((r) => r.id).join(', ')})`, span: d.span }));
-  const all = [...errors, ...unknownRules];
-  if (all.length > 0) {
+  const { loadConfig } = await import('../config/load-config.js');
+  const { config, errors } = loadConfig(name, text, configurableRules());
+  if (errors.length > 0) {
     throw new UsageError(
       `invalid config ${name}`,
-      all.map((e) => `${e.span.path}:${e.span.line}:${e.span.column}: ${e.message}`),
+      errors.map((e) => `${e.span.path}:${e.span.line}:${e.span.column}: ${e.message}`),
     );
   }
   return { ...config, path: name };
@@ -157,32 +169,185 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
   return { findings, metas };
 }
 
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** What the walk should do with a path: read it when a format knows its name; list a template of one. */
+function wanted(path: string): 'read' | 'list' | undefined {
+  for (const f of FORMATS) if (f.matchesName(path)) return 'read';
+  if (TEMPLATE_SUFFIX.test(path)) {
+    const plain = path.replace(TEMPLATE_SUFFIX, '');
+    for (const f of FORMATS) if (f.matchesName(plain)) return 'list';
+  }
+  return undefined;
+}
+
+interface Gathered {
+  files: Map<string, ScannedFile>;
+  servers: Server[];
+  pools: Pool[];
+  hosts: Host[];
+  network: NetworkElement[];
+  problems: Problem[];
+  crashes: Finding[];
+}
+
+/** Offers each discovered file to the formats; the first that claims it reads it. */
+function claimFiles(discovered: DiscoveredFile[], g: Gathered): Map<Format, ClaimedFile[]> {
+  const byFormat = new Map<Format, ClaimedFile[]>();
+  for (const d of discovered) {
+    if (d.listedOnly) {
+      g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: 'a template: its text is not what the program reads' });
+      continue;
+    }
+    if (!d.bytes) continue;
+    let notRead: string | undefined;
+    let claimed = false;
+    for (const format of FORMATS) {
+      if (!format.matchesName(d.path)) continue;
+      const text = d.bytes.toString(format.encoding);
+      let claim: ReturnType<Format['claim']>;
+      try {
+        claim = format.claim(d.path, text);
+      } catch (error) {
+        g.crashes.push(internalError(lineSpan(d.path, 1, 1, 0), `${format.id} claim of ${d.path}`, error));
+        continue;
+      }
+      if (isNotRead(claim)) {
+        notRead ??= claim.notRead;
+        continue;
+      }
+      byFormat.set(format, [...(byFormat.get(format) ?? []), { path: d.path, text, claim }]);
+      g.files.set(d.path, { path: d.path, kind: format.id, owner: claim.owner, reason: claim.reason });
+      claimed = true;
+      break;
+    }
+    if (!claimed) g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: notRead ?? 'no format reads it' });
+  }
+  return byFormat;
+}
+
+function addContribution(format: Format, c: Contribution, g: Gathered): void {
+  g.servers.push(...(c.servers ?? []));
+  g.pools.push(...(c.pools ?? []));
+  g.hosts.push(...(c.hosts ?? []));
+  g.network.push(...(c.network ?? []));
+  g.problems.push(...(c.problems ?? []));
+  for (const f of c.files ?? []) {
+    const held = g.files.get(f.path);
+    g.files.set(f.path, {
+      path: f.path,
+      kind: f.read ? format.id : null,
+      owner: f.owner ?? held?.owner ?? 'certain',
+      reason: f.reason,
+    });
+  }
+}
+
+function problemKey(p: Problem): string {
+  return `${p.ruleId ?? 'parse-error'}\0${p.span.path}\0${p.span.line}\0${p.span.column}\0${p.message}`;
+}
+
+/** A finding in a file whose owner is uncertain is at most a note, and says why. */
+function lowered(f: Finding, files: Map<string, ScannedFile>): Finding {
+  const file = files.get(f.location.path);
+  if (file?.owner !== 'uncertain' || f.severity === 'note') return f;
+  return { ...f, severity: 'note', message: `${f.message} (a note only: ${file.reason})` };
+}
+
 /** The one API for the CLI, the Action and editors: files in, findings out. Prints nothing. */
-export function lint(options: LintOptions): LintRun {
+export async function lint(options: LintOptions): Promise<LintRun> {
   const { root, targets } = scannedRoot(options);
-  const config = readConfig(root, options);
-  const discovery = discoverFiles({ root, targets, include: config.include, exclude: config.exclude });
-  const findings: Finding[] = [];
-  const view = createTreeView(root);
-  const build = buildModel(discovery.files, config, view, (path, error) =>
-    findings.push(internalError(lineSpan(path, 1, 1, 0), `parsing ${path}`, error)),
-  );
-  for (const p of [...discovery.problems, ...build.problems]) {
+  const config = await readConfig(root, options);
+  const cache = options.cache ?? createLintCache();
+  const mounts = Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value]));
+  const discovery = discoverFiles({
+    root,
+    targets,
+    include: config.include,
+    exclude: config.exclude,
+    mounts,
+    wanted,
+    ...(options.order ? { order: options.order } : {}),
+  });
+  const g: Gathered = { files: new Map(), servers: [], pools: [], hosts: [], network: [], problems: [], crashes: [] };
+  for (const s of discovery.skipped) {
+    g.files.set(s.path, {
+      path: s.path,
+      kind: null,
+      owner: 'certain',
+      reason: s.message,
+      skipped: { ruleId: s.ruleId, message: s.message },
+    });
+  }
+  for (const t of targets) {
+    const path = toPosix(relative(root, t));
+    if (path !== '' && wanted(path) === undefined && !g.files.has(path) && !isDirectory(t)) {
+      g.files.set(path, { path, kind: null, owner: 'certain', reason: 'no format connlint knows reads a file named like this' });
+    }
+  }
+  const byFormat = claimFiles(discovery.files, g);
+  const context = { config, view: discovery.view, cache };
+  for (const format of FORMATS) {
+    const claimed = byFormat.get(format);
+    if (!claimed || claimed.length === 0) continue;
+    try {
+      const module = await format.load();
+      addContribution(format, module.contribute(claimed, context), g);
+    } catch (error) {
+      g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `reading ${format.name} files`, error));
+    }
+  }
+  const declared = buildDeclaredServer(config);
+  if (declared.server) g.servers.push(declared.server);
+  g.problems.push(...declared.problems);
+  g.network.push(...declaredNetwork(config));
+  if (config.path && !config.path.startsWith('..') && !isAbsolute(config.path)) {
+    g.files.set(config.path, { path: config.path, kind: 'connlint-config', owner: 'certain', reason: "connlint's own configuration" });
+  }
+
+  const mappings = config.links.map((l) => {
+    const re = globToRegExp(l.pool);
+    return { pattern: l.pool, server: l.server, matches: (p: string) => re.test(p) };
+  });
+  const model = assembleModel({
+    files: [...g.files.values()],
+    servers: g.servers,
+    pools: g.pools,
+    hosts: g.hosts,
+    network: g.network,
+    links: { mappings, ...(config.path ? { configPath: config.path } : {}), defaultServer },
+    linuxKeepalive: linuxDefault(KEEPALIVE_TIME),
+  });
+
+  const findings: Finding[] = [...g.crashes];
+  const unique = new Map<string, Problem>();
+  for (const p of g.problems) unique.set(problemKey(p), p);
+  const parseSetting = config.rules['parse-error']?.value;
+  for (const p of unique.values()) {
+    const ruleId = p.ruleId ?? 'parse-error';
+    if (ruleId === 'parse-error' && parseSetting === 'off') continue;
     findings.push({
-      ruleId: 'parse-error',
-      severity: p.severity,
+      ruleId,
+      severity: ruleId === 'parse-error' && parseSetting && parseSetting !== 'off' ? parseSetting : p.severity,
       message: p.message,
       location: p.span,
       related: [],
-      fingerprint: `parse-error|${p.span.path}|${p.message}`,
+      fingerprint: `${ruleId}|${p.span.path}|${p.message}`,
     });
   }
 
-  const ran = runRules(build.model, RULES, config);
+  const ran = runRules(model, RULES, config);
+  const byPath = new Map(model.files.map((f) => [f.path, f]));
   findings.push(...ran.findings);
-  const metas = ran.metas;
+  for (let i = 0; i < findings.length; i++) findings[i] = lowered(findings[i] as Finding, byPath);
   // Whatever a parser or rule quoted, a secret written in a scanned file never reaches the output.
-  const secrets = secretValues([...build.model.pools, ...build.model.servers].flatMap((x) => [...x.settings.values()]));
+  const secrets = secretValues([...model.pools, ...model.servers].flatMap((x) => [...x.settings.values()]));
   if (secrets.length > 0) {
     for (const f of findings) {
       f.message = scrubSecrets(f.message, secrets);
@@ -191,13 +356,11 @@ export function lint(options: LintOptions): LintRun {
     }
   }
   findings.sort(compareFindings);
-  const files = [...build.model.files];
-  if (config.path && !config.path.startsWith('..') && !isAbsolute(config.path)) files.push({ path: config.path, kind: 'connlint-config' });
-  files.sort((a, b) => compareText(a.path, b.path));
+  const read = model.files.filter((f) => f.kind !== null).map((f) => ({ path: f.path, kind: f.kind as string }));
+  const notRead = model.files.filter((f) => f.kind === null).map((f) => ({ path: f.path, reason: f.reason }));
   return {
-    result: { findings, files, rules: metas, toolVersion: TOOL_VERSION },
-    model: build.model,
-    notes: build.notes,
+    result: { findings, files: read, notRead, rules: ran.metas, toolVersion: TOOL_VERSION },
+    model,
     config,
     root,
   };

@@ -1,22 +1,34 @@
-import { ENGINE_NAMES, LIBRARY_NAMES } from '../model/idle-limits.js';
-import type { Host, IdleMechanism, Link, Model, Pool, Server } from '../model/model.js';
-import { canonicalOptionName } from '../model/mysql-variables.js';
-import { maskSecrets } from '../model/secrets.js';
-import type { Origin, Setting, Value } from '../model/setting.js';
-import type { Span } from '../model/span.js';
+import { canonicalOptionName } from '../interpreters/mysql/variables.js';
+import type { Effect, IdlePath, PathElement, Place } from '../model/idle-path.js';
+import {
+  ENGINE_NAMES,
+  type Engine,
+  type Expiry,
+  type Host,
+  type IdleMechanism,
+  type Link,
+  type Model,
+  type NetworkElement,
+  type Owner,
+  type Pool,
+  type ScannedFile,
+  type Server,
+  type SkipRuleId,
+} from '../model/model.js';
+import { isSecretKey, MASK, maskSecrets } from '../model/secrets.js';
+import { type Origin, originSpan, type Setting, type Value } from '../model/setting.js';
 import { compareText } from '../model/sort-order.js';
-import { originSpan } from '../model/setting.js';
+import type { Span } from '../model/span.js';
 
 /**
  * `connlint inspect --format json`: the effective model as plain data. The shape is documented in
  * docs/inspect.md and checked by schema/inspect.schema.json; every object is built key by key and every
- * array sorted, so two runs over the same files give byte-identical output.
+ * array sorted, so two runs over the same files give byte-identical output. The idle reasoning is the
+ * model's own (`model.paths`, what the rules read), copied out, never worked out again here.
  */
 
 export interface InspectInput {
   model: Model;
-  /** Include assumptions per root option file (LintRun.notes). */
-  notes: Map<string, string[]>;
   /** The connlint config that was read, if any (shown by the text view). */
   configPath?: string;
 }
@@ -30,6 +42,15 @@ export interface JsonOrigin {
 export type JsonUnit = 'ms' | 'bytes' | 'bool' | 'count' | null;
 export type JsonSource = 'file' | 'default' | 'clamped' | 'environment-default' | 'unknown';
 export type JsonValue = number | boolean | string | null;
+
+export interface JsonFile {
+  path: string;
+  read: boolean;
+  format: string | null;
+  owner: Owner;
+  reason: string;
+  skipped: { ruleId: SkipRuleId; message: string } | null;
+}
 
 export interface JsonSetting {
   key: string;
@@ -90,9 +111,18 @@ export interface JsonHost {
   settings: JsonSetting[];
 }
 
+export interface JsonNetworkElement {
+  id: string;
+  name: string;
+  device: string;
+  idleTimeoutMs: number | null;
+  expiry: Expiry;
+  fact: string;
+  origin: JsonOrigin | null;
+}
+
 export interface JsonNetwork {
-  idleTimeout: { ms: number | null; origin: JsonOrigin | null; key: string } | null;
-  profiles: Array<{ id: string; device: string; idleTimeoutMs: number; expiry: string; fact: string; origin: JsonOrigin }>;
+  elements: JsonNetworkElement[];
 }
 
 export interface JsonLink {
@@ -103,27 +133,76 @@ export interface JsonLink {
   note: string;
 }
 
+export interface JsonPathElement {
+  place: Place;
+  effect: Effect;
+  label: string;
+  /** Whose setting decides it: the pool, host, network element or server id; null for Linux's default keepalive. */
+  of: string | null;
+  key: string;
+  ms: number | null;
+  origin: JsonOrigin | null;
+  expiry: Expiry | null;
+  refreshesServer: boolean;
+  refreshesNetwork: boolean;
+  note: string | null;
+}
+
+/** Indexes into the path's `elements`. */
+export interface JsonVerdict {
+  poolBound: number | null;
+  serverLimit: number | null;
+  networkFirst: number[];
+  keepalive: number | null;
+  killers: number[];
+}
+
+export interface JsonPath {
+  pool: string;
+  server: string | null;
+  host: { id: string | null; reason: IdlePath['host']['reason'] };
+  elements: JsonPathElement[];
+  inactive: JsonPathElement[];
+  verdict: JsonVerdict;
+}
+
 export interface InspectDocument {
-  version: 1;
+  version: 2;
+  files: JsonFile[];
   servers: JsonServer[];
   pools: JsonPool[];
   hosts: JsonHost[];
   network: JsonNetwork;
   links: JsonLink[];
+  paths: JsonPath[];
 }
 
 function origin(span: Span): JsonOrigin {
   return { path: span.path, line: span.line, column: span.column };
 }
 
-/** Free text that may quote a value (reasons, notes): URL passwords masked whatever the key. */
+function originOf(o: Origin): JsonOrigin | null {
+  const at = originSpan(o);
+  return at ? origin(at) : null;
+}
+
+/** `password = hunter2`, `api_key: abc` inside free text (a quoted first line of a file, say). */
+const SECRET_ASSIGNMENT =
+  /([A-Za-z0-9_.-]*(?:pass(?:word|wd|phrase)?|secret|token|credential|api[-_.]?key|private[-_.]?key))(\s*[=:]\s*)("[^"]*"?|'[^']*'?|[^\s,;)]+)/gi;
+
+/**
+ * Free text that may quote a value (reasons, notes, a file's first line): passwords inside URLs and the
+ * value of any `<secret key> = value` it quotes are masked, whatever the surrounding words.
+ */
 export function maskText(text: string): string {
-  return maskSecrets('text', text);
+  return maskSecrets('text', text).replace(SECRET_ASSIGNMENT, (whole, key: string, sep: string) =>
+    isSecretKey(key) ? `${key}${sep}${MASK}` : whole,
+  );
 }
 
 /** A setting's string as it may be shown: masked under the key as written and under its canonical key. */
 export function maskSetting(setting: Setting, text: string): string {
-  return maskSecrets(setting.canonicalKey, maskSecrets(setting.key, text));
+  return maskText(maskSecrets(setting.canonicalKey, maskSecrets(setting.key, text)));
 }
 
 function jsonValue(value: Value, mask: (text: string) => string): { value: JsonValue; unit: JsonUnit } {
@@ -147,9 +226,9 @@ function jsonValue(value: Value, mask: (text: string) => string): { value: JsonV
 export function defaultSource(o: Origin): string | null {
   switch (o.kind) {
     case 'library-default':
-      return `${LIBRARY_NAMES[o.library] ?? o.library}${o.version ? ` ${o.version}` : ''} default`;
+      return `${o.library}${o.version ? ` ${o.version}` : ''} default`;
     case 'server-default':
-      return `${ENGINE_NAMES[o.engine] ?? o.engine}${o.version ? ` ${o.version}` : ''} default`;
+      return `${ENGINE_NAMES[o.engine as Engine] ?? o.engine}${o.version ? ` ${o.version}` : ''} default`;
     case 'os-default':
       return 'Linux default';
     case 'file':
@@ -167,7 +246,6 @@ export function sourceOf(setting: Setting): JsonSource {
 function jsonSetting(setting: Setting, isOptionFile: boolean): JsonSetting {
   const mask = (text: string) => maskSetting(setting, text);
   const o = setting.origin;
-  const at = originSpan(o);
   const where = defaultSource(o);
   const { value, unit } = jsonValue(setting.value, mask);
   const clamp = setting.clamp ? jsonValue(setting.clamp.written, mask) : undefined;
@@ -182,13 +260,10 @@ function jsonSetting(setting: Setting, isOptionFile: boolean): JsonSetting {
     value,
     unit,
     source: sourceOf(setting),
-    origin: at ? origin(at) : null,
+    origin: originOf(o),
     ...(where !== null && o.kind !== 'file' && o.kind !== 'config' ? { default: `${where}; ${o.fact}` } : {}),
     ...(setting.group !== undefined ? { group: setting.group } : {}),
-    overrides: setting.overrides.flatMap((earlier) => {
-      const s = originSpan(earlier);
-      return s ? [origin(s)] : [];
-    }),
+    overrides: setting.overrides.flatMap((earlier) => originOf(earlier) ?? []),
     ...(setting.clamp && clamp
       ? { clamp: { written: clamp.value, unit: clamp.unit, reason: mask(setting.clamp.reason), fact: setting.clamp.fact } }
       : {}),
@@ -202,7 +277,18 @@ function jsonSettings(settings: Map<string, Setting>, isOptionFile: boolean): Js
     .sort((a, b) => compareText(a.key, b.key) || compareText(a.written ?? '', b.written ?? ''));
 }
 
-function jsonServer(server: Server, notes: Map<string, string[]>): JsonServer {
+function jsonFile(file: ScannedFile): JsonFile {
+  return {
+    path: file.path,
+    read: file.kind !== null,
+    format: file.kind,
+    owner: file.owner,
+    reason: maskText(file.reason),
+    skipped: file.skipped ? { ruleId: file.skipped.ruleId, message: maskText(file.skipped.message) } : null,
+  };
+}
+
+function jsonServer(server: Server): JsonServer {
   return {
     id: server.id,
     engine: server.engine,
@@ -213,7 +299,7 @@ function jsonServer(server: Server, notes: Map<string, string[]>): JsonServer {
     files: [...server.files],
     groups: [...server.groups],
     settings: jsonSettings(server.settings, server.source === 'file'),
-    notes: (server.root !== null ? (notes.get(server.root) ?? []) : []).map(maskText),
+    notes: server.notes.map(maskText),
   };
 }
 
@@ -224,7 +310,7 @@ function jsonPool(pool: Pool): JsonPool {
     id: pool.id,
     library: pool.library,
     libraryVersion: pool.libraryVersion ? { version: pool.libraryVersion.version, origin: origin(pool.libraryVersion.span) } : null,
-    name: maskSecrets('poolName', pool.name),
+    name: maskText(maskSecrets('poolName', pool.name)),
     engine: pool.engine ?? null,
     engineReason: pool.engineReason === undefined ? null : maskText(pool.engineReason),
     environment: pool.environment ?? null,
@@ -247,27 +333,72 @@ function jsonHost(host: Host): JsonHost {
   return { id: host.id, root: host.root, files: [...host.files], settings: jsonSettings(host.settings, false) };
 }
 
-function jsonNetwork(model: Model): JsonNetwork {
-  const s = model.network.idleTimeout;
-  const at = s ? originSpan(s.origin) : undefined;
+function jsonNetworkElement(e: NetworkElement): JsonNetworkElement {
   return {
-    idleTimeout: s ? { ms: s.value.kind === 'duration' ? s.value.ms : null, origin: at ? origin(at) : null, key: s.key } : null,
-    profiles: [...model.network.profiles]
-      .sort(
-        (a, b) =>
-          compareText(a.span.path, b.span.path) ||
-          a.span.line - b.span.line ||
-          a.span.column - b.span.column ||
-          compareText(a.profile.id, b.profile.id),
-      )
-      .map(({ profile, span }) => ({
-        id: profile.id,
-        device: profile.device,
-        idleTimeoutMs: profile.idleTimeoutMs,
-        expiry: profile.expiry,
-        fact: profile.fact,
-        origin: origin(span),
-      })),
+    id: e.id,
+    name: e.name,
+    device: e.device,
+    idleTimeoutMs: e.idleTimeout.value.kind === 'duration' ? e.idleTimeout.value.ms : null,
+    expiry: e.expiry,
+    fact: e.fact,
+    origin: originOf(e.idleTimeout.origin),
+  };
+}
+
+/** Whose setting a path element is: the pool, the chosen host (null: Linux's default), the network element, the server. */
+function ownerId(e: PathElement, path: IdlePath): string | null {
+  switch (e.place) {
+    case 'pool':
+      return path.pool.id;
+    case 'os':
+      return path.host.host?.id ?? null;
+    case 'server':
+      return path.link?.server.id ?? null;
+    case 'network':
+    case 'proxy':
+      return e.element?.id ?? null;
+  }
+}
+
+function jsonPathElement(e: PathElement, path: IdlePath): JsonPathElement {
+  return {
+    place: e.place,
+    effect: e.effect,
+    label: maskSetting(e.setting, e.label),
+    of: ownerId(e, path),
+    key: e.setting.canonicalKey,
+    ms: e.ms ?? null,
+    origin: originOf(e.setting.origin),
+    expiry: e.expiry ?? null,
+    refreshesServer: e.refreshesServer,
+    refreshesNetwork: e.refreshesNetwork,
+    note: e.note === undefined ? null : maskSetting(e.setting, e.note),
+  };
+}
+
+const PLACE_ORDER: Record<Place, number> = { pool: 0, os: 1, network: 2, proxy: 3, server: 4 };
+
+function jsonPath(path: IdlePath): JsonPath {
+  const index = (e: PathElement | undefined): number | null => {
+    const i = e ? path.elements.indexOf(e) : -1;
+    return i < 0 ? null : i;
+  };
+  const indexes = (list: PathElement[]): number[] => list.flatMap((e) => index(e) ?? []).sort((a, b) => a - b);
+  const v = path.verdict;
+  return {
+    pool: path.pool.id,
+    server: path.link?.server.id ?? null,
+    host: { id: path.host.host?.id ?? null, reason: path.host.reason },
+    // `elements` keeps the model's order, which is the meaning: by time, ties keepers first, then by label.
+    elements: path.elements.map((e) => jsonPathElement(e, path)),
+    inactive: [...path.inactive].sort((a, b) => PLACE_ORDER[a.place] - PLACE_ORDER[b.place]).map((e) => jsonPathElement(e, path)),
+    verdict: {
+      poolBound: index(v.poolBound),
+      serverLimit: index(v.serverLimit),
+      networkFirst: indexes(v.networkFirst),
+      keepalive: index(v.keepalive),
+      killers: indexes(v.killers),
+    },
   };
 }
 
@@ -282,24 +413,23 @@ export function inspectedServers(model: Model): Server[] {
   return [...byId.values()].sort((a, b) => compareText(a.id, b.id));
 }
 
-export function sortedLinks(model: Model): Link[] {
-  return [...model.links].sort((a, b) => compareText(a.pool.id, b.pool.id) || compareText(a.server.id, b.server.id));
-}
-
 export function inspectJson(input: InspectInput): InspectDocument {
   const { model } = input;
+  const byId =
+    <T>(id: (x: T) => string) =>
+    (a: T, b: T) =>
+      compareText(id(a), id(b));
   return {
-    version: 1,
-    servers: inspectedServers(model).map((s) => jsonServer(s, input.notes)),
-    pools: [...model.pools].sort((a, b) => compareText(a.id, b.id)).map(jsonPool),
-    hosts: [...model.hosts].sort((a, b) => compareText(a.id, b.id)).map(jsonHost),
-    network: jsonNetwork(model),
-    links: sortedLinks(model).map((l) => ({
-      pool: l.pool.id,
-      server: l.server.id,
-      via: [...l.via],
-      reason: l.reason,
-      note: maskText(l.note),
-    })),
+    version: 2,
+    files: [...model.files].sort(byId((f) => f.path)).map(jsonFile),
+    servers: inspectedServers(model).map(jsonServer),
+    pools: [...model.pools].sort(byId((p) => p.id)).map(jsonPool),
+    hosts: [...model.hosts].sort(byId((h) => h.id)).map(jsonHost),
+    // Declaration order is the meaning here (the config's order); ids are unique.
+    network: { elements: model.network.elements.map(jsonNetworkElement) },
+    links: [...model.links]
+      .sort((a, b) => compareText(a.pool.id, b.pool.id) || compareText(a.server.id, b.server.id))
+      .map((l) => ({ pool: l.pool.id, server: l.server.id, via: [...l.via], reason: l.reason, note: maskText(l.note) })),
+    paths: [...model.paths].sort(byId((p) => p.pool.id)).map(jsonPath),
   };
 }

@@ -1,23 +1,22 @@
-import { ENGINE_NAMES, humanValue, LIBRARY_NAMES, serverIdleLimit, whereFrom } from '../model/idle-limits.js';
-import { KEEPALIVE_INTVL, KEEPALIVE_PROBES, KEEPALIVE_TIME } from '../model/hosts.js';
-import type { Host, Link, Model, Pool, Server } from '../model/model.js';
-import { type Setting, settingSpan } from '../model/setting.js';
-import { formatSpan } from '../model/span.js';
-import { defaultSource, type InspectInput, inspectedServers, maskSetting, maskText, sortedLinks } from './inspect-json.js';
-import { drawTimeline, printable, type TimelineMarker, wrapText } from './timeline.js';
+import type { IdlePath, PathElement } from '../model/idle-path.js';
+import { serverIdleLimit } from '../model/idle-path.js';
+import { ENGINE_NAMES, type Engine, type Link, type Model, type Pool, type Server } from '../model/model.js';
+import { originSpan, type Setting, settingSpan } from '../model/setting.js';
 import { compareText } from '../model/sort-order.js';
-import { originSpan } from '../model/setting.js';
+import { formatSpan } from '../model/span.js';
+import { humanValue, whereFrom } from '../model/values.js';
+import { defaultSource, type InspectInput, inspectedServers, maskSetting, maskText } from './inspect-json.js';
+import { drawTimeline, printable, type TimelineMarker, wrapText } from './timeline.js';
 
 /**
  * `connlint inspect` (text): one block per pool -> server link with the settings that decide how long
  * an idle pooled connection lives, where each came from, and the idle timeline; then whatever no link
- * mentions. Plain ASCII; colour only adds SGR codes, so stripping them gives the colourless output.
+ * mentions. Everything about the idle path (host choice, keepalive, network, server limit, timeline) is
+ * read from the model's idle path, the one the rules read. Plain ASCII; colour only adds SGR codes, so
+ * stripping them gives the colourless output.
  */
 
 const BOLD = ['\u001b[1m', '\u001b[22m'] as const;
-
-/** Linux's tcp_keepalive_time when no scanned sysctl tree applies (knowledge README, section 4; sysctl.md). */
-const LINUX_KEEPALIVE_MS = 7_200_000;
 
 /** Server variables that end or bound an idle connection (knowledge README, section 1; mysql-server.md). */
 const SERVER_IDLE_KEYS = [
@@ -27,91 +26,50 @@ const SERVER_IDLE_KEYS = [
   'idle_readonly_transaction_timeout',
   'idle_write_transaction_timeout',
 ];
-const HOST_KEYS = [KEEPALIVE_TIME, KEEPALIVE_INTVL, KEEPALIVE_PROBES];
+const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
+const HOST_KEYS = [KEEPALIVE_TIME, 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
 
-function parentDirs(path: string): string[] {
-  const parts = path.split('/');
-  parts.pop();
-  const dirs = ['.'];
-  for (let i = 1; i <= parts.length; i++) dirs.push(parts.slice(0, i).join('/'));
-  return dirs;
+function allElements(path: IdlePath): PathElement[] {
+  return [...path.elements, ...path.inactive];
 }
 
-export interface HostChoice {
-  host?: Host;
-  reason: 'nearest-ancestor' | 'only-host' | 'linux-default';
+/** One path element as a timeline marker: its label, time and role exactly as the idle path has them. */
+function marker(e: PathElement): TimelineMarker {
+  const refreshes = e.refreshesServer || e.refreshesNetwork;
+  // A pool ping that is no real query only moves packets: like a kernel probe, it keeps the network's timers fresh.
+  const kind =
+    e.place === 'pool'
+      ? refreshes && !e.refreshesServer
+        ? 'keepalive'
+        : 'pool'
+      : e.place === 'os'
+        ? 'keepalive'
+        : e.place === 'server'
+          ? 'server'
+          : 'network';
+  // The kernel keepalive of a driver that leaves SO_KEEPALIVE off does nothing; it is drawn where it
+  // would be, as `.`, so the reader sees why it is no rescue.
+  const ms = e.ms ?? (e.place === 'os' && e.setting.value.kind === 'duration' ? e.setting.value.ms : undefined);
+  return {
+    label: maskSetting(e.setting, e.label),
+    ms,
+    kind,
+    refreshes,
+    ...(e.element ? { device: e.element.device } : {}),
+    ...(e.expiry ? { expiry: e.expiry } : {}),
+  };
 }
 
 /**
- * The sysctl tree that applies to a pool's process: the one whose directory is the nearest ancestor of
- * the pool's file; else the only one scanned; else none (Linux's own defaults).
+ * Timeline markers of one idle path — exactly the elements the rules read, in the path's order — and
+ * the elements left off it because their value is unknown.
  */
-export function hostFor(pool: Pool, hosts: Host[]): HostChoice {
-  const ancestors = parentDirs(pool.origin.path);
-  const nearest = [...hosts]
-    .filter((h) => ancestors.includes(h.root))
-    .sort((a, b) => ancestors.indexOf(b.root) - ancestors.indexOf(a.root) || compareText(a.id, b.id))[0];
-  if (nearest) return { host: nearest, reason: 'nearest-ancestor' };
-  const only = hosts.length === 1 ? hosts[0] : undefined;
-  if (only) return { host: only, reason: 'only-host' };
-  return { reason: 'linux-default' };
-}
-
-/**
- * Whether the pool's driver turns SO_KEEPALIVE on, so the OS keepalive applies at all: Connector/J and
- * MariaDB Connector/J do by default, pgjdbc does not (knowledge README, section 4; sysctl.md).
- */
-function driverKeepsAlive(pool: Pool): boolean {
-  return pool.engine === 'mysql' || pool.engine === 'mariadb';
-}
-
-function durationLabel(setting: Setting, ms: number | undefined): string {
-  if (setting.value.kind === 'duration' && setting.value.ms === 0) return `${setting.canonicalKey} off`;
-  return `${setting.canonicalKey} ${ms !== undefined ? humanValue({ kind: 'duration', ms }) : humanValue(setting.value)}`;
-}
-
-/** Timeline markers of one link, and the limits left off it because their value is unknown. */
-export function timelineMarkers(link: Link, model: Model): { markers: TimelineMarker[]; unknown: string[] } {
+export function timelineMarkers(path: IdlePath): { markers: TimelineMarker[]; unknown: string[] } {
   const markers: TimelineMarker[] = [];
   const unknown: string[] = [];
-  const skip = (s: Setting) => {
-    if (s.value.kind === 'unknown') unknown.push(`${s.canonicalKey} (${maskSetting(s, s.value.reason)})`);
-  };
-  for (const m of link.pool.idle) {
-    if (m.setting.value.kind === 'unknown') {
-      skip(m.setting);
-      continue;
-    }
-    const isPing = m.kind === 'keepalive';
-    // A ping that is no real query still moves packets, which only keeps the network path's timers fresh.
-    const kind = isPing && !m.refreshesServer ? 'keepalive' : 'pool';
-    markers.push({ label: durationLabel(m.setting, m.boundMs), ms: m.boundMs, kind, refreshes: isPing || m.refreshesServer });
-  }
-  const { host } = hostFor(link.pool, model.hosts);
-  const keepalive = host?.settings.get(KEEPALIVE_TIME);
-  const probes = driverKeepsAlive(link.pool);
-  const keepaliveLabel = (ms: number, isDefault: boolean) => {
-    const notes = [...(isDefault ? ['Linux default'] : []), ...(probes ? [] : ['off in the driver'])];
-    return `tcp_keepalive_time ${humanValue({ kind: 'duration', ms })}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
-  };
-  if (keepalive && keepalive.value.kind === 'unknown') skip(keepalive);
-  else if (keepalive && keepalive.value.kind === 'duration') {
-    const ms = keepalive.value.ms;
-    markers.push({ label: keepaliveLabel(ms, settingSpan(keepalive) === undefined), ms, kind: 'keepalive', refreshes: probes });
-  } else {
-    markers.push({ label: keepaliveLabel(LINUX_KEEPALIVE_MS, true), ms: LINUX_KEEPALIVE_MS, kind: 'keepalive', refreshes: probes });
-  }
-  const net = model.network.idleTimeout;
-  if (net?.value.kind === 'duration') {
-    const name = net.key.startsWith('network.profile ') && net.raw ? net.raw : 'network';
-    markers.push({ label: `${name} idle timeout ${humanValue(net.value)}`, ms: net.value.ms, kind: 'network', refreshes: false });
-  } else if (net) skip(net);
-  const limit = serverIdleLimit(link.server);
-  if (limit && limit.value.kind === 'duration') {
-    markers.push({ label: `${limit.canonicalKey} ${humanValue(limit.value)}`, ms: limit.value.ms, kind: 'server', refreshes: false });
-  } else {
-    const written = link.server.settings.get('wait_timeout');
-    if (written && link.server.family === 'mysql') skip(written);
+  for (const e of allElements(path)) {
+    if (e.setting.value.kind === 'unknown') unknown.push(`${e.setting.canonicalKey} (${maskSetting(e.setting, e.setting.value.reason)})`);
+    else markers.push(marker(e));
   }
   return { markers, unknown };
 }
@@ -177,27 +135,24 @@ function settingLines(out: Out, indent: number, rows: Array<{ setting: Setting; 
 }
 
 function engineName(engine: string | undefined): string {
-  return engine ? (ENGINE_NAMES[engine] ?? engine) : 'engine unknown';
+  return engine ? (ENGINE_NAMES[engine as Engine] ?? engine) : 'engine unknown';
 }
 
 function poolTitle(pool: Pool): string {
-  const library = `${LIBRARY_NAMES[pool.library] ?? pool.library}${pool.libraryVersion ? ` ${pool.libraryVersion.version}` : ''}`;
+  const library = `${pool.libraryName}${pool.libraryVersion ? ` ${pool.libraryVersion.version}` : ''}`;
   const env = pool.environment ? `, environment ${pool.environment}` : '';
   return `pool ${maskText(pool.name)} (${library}${env}, ${formatSpan(pool.origin)})`;
 }
 
-function serverName(server: Server): string {
-  return server.root ?? server.id;
-}
-
-function poolSection(out: Out, pool: Pool): void {
+function poolSection(out: Out, path: IdlePath): void {
+  const { pool } = path;
   out.line(2, 'pool settings', true);
   const rows: Array<{ setting: Setting; note?: string }> = [];
   const seen = new Set<Setting>();
-  for (const m of pool.idle) {
-    if (seen.has(m.setting)) continue;
-    seen.add(m.setting);
-    rows.push({ setting: m.setting, ...(m.note ? { note: m.note } : {}) });
+  for (const e of allElements(path).filter((x) => x.place === 'pool')) {
+    if (seen.has(e.setting)) continue;
+    seen.add(e.setting);
+    rows.push({ setting: e.setting, ...(e.note ? { note: e.note } : {}) });
   }
   // A rewritten or unknowable value elsewhere in the pool is worth seeing even if it bounds no idle time.
   for (const s of [...pool.settings.values()].sort((a, b) => compareText(a.canonicalKey, b.canonicalKey))) {
@@ -207,40 +162,63 @@ function poolSection(out: Out, pool: Pool): void {
   out.line(4, `checkout validation: ${pool.validatesOnCheckout.value ? 'yes' : 'no'} (${pool.validatesOnCheckout.fact})`);
 }
 
-function hostSection(out: Out, pool: Pool, model: Model): void {
-  const choice = hostFor(pool, model.hosts);
-  const probes = driverKeepsAlive(pool) ? '' : '; the driver leaves SO_KEEPALIVE off by default, so these do not apply';
-  if (!choice.host) {
+/** The kernel keepalive of the pool's host, as the path chose it, and whether the pool's driver lets it act. */
+function hostSection(out: Out, path: IdlePath): void {
+  const choice = path.host;
+  const os = allElements(path).find((e) => e.place === 'os');
+  if (choice.host) {
+    const why = choice.reason === 'nearest-ancestor' ? 'the nearest sysctl tree above the pool' : 'the only sysctl tree scanned';
+    out.line(2, `os keepalive: ${choice.host.id}, ${why}`, true);
+  } else {
     out.line(2, 'os keepalive: Linux defaults (no scanned sysctl tree applies)', true);
-    out.line(4, `tcp_keepalive_time 2 h (Linux default${probes})`);
-    return;
   }
-  const why = choice.reason === 'nearest-ancestor' ? 'the nearest sysctl tree above the pool' : 'the only sysctl tree scanned';
-  out.line(2, `os keepalive: ${choice.host.id}, ${why}${probes}`, true);
-  const rows = HOST_KEYS.flatMap((k) => {
-    const s = choice.host?.settings.get(k);
-    return s ? [{ setting: s }] : [];
-  });
+  const driver = path.pool.tcpKeepalive;
+  if (!driver) out.line(4, 'driver: not known, so whether it turns TCP keepalive on is not known; these settings are not counted');
+  else if (os?.effect === 'probes') out.line(4, `driver: ${driver.fact}`);
+  else out.line(4, `driver: ${driver.fact}, so these settings do not apply`);
+  const rows = choice.host
+    ? HOST_KEYS.flatMap((k) => {
+        const s = choice.host?.settings.get(k);
+        return s ? [{ setting: s }] : [];
+      })
+    : os
+      ? [{ setting: os.setting }]
+      : [];
   settingLines(out, 4, rows);
 }
 
-function networkSection(out: Out, model: Model): void {
-  const net = model.network;
-  if (!net.idleTimeout) {
+/** The network elements on the path in declaration order, the first to forget the flow marked. */
+function networkSection(out: Out, model: Model, path: IdlePath): void {
+  const onPath = new Map(allElements(path).flatMap((e) => (e.place === 'network' && e.element ? [[e.element, e] as const] : [])));
+  const elements = model.network.elements.filter((n) => onPath.has(n));
+  if (elements.length === 0) {
     out.line(2, 'network: no idle timeout declared', true);
     return;
   }
+  const first = new Set(path.verdict.networkFirst.map((e) => e.element));
   out.line(2, 'network', true);
-  settingLines(out, 4, [{ setting: net.idleTimeout }]);
-  for (const { profile, span } of net.profiles) {
+  for (const n of elements) {
+    const at = originSpan(n.idleTimeout.origin);
+    const timeout = n.idleTimeout.value.kind === 'duration' ? humanValue(n.idleTimeout.value) : 'unknown';
+    const name = n.name === 'network' ? 'idle timeout' : `profile ${n.name}`;
+    const device = n.name === 'network' ? '' : `${n.device}, `;
     out.line(
       4,
-      `profile ${profile.id} at ${formatSpan(span)}: ${profile.device}, ${humanValue({ kind: 'duration', ms: profile.idleTimeoutMs })}, on expiry ${profile.expiry}`,
+      `${name}${at ? ` at ${formatSpan(at)}` : ''}: ${device}${timeout}, on expiry ${n.expiry}${first.has(n) ? ' (fires first)' : ''}`,
+    );
+  }
+  const expiries = new Set(path.verdict.networkFirst.map((e) => e.expiry));
+  if (path.verdict.networkFirst.length > 1) {
+    out.line(
+      4,
+      expiries.size > 1
+        ? `${path.verdict.networkFirst.length} devices fire at the same time and expire differently; which one forgets the flow first is not known`
+        : `${path.verdict.networkFirst.length} devices fire at the same time`,
     );
   }
 }
 
-function serverSection(out: Out, server: Server, notes: Map<string, string[]>): void {
+function serverSection(out: Out, server: Server): void {
   const version = server.version ? ` ${server.version}` : '';
   out.line(2, `server ${server.id} (${engineName(server.engine)}${version}, ${server.source}): ${maskText(server.engineReason)}`, true);
   if (server.files.length > 1) out.line(4, `files: ${server.files.join(' -> ')}`);
@@ -253,23 +231,24 @@ function serverSection(out: Out, server: Server, notes: Map<string, string[]>): 
   }
   if (rows.length === 0) out.line(4, 'no idle limit known');
   settingLines(out, 4, rows);
-  for (const n of server.root !== null ? (notes.get(server.root) ?? []) : []) out.line(4, `note: ${maskText(n)}`);
+  for (const n of server.notes) out.line(4, `note: ${maskText(n)}`);
 }
 
-function linkBlock(out: Out, link: Link, input: InspectInput): void {
+function linkBlock(out: Out, path: IdlePath & { link: Link }, model: Model): void {
+  const { link } = path;
   const via = link.via.map((p) => ` -> ${p}`).join('');
   out.line(
     0,
-    `${poolTitle(link.pool)}${via} -> server ${serverName(link.server)} (${engineName(link.server.engine)}, ${link.reason})`,
+    `${poolTitle(link.pool)}${via} -> server ${link.server.root ?? link.server.id} (${engineName(link.server.engine)}, ${link.reason})`,
     true,
   );
   out.line(2, `link: ${maskText(link.note)}`);
-  poolSection(out, link.pool);
-  hostSection(out, link.pool, input.model);
-  networkSection(out, input.model);
-  serverSection(out, link.server, input.notes);
+  poolSection(out, path);
+  hostSection(out, path);
+  networkSection(out, model, path);
+  serverSection(out, link.server);
   out.line(2, 'idle timeline', true);
-  const { markers, unknown } = timelineMarkers(link, input.model);
+  const { markers, unknown } = timelineMarkers(path);
   for (const l of drawTimeline(markers, { color: out.color, width: Math.max(10, out.width - 4) })) out.lines.push(`    ${l}`.trimEnd());
   if (unknown.length > 0) out.line(4, `not on the timeline (value unknown): ${unknown.join('; ')}`);
 }
@@ -285,26 +264,26 @@ function briefSetting(s: Setting | undefined): string {
 export function inspectText(input: InspectInput, options: { color: boolean; width: number }): string {
   const { model } = input;
   const out = new Out(Math.max(1, Math.floor(options.width)), options.color);
-  const links = sortedLinks(model);
+  const linked = model.paths.filter((p): p is IdlePath & { link: Link } => p.link !== undefined);
   const servers = inspectedServers(model);
   out.line(
     0,
-    `connlint inspect: ${plural(links.length, 'link')}, ${plural(servers.length, 'server')}, ${plural(model.pools.length, 'pool')}, ${plural(model.hosts.length, 'host')}`,
+    `connlint inspect: ${plural(linked.length, 'link')}, ${plural(servers.length, 'server')}, ${plural(model.pools.length, 'pool')}, ${plural(model.hosts.length, 'host')}`,
     true,
   );
   if (input.configPath) out.line(0, `config: ${input.configPath}`);
-  for (const link of links) {
+  for (const path of linked) {
     out.blank();
-    linkBlock(out, link, input);
+    linkBlock(out, path, model);
   }
 
-  const linkedServers = new Set(links.map((l) => l.server.id));
-  const linkedPools = new Set(links.map((l) => l.pool.id));
-  const usedHosts = new Set(links.flatMap((l) => hostFor(l.pool, model.hosts).host?.id ?? []));
+  const linkedServers = new Set(linked.map((p) => p.link.server.id));
+  const linkedPools = new Set(linked.map((p) => p.pool.id));
+  const usedHosts = new Set(linked.flatMap((p) => p.host.host?.id ?? []));
   const loneServers = servers.filter((s) => !linkedServers.has(s.id));
   const loneHosts = [...model.hosts].sort((a, b) => compareText(a.id, b.id)).filter((h) => !usedHosts.has(h.id));
   const lonePools = [...model.pools].sort((a, b) => compareText(a.id, b.id)).filter((p) => !linkedPools.has(p.id));
-  if (loneServers.length + loneHosts.length + lonePools.length > 0 || links.length === 0) {
+  if (loneServers.length + loneHosts.length + lonePools.length > 0 || linked.length === 0) {
     out.blank();
     out.line(0, 'not on any link', true);
     for (const s of loneServers) {
@@ -319,9 +298,10 @@ export function inspectText(input: InspectInput, options: { color: boolean; widt
       const why = p.engine ? `no ${engineName(p.engine)} server is linked` : 'engine unknown, so no server is linked';
       out.line(2, `${poolTitle(p)}: ${why}`);
     }
-    if (links.length === 0) {
-      const net = model.network.idleTimeout;
-      out.line(2, net ? `network: ${briefSetting(net)}` : 'network: no idle timeout declared');
+    if (linked.length === 0) {
+      if (model.network.elements.length === 0) out.line(2, 'network: no idle timeout declared');
+      for (const n of model.network.elements)
+        out.line(2, `network: ${briefSetting(n.idleTimeout)}${n.name === 'network' ? '' : `, ${n.device}, on expiry ${n.expiry}`}`);
     }
   }
   return `${out.lines.join('\n')}\n`;

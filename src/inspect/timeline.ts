@@ -1,4 +1,5 @@
 import { formatDuration } from '../model/duration.js';
+import type { Expiry } from '../model/model.js';
 
 /**
  * The idle timeline of one pool -> server path, drawn in plain ASCII: one axis of idle time with a
@@ -14,6 +15,9 @@ export interface TimelineMarker {
   kind: 'pool' | 'keepalive' | 'network' | 'server';
   /** A ping or probe that keeps the connection alive. */
   refreshes: boolean;
+  /** A network element: the device in words and what it does when its timer fires. */
+  device?: string;
+  expiry?: Expiry;
 }
 
 /** What a marker does to an idle connection. */
@@ -40,6 +44,8 @@ const ROLE_COLOR: Record<MarkerRole, string | undefined> = { kills: RED, retires
 
 /** Above this max/min ratio a linear axis squeezes the small values into the first column or two. */
 const LOG_RATIO = 20;
+/** Added to the row of each limit that closes the idle connection first. */
+export const FIRST_KILLER = '(closes first)';
 /** Columns right of the axis for the "never" column: two blanks, then `--x--` over `never`. */
 const NEVER_WIDTH = 7;
 
@@ -255,30 +261,68 @@ function forestalls(m: TimelineMarker & { ms: number }, killer: TimelineMarker &
 export interface TimelineVerdict {
   /** The earliest finite marker. */
   first?: TimelineMarker;
-  /** The server or network limit that closes the idle connection before anything retires or refreshes it. */
-  killer?: TimelineMarker;
-  /** The pool retirement that comes after the killer: until then the pool lends a dead connection. */
+  /**
+   * The server or network limits that close the idle connection before anything retires or refreshes
+   * it: the earliest such one and every other one at the same instant (which of those acts first is not
+   * known). Empty when the connection never dies silently while idle.
+   */
+  killers: TimelineMarker[];
+  /** The pool retirement that comes after the killers: until then the pool lends a dead connection. */
   lentUntil?: TimelineMarker;
   sentences: string[];
 }
 
-function killClause(k: TimelineMarker): string {
-  return k.kind === 'network' ? 'the network drops the flow' : 'the server closes the connection';
+/** What a device does to the flow when its idle timer fires (network-idle-timeouts.md, "Expiry"). */
+const EXPIRY: Record<Expiry, string> = {
+  silent: 'drops it silently, so the next query hangs until TCP gives up',
+  'rst-next': 'answers the next packet with a reset',
+  'rst-both': 'sends a reset to both ends',
+  close: 'closes the connection',
+  unknown: 'does something not documented',
+};
+
+function names(markers: TimelineMarker[]): string {
+  const labels = markers.map((m) => m.label);
+  const list = labels.length <= 2 ? labels.join(' and ') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+  return markers.length > 1 ? `${list}, at the same time` : list;
+}
+
+function killClause(killers: TimelineMarker[]): string {
+  const network = killers.some((k) => k.kind === 'network');
+  const server = killers.some((k) => k.kind === 'server');
+  const what = [network ? 'the network drops the flow' : '', server ? 'the server closes the connection' : ''].filter((w) => w !== '');
+  return what.join(' and ');
+}
+
+/**
+ * What the network killers do on expiry, said honestly when several fire at the same instant and expire
+ * differently: which device forgets the flow first is not known, so either consequence can happen.
+ */
+function expirySentence(killers: TimelineMarker[]): string | undefined {
+  const devices = killers.filter((k) => k.kind === 'network' && k.expiry !== undefined);
+  if (devices.length === 0) return undefined;
+  const each = devices.map((k) => `${k.device ?? k.label} ${EXPIRY[k.expiry as Expiry]} (${k.expiry})`);
+  const kinds = new Set(devices.map((k) => k.expiry));
+  if (kinds.size > 1) return `on expiry: it is not known which device forgets the flow first: the ${each.join('; or the ')}`;
+  return `on expiry: the ${each.join('; the ')}`;
 }
 
 export function timelineVerdict(markers: TimelineMarker[]): TimelineVerdict {
   const { finite } = orderMarkers(markers);
   const first = finite[0];
-  if (!first) return { sentences: ['first: nothing on this path fires, so idle connections are neither closed nor pinged'] };
-  const killer = finite.find((k) => roleOf(k) === 'kills' && !finite.some((m) => m !== k && forestalls(m, k)));
-  const lentUntil = killer ? finite.find((m) => roleOf(m) === 'retires' && m.ms > killer.ms) : undefined;
-  const death = killer
-    ? `${killClause(killer)}, so the connection dies silently; ${
+  if (!first) return { killers: [], sentences: ['first: nothing on this path fires, so idle connections are neither closed nor pinged'] };
+  const alive = finite.filter((k) => roleOf(k) === 'kills' && !finite.some((m) => m !== k && forestalls(m, k)));
+  const killers = alive.filter((k) => k.ms === alive[0]?.ms);
+  const at = killers[0];
+  const lentUntil = at ? finite.find((m) => roleOf(m) === 'retires' && m.ms > at.ms) : undefined;
+  const death = at
+    ? `${killClause(killers)}, so the connection dies silently; ${
         lentUntil ? `the pool still lends it until ${lentUntil.label}` : 'nothing in the pool retires it, so the pool keeps lending it'
       }`
     : '';
-  const base = { first, ...(killer ? { killer } : {}), ...(lentUntil ? { lentUntil } : {}) };
-  if (killer === first) return { ...base, sentences: [`first: ${first.label} -> ${death}`] };
+  const expiry = expirySentence(killers);
+  const base = { first, killers, ...(lentUntil ? { lentUntil } : {}) };
+  if (at && killers.includes(first)) return { ...base, sentences: [`first: ${names(killers)} -> ${death}`, ...(expiry ? [expiry] : [])] };
 
   let effect: string;
   const role = roleOf(first);
@@ -293,8 +337,8 @@ export function timelineVerdict(markers: TimelineMarker[]): TimelineVerdict {
   } else {
     effect = 'it has no effect on an idle connection';
   }
-  if (!killer) return { ...base, sentences: [`first: ${first.label} -> ${effect}; the connection never dies silently while idle`] };
-  return { ...base, sentences: [`first: ${first.label} -> ${effect}`, `then: ${killer.label} -> ${death}`] };
+  if (!at) return { ...base, sentences: [`first: ${first.label} -> ${effect}; the connection never dies silently while idle`] };
+  return { ...base, sentences: [`first: ${first.label} -> ${effect}`, `then: ${names(killers)} -> ${death}`, ...(expiry ? [expiry] : [])] };
 }
 
 /** The timeline as lines no wider than `width` (the axis line exactly `width` wide). */
@@ -302,6 +346,7 @@ export function drawTimeline(markers: TimelineMarker[], options: { color: boolea
   const width = Math.max(1, Math.floor(options.width));
   const clean = markers.map((m) => ({ ...m, label: printable(m.label) }));
   const { finite, never } = orderMarkers(clean);
+  const verdict = timelineVerdict(clean);
   const neverWidth = never.length > 0 && width >= NEVER_WIDTH + 10 ? NEVER_WIDTH : 0;
   const axisLength = width - neverWidth;
   const neverCol = width - 3;
@@ -362,16 +407,18 @@ export function drawTimeline(markers: TimelineMarker[], options: { color: boolea
   }
 
   // One row per marker, the label beside a caret under its column; a label too long for either side
-  // is wrapped onto further rows on the roomier side, so no text is ever cut off.
+  // is wrapped onto further rows on the roomier side, so no text is ever cut off. The limits that kill
+  // the idle connection first say so on their row.
   const rows: Row[] = [];
   for (const m of [...finite, ...never]) {
     const c = Math.min(colOf(m), width - 1);
     const color = ROLE_COLOR[roleOf(m)];
-    const len = displayWidth(m.label);
+    const label = verdict.killers.includes(m) ? `${m.label} ${FIRST_KILLER}` : m.label;
+    const len = displayWidth(label);
     const right = width - (c + 2);
     const left = c - 1;
     const onRight = len <= right || (len > left && right >= left);
-    const parts = len <= Math.max(right, left) ? [m.label] : wrapText(m.label, Math.max(1, onRight ? right : left), '');
+    const parts = len <= Math.max(right, left) ? [label] : wrapText(label, Math.max(1, onRight ? right : left), '');
     parts.forEach((part, i) => {
       const row = new Row(width);
       if (i === 0) row.put(c, '^', color);
@@ -380,6 +427,6 @@ export function drawTimeline(markers: TimelineMarker[], options: { color: boolea
     });
   }
 
-  const sentences = timelineVerdict(clean).sentences.flatMap((s) => wrapText(s, width, '  '));
+  const sentences = verdict.sentences.flatMap((s) => wrapText(s, width, '  '));
   return [title, axis, labels, ...rows].map((r) => r.render(options.color)).concat(sentences);
 }

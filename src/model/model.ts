@@ -1,3 +1,4 @@
+import type { IdlePath } from './idle-path.js';
 import type { Setting } from './setting.js';
 import type { Span } from './span.js';
 
@@ -10,14 +11,31 @@ export function familyOf(engine: Engine): EngineFamily {
   return engine === 'postgresql' ? 'postgresql' : 'mysql';
 }
 
-/** The kinds of file connlint reads; `template` files are listed but not parsed. */
-export type FileKind = 'mysql-option-file' | 'sysctl' | 'java-properties' | 'connlint-config' | 'template';
+export const ENGINE_NAMES: Record<Engine, string> = { mysql: 'MySQL', mariadb: 'MariaDB', postgresql: 'PostgreSQL' };
 
+/**
+ * How sure connlint is that the program it names really reads a file. `certain`: the file's name or
+ * content says so (`my.cnf`, a `[mysqld]` group, `hikari.properties`). `uncertain`: weak evidence (an
+ * application's own properties file with a `jdbcUrl` beside its own keys); a finding in such a file is
+ * at most a note.
+ */
+export type Owner = 'certain' | 'uncertain';
+
+/** A file connlint looked at: read by a format (`kind`), or left unread, and why either way. */
 export interface ScannedFile {
   /** Relative to the scanned root, POSIX separators. */
   path: string;
-  kind: FileKind;
+  /** The format that read it (`mysql-option-file`, `sysctl`, `java-properties`, `connlint-config`); null when not read. */
+  kind: string | null;
+  owner: Owner;
+  /** Why it was read (`default option-file name`) or why not (`no MySQL or MariaDB group header`). */
+  reason: string;
+  /** Set when the file or folder could not be read at all; reported under this rule id. */
+  skipped?: { ruleId: SkipRuleId; message: string };
 }
+
+/** Rules that report paths connlint could not read (nothing is skipped in silence). */
+export type SkipRuleId = 'unreadable-path' | 'file-too-large' | 'binary-file' | 'link-not-followed';
 
 /** One effective database server configuration. */
 export interface Server {
@@ -29,7 +47,7 @@ export interface Server {
   engineReason: string;
   /** Declared server version, when known (decides version-suffixed option groups). */
   version?: string;
-  /** `file`: read from an option file tree; `config`: declared in connlint.config.yaml; `default`: no config at all. */
+  /** `file`: read from the repository's files; `config`: declared in connlint.config.yaml; `default`: no config at all. */
   source: 'file' | 'config' | 'default';
   /** Root file (an option file no other scanned file includes), or the config file, or null for defaults. */
   root: string | null;
@@ -41,6 +59,8 @@ export interface Server {
   origin: Span | null;
   /** Every option the server reads, by canonical key, last one wins; known defaults filled in. */
   settings: Map<string, Setting>;
+  /** Assumptions made while reading its files (where a relative include was resolved from ...), for `inspect`. */
+  notes: string[];
 }
 
 /** How a pool bounds the time a pooled connection can sit idle without a round trip. */
@@ -67,11 +87,24 @@ export interface LibraryVersion {
   span: Span;
 }
 
+/** Whether a pool's driver switches TCP keepalive on for its sockets, so the OS keepalive timer applies at all. */
+export interface DriverKeepalive {
+  /** The driver's name for messages (`MySQL Connector/J`). */
+  driver: string;
+  value: boolean;
+  fact: string;
+  /** The setting that switches it, when one is written. */
+  setting?: Setting;
+}
+
 /** One client pool (one per environment/profile where the format has them). */
 export interface Pool {
   /** Stable id: `<library>:<path>[#environment]`. */
   id: string;
-  library: 'hikaricp' | 'c3p0';
+  /** Library id (`hikaricp`, `c3p0`). */
+  library: string;
+  /** Library name for messages (`HikariCP`). */
+  libraryName: string;
   /** Human name used in messages: the poolName, else the file. */
   name: string;
   libraryVersion?: LibraryVersion;
@@ -87,6 +120,8 @@ export interface Pool {
   idle: IdleMechanism[];
   /** Does the pool check a connection with a round trip before lending it? `setting`: the key that switches it, if any. */
   validatesOnCheckout: { value: boolean; fact: string; setting?: Setting };
+  /** TCP keepalive on the pool's sockets; undefined when the driver is not known. */
+  tcpKeepalive?: DriverKeepalive;
 }
 
 /** Kernel TCP keepalive settings of one sysctl tree (one host or image). */
@@ -101,21 +136,29 @@ export interface Host {
   settings: Map<string, Setting>;
 }
 
-/** A middlebox profile (named device with a documented idle timeout). */
-export interface NetworkProfile {
+/** What a middlebox does when its idle timer fires (network-idle-timeouts.md, "Expiry" values). */
+export type Expiry = 'silent' | 'rst-next' | 'rst-both' | 'close' | 'unknown';
+
+/**
+ * One element of the network between pools and servers that forgets idle flows: a named device
+ * (`aws-nat-gateway`) or a declared idle timeout. Each keeps its own timeout and expiry.
+ */
+export interface NetworkElement {
+  /** Stable id: `network:<name>@<path>:<line>`. */
   id: string;
+  /** The profile id (`aws-nat-gateway`), or `network` for a declared idle timeout. */
+  name: string;
+  /** The device in words (`AWS NAT gateway`). */
   device: string;
-  idleTimeoutMs: number;
-  /** What the device does when the timer expires (network-idle-timeouts.md, "Expiry"). */
-  expiry: 'silent' | 'rst-next' | 'rst-both' | 'close' | 'unknown';
+  /** The idle timeout, as a setting with its origin (the line that declares it). */
+  idleTimeout: Setting;
+  expiry: Expiry;
   fact: string;
 }
 
 export interface Network {
-  /** The declared idle timeout or the smallest profile timeout, as a setting with its origin. */
-  idleTimeout?: Setting;
-  /** Profiles named in the config, each with the span that names it. */
-  profiles: Array<{ profile: NetworkProfile; span: Span }>;
+  /** Every element declared on the path, in declaration order. */
+  elements: NetworkElement[];
 }
 
 export type LinkReason = 'config' | 'only-candidate' | 'nearest-directory' | 'engine-default';
@@ -132,10 +175,13 @@ export interface Link {
 }
 
 export interface Model {
+  /** Every file connlint looked at, read or not, sorted by path. */
   files: ScannedFile[];
   servers: Server[];
   pools: Pool[];
   hosts: Host[];
   network: Network;
   links: Link[];
+  /** One idle path per pool, in pool id order: what the rules and `inspect` both read. */
+  paths: IdlePath[];
 }

@@ -18,7 +18,7 @@ export type Value =
 export type Origin =
   /** Written in a scanned file; `via` lists the include directives that led to the file, outermost first. */
   | { kind: 'file'; span: Span; via: Span[] }
-  /** Not written anywhere: the library's documented default (`version` when the default depends on it). */
+  /** Not written anywhere: the library's documented default (`library` is its name for messages, `HikariCP`; `version` when the default depends on it). */
   | { kind: 'library-default'; library: string; version?: string; fact: string }
   /** Not written anywhere: the server's documented default. */
   | { kind: 'server-default'; engine: string; version?: string; fact: string }

@@ -4,7 +4,10 @@ import type { Renderer } from './index.js';
 /** The `--format json` document, also the shape of every fixture's expected.json: keep keys and order stable. */
 export interface JsonReport {
   findings: JsonFinding[];
+  /** Files read, with the format that read them. */
   files: Array<{ path: string; kind: string }>;
+  /** Files with a name a format knows that were not read, and why (`openssl.cnf`: not a MySQL option file). */
+  notRead: Array<{ path: string; reason: string }>;
 }
 
 export interface JsonFinding {
@@ -40,6 +43,7 @@ export function toJsonShape(result: LintResult): JsonReport {
       })),
     })),
     files: result.files.map((file) => ({ path: file.path, kind: file.kind })),
+    notRead: result.notRead.map((file) => ({ path: file.path, reason: file.reason })),
   };
 }
 

@@ -10,10 +10,10 @@ import { tempRepo } from '../temp-repo.js';
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/connlint.js');
 const DEMO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/demo');
 
-function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
+async function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = main({
+  const code = await main({
     argv,
     cwd,
     env,
@@ -28,51 +28,51 @@ const WARN_ONLY = {
   'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
 };
 
-test('exit codes: 0 clean, 1 errors, warnings within --max-warnings or over it, 2 usage and config errors', () => {
-  assert.equal(run([], tempRepo({ 'my.cnf': '[mysqld]\nwait_timeout=600\n' })).code, 0);
-  assert.equal(run([DEMO], '/').code, 1);
+test('exit codes: 0 clean, 1 errors, warnings within --max-warnings or over it, 2 usage and config errors', async () => {
+  assert.equal((await run([], tempRepo({ 'my.cnf': '[mysqld]\nwait_timeout=600\n' }))).code, 0);
+  assert.equal((await run([DEMO], '/')).code, 1);
   const warnDir = tempRepo(WARN_ONLY);
-  assert.equal(run([], warnDir).code, 0);
-  assert.equal(run(['--max-warnings', '1'], warnDir).code, 0);
-  const over = run(['--max-warnings', '0'], warnDir);
+  assert.equal((await run([], warnDir)).code, 0);
+  assert.equal((await run(['--max-warnings', '1'], warnDir)).code, 0);
+  const over = await run(['--max-warnings', '0'], warnDir);
   assert.equal(over.code, 1);
   assert.match(over.stderr, /1 warnings exceed --max-warnings 0/);
-  assert.equal(run(['--format', 'xml'], warnDir).code, 2);
-  assert.equal(run(['--max-warnings', 'many'], warnDir).code, 2);
-  const bad = run([], tempRepo({ 'connlint.config.yaml': 'network:\n  idleTimeout: soon\n' }));
+  assert.equal((await run(['--format', 'xml'], warnDir)).code, 2);
+  assert.equal((await run(['--max-warnings', 'many'], warnDir)).code, 2);
+  const bad = await run([], tempRepo({ 'connlint.config.yaml': 'network:\n  idleTimeout: soon\n' }));
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^connlint: invalid config connlint\.config\.yaml\n {2}connlint\.config\.yaml:2:16: network\.idleTimeout: /);
-  assert.equal(run(['nope'], warnDir).code, 2);
+  assert.equal((await run(['nope'], warnDir)).code, 2);
 });
 
-test('--quiet keeps errors only; --output writes the report to a file', () => {
-  const quiet = run(['--quiet', '--format', 'json', DEMO], '/');
+test('--quiet keeps errors only; --output writes the report to a file', async () => {
+  const quiet = await run(['--quiet', '--format', 'json', DEMO], '/');
   const findings = JSON.parse(quiet.stdout).findings as Array<{ severity: string }>;
   assert.deepEqual(
     findings.map((f) => f.severity),
     ['error'],
   );
   const dir = tempRepo(WARN_ONLY);
-  const out = run(['--format', 'sarif', '--output', 'report.sarif'], dir);
+  const out = await run(['--format', 'sarif', '--output', 'report.sarif'], dir);
   assert.equal(out.stdout, '');
   assert.equal(JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8')).version, '2.1.0');
 });
 
-test('colour only on a TTY without NO_COLOR or --no-color', () => {
+test('colour only on a TTY without NO_COLOR or --no-color', async () => {
   const dir = tempRepo(WARN_ONLY);
-  const tty = (env: Record<string, string>, argv: string[] = []) => {
+  const tty = async (env: Record<string, string>, argv: string[] = []) => {
     let stdout = '';
-    main({ argv, cwd: dir, env, stdout: { write: (s: string) => (stdout += s), isTTY: true }, stderr: { write: () => true } });
+    await main({ argv, cwd: dir, env, stdout: { write: (s: string) => (stdout += s), isTTY: true }, stderr: { write: () => true } });
     return stdout;
   };
   const ESC = '\u001b[';
-  assert.ok(tty({}).includes(ESC));
-  assert.ok(!tty({ NO_COLOR: '1' }).includes(ESC));
-  assert.ok(!tty({}, ['--no-color']).includes(ESC));
-  assert.ok(!run([], dir).stdout.includes(ESC));
+  assert.ok((await tty({})).includes(ESC));
+  assert.ok(!(await tty({ NO_COLOR: '1' })).includes(ESC));
+  assert.ok(!(await tty({}, ['--no-color'])).includes(ESC));
+  assert.ok(!(await run([], dir)).stdout.includes(ESC));
 });
 
-test('the installed command: --version, --help, and inspect on the demo', () => {
+test('the installed command: --version, --help, and inspect on the demo', async () => {
   const version = execFileSync('node', [BIN, '--version'], { encoding: 'utf8' }).trim();
   assert.equal(version, JSON.parse(readFileSync(resolve(dirname(BIN), '../package.json'), 'utf8')).version);
   assert.match(execFileSync('node', [BIN, '--help'], { encoding: 'utf8' }), /Usage: connlint \[options\] \[command\] \[paths\.\.\.\]/);

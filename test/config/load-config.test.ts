@@ -2,10 +2,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { emptyConfig } from '../../src/config/config.js';
-import { type ConfigError, loadConfig } from '../../src/config/load-config.js';
-import { NETWORK_PROFILES } from '../../src/config/network-profiles.js';
+import { type ConfigError, loadConfig, type RuleSpec } from '../../src/config/load-config.js';
+import type { RuleOption } from '../../src/engine/define-rule.js';
+import { NETWORK_PROFILES } from '../../src/interpreters/network/profiles.js';
 
 const PATH = 'connlint.config.yaml';
+
+const MARGIN: RuleOption = { type: 'integer', description: 'Seconds of margin.', default: 5, minimum: 0 };
+/** The rules as the engine passes them (ids and declared options), plus a fixed finding id that has no options. */
+const RULES: RuleSpec[] = [
+  { id: 'keepalive-exceeds-network-idle-timeout', options: {} },
+  { id: 'pool-lifetime-exceeds-wait-timeout', options: { marginSeconds: MARGIN } },
+  { id: 'pool-missing-validation', options: { marginSeconds: MARGIN } },
+  { id: 'parse-error', options: {} },
+];
+const KNOWN = 'keepalive-exceeds-network-idle-timeout, parse-error, pool-lifetime-exceeds-wait-timeout, pool-missing-validation';
 
 /** The example of the config format, comments included; columns below are counted on it by hand. */
 const FULL = [
@@ -25,8 +36,8 @@ const FULL = [
   'libraries:',
   '  hikaricp: 6.3.0',
   'rules:',
-  '  pool-lifetime-exceeds-wait-timeout: error        # off | note | warning | error',
-  '  keepalive-exceeds-network-idle-timeout: { severity: warning, options: { marginSeconds: 10 } }',
+  '  keepalive-exceeds-network-idle-timeout: error    # off | note | warning | error',
+  '  pool-lifetime-exceeds-wait-timeout: { severity: warning, options: { marginSeconds: 10 } }',
   'include: ["**/*.cnf"]        # globs relative to the scanned root',
   'exclude: ["vendor/**"]',
   '',
@@ -49,13 +60,13 @@ function withoutSpans(value: unknown): unknown {
 
 /** Loads `text` and expects exactly one error. */
 function onlyError(text: string): ConfigError {
-  const { errors } = loadConfig(PATH, text);
+  const { errors } = loadConfig(PATH, text, RULES);
   assert.equal(errors.length, 1, `expected one error, got ${JSON.stringify(errors, null, 1)}`);
   return errors[0] as ConfigError;
 }
 
 test('the full example loads without errors into the exact Config', () => {
-  const { config, errors } = loadConfig(PATH, FULL);
+  const { config, errors } = loadConfig(PATH, FULL, RULES);
   assert.deepEqual(errors, []);
   assert.deepEqual(withoutSpans(config), {
     path: PATH,
@@ -64,15 +75,15 @@ test('the full example loads without errors into the exact Config', () => {
     links: [{ pool: 'services/billing/**', server: 'deploy/mysql/my.cnf' }],
     mounts: { '/etc/mysql/conf.d': { value: 'docker/mysql/conf.d' } },
     libraries: { hikaricp: { value: '6.3.0' } },
-    rules: { 'pool-lifetime-exceeds-wait-timeout': { value: 'error' }, 'keepalive-exceeds-network-idle-timeout': { value: 'warning' } },
-    ruleOptions: { 'keepalive-exceeds-network-idle-timeout': { marginSeconds: 10 } },
+    rules: { 'keepalive-exceeds-network-idle-timeout': { value: 'error' }, 'pool-lifetime-exceeds-wait-timeout': { value: 'warning' } },
+    ruleOptions: { 'pool-lifetime-exceeds-wait-timeout': { marginSeconds: 10 } },
     include: ['**/*.cnf'],
     exclude: ['vendor/**'],
   });
 });
 
 test('declared values keep the span of the value as written', () => {
-  const { config } = loadConfig(PATH, FULL);
+  const { config } = loadConfig(PATH, FULL, RULES);
   // "  idleTimeout: " is 15 characters, so 350s sits in columns 16-19.
   assert.deepEqual(config.network.idleTimeout?.span, span(2, 16, 20));
   assert.deepEqual(config.network.profiles[0]?.span, span(3, 12, 27));
@@ -86,9 +97,9 @@ test('declared values keep the span of the value as written', () => {
   assert.deepEqual(config.links[0]?.span, span(10, 5, 34, 11));
   assert.deepEqual(config.mounts['/etc/mysql/conf.d']?.span, span(13, 22, 41));
   assert.deepEqual(config.libraries.hikaricp?.span, span(15, 13, 18));
-  assert.deepEqual(config.rules['pool-lifetime-exceeds-wait-timeout']?.span, span(17, 39, 44));
+  assert.deepEqual(config.rules['keepalive-exceeds-network-idle-timeout']?.span, span(17, 43, 48));
   // The object form points at its severity value.
-  assert.deepEqual(config.rules['keepalive-exceeds-network-idle-timeout']?.span, span(18, 55, 62));
+  assert.deepEqual(config.rules['pool-lifetime-exceeds-wait-timeout']?.span, span(18, 51, 58));
 });
 
 test('durations: units ms, s, m, h and bare numbers of seconds', () => {
@@ -103,14 +114,14 @@ test('durations: units ms, s, m, h and bare numbers of seconds', () => {
     ['2d', 172_800_000],
   ];
   for (const [written, ms] of cases) {
-    const { config, errors } = loadConfig(PATH, `network:\n  idleTimeout: ${written}\n`);
+    const { config, errors } = loadConfig(PATH, `network:\n  idleTimeout: ${written}\n`, RULES);
     assert.deepEqual(errors, [], written);
     assert.equal(config.network.idleTimeout?.value, ms, written);
   }
 });
 
 test('profile may be one id or a list, each with its own span', () => {
-  const { config, errors } = loadConfig(PATH, 'network:\n  profile: [aws-nlb-tcp, aws-nat-gateway]\n');
+  const { config, errors } = loadConfig(PATH, 'network:\n  profile: [aws-nlb-tcp, aws-nat-gateway]\n', RULES);
   assert.deepEqual(errors, []);
   assert.deepEqual(config.network.profiles, [
     { value: 'aws-nlb-tcp', span: span(2, 13, 24) },
@@ -120,7 +131,7 @@ test('profile may be one id or a list, each with its own span', () => {
 
 test('variable names take the canonical form; values stay as written', () => {
   const text = 'database:\n  variables:\n    Wait-Timeout: 600\n    max_allowed_packet: 64M\n    net-read-timeout: "30"\n';
-  const { config, errors } = loadConfig(PATH, text);
+  const { config, errors } = loadConfig(PATH, text, RULES);
   assert.deepEqual(errors, []);
   assert.deepEqual(withoutSpans(config.database?.variables), {
     wait_timeout: { value: '600' },
@@ -130,7 +141,7 @@ test('variable names take the canonical form; values stay as written', () => {
 });
 
 test('unquoted versions keep their text: 8.0 is "8.0", not 8', () => {
-  const { config, errors } = loadConfig(PATH, 'database:\n  engine: mariadb\n  version: 10.10\nlibraries:\n  hikaricp: 5.1\n');
+  const { config, errors } = loadConfig(PATH, 'database:\n  engine: mariadb\n  version: 10.10\nlibraries:\n  hikaricp: 5.1\n', RULES);
   assert.deepEqual(errors, []);
   assert.equal(config.database?.version?.value, '10.10');
   assert.equal(config.database?.engine?.value, 'mariadb');
@@ -139,14 +150,14 @@ test('unquoted versions keep their text: 8.0 is "8.0", not 8', () => {
 
 test('empty input is an empty config without errors', () => {
   for (const text of ['', '\n\n', '# only a comment\n', '~\n', '---\n', '   ']) {
-    const { config, errors } = loadConfig(PATH, text);
+    const { config, errors } = loadConfig(PATH, text, RULES);
     assert.deepEqual(errors, [], JSON.stringify(text));
     assert.deepEqual(config, { ...emptyConfig(), path: PATH }, JSON.stringify(text));
   }
 });
 
 test('empty sections are allowed and read as absent', () => {
-  const { config, errors } = loadConfig(PATH, 'network:\ndatabase:\nrules:\ninclude:\n');
+  const { config, errors } = loadConfig(PATH, 'network:\ndatabase:\nrules:\ninclude:\n', RULES);
   assert.deepEqual(errors, []);
   assert.deepEqual(config, { ...emptyConfig(), path: PATH });
 });
@@ -164,14 +175,14 @@ test('unknown nested key names its full path', () => {
   const error = onlyError('network:\n  idletimeout: 5m\n');
   assert.equal(error.message, 'unknown key "network.idletimeout" (expected one of idleTimeout, profile)');
   assert.deepEqual(error.span, span(2, 3, 14));
-  const inRule = onlyError('rules:\n  some-rule: { severity: error, extra: 1 }\n');
-  assert.equal(inRule.message, 'unknown key "rules.some-rule.extra" (expected one of severity, options)');
-  // "  some-rule: { severity: error, " is 32 characters.
-  assert.deepEqual(inRule.span, span(2, 33, 38));
+  const inRule = onlyError('rules:\n  parse-error: { severity: error, extra: 1 }\n');
+  assert.equal(inRule.message, 'unknown key "rules.parse-error.extra" (expected one of severity, options)');
+  // "  parse-error: { severity: error, " is 34 characters.
+  assert.deepEqual(inRule.span, span(2, 35, 40));
 });
 
 test('bad duration: message quotes the value, span is the value', () => {
-  const { config, errors } = loadConfig(PATH, 'network:\n  idleTimeout: 5 minutes\n');
+  const { config, errors } = loadConfig(PATH, 'network:\n  idleTimeout: 5 minutes\n', RULES);
   assert.deepEqual(errors, [
     {
       message: 'network.idleTimeout: expected a duration such as 350s, 5m or a number of seconds (got "5 minutes")',
@@ -200,31 +211,105 @@ test('an empty value points at its key', () => {
 });
 
 test('bad severity, short and object forms', () => {
-  const { config, errors } = loadConfig(PATH, 'rules:\n  pool-lifetime-exceeds-wait-timeout: warn\n  other-rule: { severity: fatal }\n');
+  const { config, errors } = loadConfig(
+    PATH,
+    'rules:\n  pool-lifetime-exceeds-wait-timeout: warn\n  parse-error: { severity: fatal }\n',
+    RULES,
+  );
   assert.deepEqual(errors, [
     { message: 'rules.pool-lifetime-exceeds-wait-timeout: expected off, note, warning or error (got "warn")', span: span(2, 39, 43) },
-    // "  other-rule: { severity: " is 26 characters.
-    { message: 'rules.other-rule.severity: expected off, note, warning or error (got "fatal")', span: span(3, 27, 32) },
+    // "  parse-error: { severity: " is 27 characters.
+    { message: 'rules.parse-error.severity: expected off, note, warning or error (got "fatal")', span: span(3, 28, 33) },
   ]);
   assert.deepEqual(config.rules, {});
 });
 
 test('a rule entry of the wrong type, and one without severity', () => {
-  const { errors } = loadConfig(PATH, 'rules:\n  a: 2\n  b: { options: { marginSeconds: 5 } }\n');
+  const text = 'rules:\n  parse-error: 2\n  pool-missing-validation: { options: { marginSeconds: 5 } }\n';
+  const { config, errors } = loadConfig(PATH, text, RULES);
   assert.deepEqual(errors, [
-    { message: 'rules.a: expected off, note, warning, error or { severity, options } (got 2)', span: span(2, 6, 7) },
-    { message: 'rules.b: missing key "severity"', span: span(3, 6, 39) },
+    { message: 'rules.parse-error: expected off, note, warning, error or { severity, options } (got 2)', span: span(2, 16, 17) },
+    { message: 'rules.pool-missing-validation: missing key "severity"', span: span(3, 28, 61) },
+  ]);
+  assert.deepEqual(config.ruleOptions, {});
+});
+
+test('an unknown rule id is an error at the key naming every known id; known ids keep their span', () => {
+  const { config, errors } = loadConfig(PATH, 'rules:\n  no-such-rule: off\n  parse-error: off\n', RULES);
+  assert.deepEqual(errors, [{ message: `rules.no-such-rule: unknown rule (known: ${KNOWN})`, span: span(2, 3, 15) }]);
+  assert.deepEqual(config.rules, { 'parse-error': { value: 'off', span: span(3, 16, 19) } });
+  // Also in the object form, and together with what else is wrong in the entry.
+  const { errors: both } = loadConfig(PATH, 'rules:\n  pool-lifetime: { severity: fatal }\n', RULES);
+  assert.deepEqual(both, [
+    { message: `rules.pool-lifetime: unknown rule (known: ${KNOWN})`, span: span(2, 3, 16) },
+    { message: 'rules.pool-lifetime.severity: expected off, note, warning or error (got "fatal")', span: span(2, 30, 35) },
   ]);
 });
 
-test('rule ids are not checked here: any id comes back with its span', () => {
-  const { config, errors } = loadConfig(PATH, 'rules:\n  no-such-rule: off\n');
-  assert.deepEqual(errors, []);
-  assert.deepEqual(config.rules, { 'no-such-rule': { value: 'off', span: span(2, 17, 20) } });
+test('rule options: declared names and types only, each error at its key or value', () => {
+  const rule = (options: string) => `rules:\n  pool-lifetime-exceeds-wait-timeout: { severity: warning, options: { ${options} } }\n`;
+  const where = 'rules.pool-lifetime-exceeds-wait-timeout.options';
+  const cases: Array<[string, string, number, number]> = [
+    // [options, message, column offset from the first option key, length];
+    // "  pool-lifetime-exceeds-wait-timeout: { severity: warning, options: { " is 70 characters.
+    ['marginSeconds: abc', `${where}.marginSeconds: expected a whole number of at least 0 (got "abc")`, 15, 3],
+    ['marginSeconds: "10"', `${where}.marginSeconds: expected a whole number of at least 0 (got "10")`, 15, 4],
+    ['marginSeconds: 2.5', `${where}.marginSeconds: expected a whole number of at least 0 (got 2.5)`, 15, 3],
+    ['marginSeconds: 5.0', `${where}.marginSeconds: expected a whole number of at least 0 (got 5.0)`, 15, 3],
+    ['marginSeconds: 1e3', `${where}.marginSeconds: expected a whole number of at least 0 (got 1e3)`, 15, 3],
+    // The schema already refuses what is not a finite number, true, false or text.
+    ['marginSeconds: .nan', `${where}.marginSeconds: expected a number, true or false or text (got .nan)`, 15, 4],
+    ['marginSeconds: true', `${where}.marginSeconds: expected a whole number of at least 0 (got true)`, 15, 4],
+    ['marginSeconds: -1', `${where}.marginSeconds: expected a whole number of at least 0 (got -1)`, 15, 2],
+    ['margin: 10', `${where}.margin: unknown option (known: marginSeconds)`, 0, 6],
+  ];
+  for (const [options, message, offset, length] of cases) {
+    const { config, errors } = loadConfig(PATH, rule(options), RULES);
+    assert.deepEqual(errors, [{ message, span: span(2, 71 + offset, 71 + offset + length) }], options);
+    assert.deepEqual(config.ruleOptions['pool-lifetime-exceeds-wait-timeout'], {}, options);
+  }
+  for (const [written, value] of [
+    ['0', 0],
+    ['30', 30],
+    ['0x10', 16],
+  ] as const) {
+    const { config, errors } = loadConfig(PATH, rule(`marginSeconds: ${written}`), RULES);
+    assert.deepEqual(errors, [], written);
+    assert.deepEqual(config.ruleOptions['pool-lifetime-exceeds-wait-timeout'], { marginSeconds: value }, written);
+  }
+  const none = onlyError('rules:\n  keepalive-exceeds-network-idle-timeout: { severity: note, options: { marginSeconds: 5 } }\n');
+  assert.equal(none.message, 'rules.keepalive-exceeds-network-idle-timeout.options.marginSeconds: this rule has no options');
+  // "  keepalive-exceeds-network-idle-timeout: { severity: note, options: { " is 71 characters.
+  assert.deepEqual(none.span, span(2, 72, 85));
+});
+
+test('rule options of every declared type', () => {
+  const rules: RuleSpec[] = [
+    {
+      id: 'r',
+      options: {
+        ratio: { type: 'number', description: 'A ratio.', default: 1, minimum: 0.5 },
+        strict: { type: 'boolean', description: 'Strict.', default: false },
+        label: { type: 'string', description: 'A label.', default: 'x' },
+      },
+    },
+  ];
+  const load = (options: string) => loadConfig(PATH, `rules:\n  r:\n    severity: note\n    options:\n${options}`, rules);
+  const good = load('      ratio: 0.75\n      strict: true\n      label: "8.0"\n');
+  assert.deepEqual(good.errors, []);
+  assert.deepEqual(good.config.ruleOptions, { r: { ratio: 0.75, strict: true, label: '8.0' } });
+  const bad = load('      ratio: 0.25\n      strict: yes\n      label: 8.0\n      ratio2: 1\n');
+  assert.deepEqual(bad.errors, [
+    { message: 'rules.r.options.ratio: expected a number of at least 0.5 (got 0.25)', span: span(5, 14, 18) },
+    { message: 'rules.r.options.strict: expected true or false (got "yes")', span: span(6, 15, 18) },
+    { message: 'rules.r.options.label: expected text (got 8.0)', span: span(7, 14, 17) },
+    { message: 'rules.r.options.ratio2: unknown option (known: ratio, strict, label)', span: span(8, 7, 13) },
+  ]);
+  assert.deepEqual(bad.config.ruleOptions, { r: {} });
 });
 
 test('unknown profile lists every known id; the known ones are kept', () => {
-  const { config, errors } = loadConfig(PATH, 'network:\n  profile: [aws-nlb-tcp, aws-nat]\n');
+  const { config, errors } = loadConfig(PATH, 'network:\n  profile: [aws-nlb-tcp, aws-nat]\n', RULES);
   assert.equal(errors.length, 1);
   const error = errors[0] as ConfigError;
   assert.ok(error.message.startsWith('network.profile[1]: unknown profile "aws-nat" (expected one of '), error.message);
@@ -255,6 +340,7 @@ test('variables: time units and YAML-only number forms are refused', () => {
   const { config, errors } = loadConfig(
     PATH,
     'database:\n  variables:\n    wait_timeout: 8h\n    max_connections: 0x10\n    net_read_timeout: 1.5\n',
+    RULES,
   );
   assert.deepEqual(errors, [
     {
@@ -286,8 +372,11 @@ test('wrong types', () => {
   const network = onlyError('network: 5\n');
   assert.equal(network.message, 'network: expected a mapping (got 5)');
   assert.deepEqual(network.span, span(1, 10, 11));
-  const option = onlyError('rules:\n  r: { severity: note, options: { margin: [1] } }\n');
-  assert.equal(option.message, 'rules.r.options.margin: expected a number, true or false or text (got a list)');
+  const option = onlyError('rules:\n  pool-missing-validation: { severity: note, options: { marginSeconds: [1] } }\n');
+  assert.equal(
+    option.message,
+    'rules.pool-missing-validation.options.marginSeconds: expected a number, true or false or text (got a list)',
+  );
 });
 
 test('links: a missing key, and `database` without a database section', () => {
@@ -297,7 +386,7 @@ test('links: a missing key, and `database` without a database section', () => {
   const toDatabase = onlyError('links:\n  - pool: "a/**"\n    server: database\n');
   assert.equal(toDatabase.message, 'links[0].server: "database" names the declared database, but this file has no database section');
   assert.deepEqual(toDatabase.span, span(3, 13, 21));
-  const { errors } = loadConfig(PATH, 'database:\n  engine: mysql\nlinks:\n  - pool: "a/**"\n    server: database\n');
+  const { errors } = loadConfig(PATH, 'database:\n  engine: mysql\nlinks:\n  - pool: "a/**"\n    server: database\n', RULES);
   assert.deepEqual(errors, []);
 });
 
@@ -321,10 +410,12 @@ test('YAML syntax error: reported alone, at its position', () => {
 });
 
 test('a repeated key is a YAML error naming both lines', () => {
-  const { config, errors } = loadConfig(PATH, 'rules:\n  a: off\n  a: error\n');
-  assert.deepEqual(errors, [{ message: 'invalid YAML: key "a" appears twice in one mapping (first on line 2)', span: span(3, 3, 4) }]);
+  const { config, errors } = loadConfig(PATH, 'rules:\n  parse-error: off\n  parse-error: error\n', RULES);
+  assert.deepEqual(errors, [
+    { message: 'invalid YAML: key "parse-error" appears twice in one mapping (first on line 2)', span: span(3, 3, 14) },
+  ]);
   // What could be read is still returned.
-  assert.deepEqual(withoutSpans(config.rules), { a: { value: 'off' } });
+  assert.deepEqual(withoutSpans(config.rules), { 'parse-error': { value: 'off' } });
 });
 
 test('a file that is a list or a scalar', () => {
@@ -336,6 +427,21 @@ test('a file that is a list or a scalar', () => {
   assert.deepEqual(scalar.span, span(1, 1, 8));
 });
 
+test('a second YAML document is an error at its marker; the first is read', () => {
+  const { config, errors } = loadConfig(PATH, 'rules:\n  parse-error: off\n---\nnetwork: {}\n', RULES);
+  assert.deepEqual(errors, [{ message: 'a second YAML document starts here; a config file holds one', span: span(3, 1, 4) }]);
+  assert.deepEqual(withoutSpans(config.rules), { 'parse-error': { value: 'off' } });
+  // Also after an empty first document; an empty document after the first is harmless.
+  assert.deepEqual(onlyError('---\n---\nnetwork: {}\n').span, span(2, 1, 4));
+  assert.deepEqual(loadConfig(PATH, 'network: {}\n---\n', RULES).errors, []);
+});
+
+test('an alias without its anchor is a YAML error', () => {
+  const error = onlyError('network:\n  idleTimeout: *t\n');
+  assert.equal(error.message, 'invalid YAML: alias *t has no anchor &t before it');
+  assert.deepEqual(error.span, span(2, 16, 18));
+});
+
 test('CRLF line ends and a byte-order mark leave columns unchanged', () => {
   const text = 'network:\r\n  idleTimeout: 5 minutes\r\n';
   for (const input of [text, `\uFEFF${text}`]) {
@@ -345,7 +451,7 @@ test('CRLF line ends and a byte-order mark leave columns unchanged', () => {
 });
 
 test('every error names the config path it was given', () => {
-  const { errors } = loadConfig('deploy/connlint.config.yaml', 'netwrk: 1\nrules: [a\n');
+  const { errors } = loadConfig('deploy/connlint.config.yaml', 'netwrk: 1\nrules: [a\n', RULES);
   assert.ok(errors.length > 0);
   for (const error of errors) assert.equal(error.span.path, 'deploy/connlint.config.yaml');
 });
@@ -380,12 +486,13 @@ test('hostile input: deep nesting, alias bombs, binary and large files neither t
   };
   for (let i = 0; i < 300; i++) {
     const bytes = Array.from({ length: 1 + (next() % 300) }, () => next() % 256);
-    const { errors } = loadConfig(PATH, String.fromCharCode(...bytes));
+    const { errors } = loadConfig(PATH, String.fromCharCode(...bytes), RULES);
     for (const error of errors) assert.ok(error.span.line >= 1 && error.span.column >= 1);
   }
 
   const many = `rules:\n${Array.from({ length: 20_000 }, (_, i) => `  rule-${i}: warn`).join('\n')}\n`;
-  const { errors } = loadConfig(PATH, many);
+  const manyRules = Array.from({ length: 20_000 }, (_, i) => ({ id: `rule-${i}`, options: {} }));
+  const { errors } = loadConfig(PATH, many, manyRules);
   assert.equal(errors.length, 20_000);
   assert.deepEqual(errors[19_999]?.span, span(20_001, 15, 19));
 });
@@ -416,7 +523,7 @@ test('the shipped schema documents every property', () => {
 });
 
 test('optionFiles: flavour and version of the server that reads the repository option files', () => {
-  const { config, errors } = loadConfig(PATH, 'optionFiles:\n  flavor: mariadb\n  version: 10.11\n');
+  const { config, errors } = loadConfig(PATH, 'optionFiles:\n  flavor: mariadb\n  version: 10.11\n', RULES);
   assert.deepEqual(errors, []);
   assert.equal(config.optionFiles?.flavor?.value, 'mariadb');
   assert.deepEqual(config.optionFiles?.flavor?.span, span(2, 11, 18));

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyConfig } from '../../src/config/config.js';
 import { defineRule } from '../../src/engine/define-rule.js';
-import { RULES } from '../../src/engine/registry.js';
 import { lint, runRules, UsageError } from '../../src/engine/run.js';
 import type { Model } from '../../src/model/model.js';
 import { lineSpan } from '../../src/model/span.js';
@@ -13,19 +12,19 @@ const OVER = {
   'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
 };
 
-test('the config sets a rule off, or its severity for all its findings', () => {
-  const base = lint({ cwd: tempRepo(OVER), paths: [] }).result.findings;
+test('the config sets a rule off, or its severity for all its findings', async () => {
+  const base = (await lint({ cwd: tempRepo(OVER), paths: [] })).result.findings;
   assert.deepEqual(
     base.map((f) => [f.ruleId, f.severity]),
     [['pool-lifetime-exceeds-wait-timeout', 'warning']],
   );
-  const off = lint({
+  const off = await lint({
     cwd: tempRepo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: off\n' }),
     paths: [],
   });
   assert.deepEqual(off.result.findings, []);
   assert.ok(!off.result.rules.some((r) => r.id === 'pool-lifetime-exceeds-wait-timeout'), 'an off rule is not in the SARIF rules');
-  const error = lint({
+  const error = await lint({
     cwd: tempRepo({ ...OVER, 'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: error\n' }),
     paths: [],
   });
@@ -35,11 +34,11 @@ test('the config sets a rule off, or its severity for all its findings', () => {
   );
 });
 
-test('rule options from the config replace the defaults (marginSeconds)', () => {
+test('rule options from the config replace the defaults (marginSeconds)', async () => {
   // 590 s is 10 s under wait_timeout: fine with the default 5 s margin, too close with 30 s.
   const files = { 'my.cnf': '[mysqld]\nwait_timeout = 600\n', 'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=590000\n' };
-  assert.deepEqual(lint({ cwd: tempRepo(files), paths: [] }).result.findings, []);
-  const strict = lint({
+  assert.deepEqual((await lint({ cwd: tempRepo(files), paths: [] })).result.findings, []);
+  const strict = await lint({
     cwd: tempRepo({
       ...files,
       'connlint.config.yaml': 'rules:\n  pool-lifetime-exceeds-wait-timeout: { severity: error, options: { marginSeconds: 30 } }\n',
@@ -50,23 +49,24 @@ test('rule options from the config replace the defaults (marginSeconds)', () => 
   assert.match(strict.result.findings[0]?.message ?? '', /Set maxLifetime to 570000 \(570 s\) or lower\./);
 });
 
-test('an invalid config or an unknown rule id is a usage error naming file, line and key', () => {
-  assert.throws(
+test('an invalid config or an unknown rule id is a usage error naming file, line and key', async () => {
+  await assert.rejects(
     () => lint({ cwd: tempRepo({ 'connlint.config.yaml': 'rules:\n  no-such-rule: error\n' }), paths: [] }),
     (e: unknown) =>
-      e instanceof UsageError && e.details.some((d) => d.startsWith('connlint.config.yaml:2:17: rules.no-such-rule: unknown rule')),
+      e instanceof UsageError && e.details.some((d) => d.startsWith('connlint.config.yaml:2:3: rules.no-such-rule: unknown rule')),
   );
-  assert.throws(() => lint({ cwd: tempRepo({}), paths: ['missing-dir'] }), /no such file or directory: missing-dir/);
+  await assert.rejects(() => lint({ cwd: tempRepo({}), paths: ['missing-dir'] }), /no such file or directory: missing-dir/);
 });
 
-test('a rule that throws becomes an internal-error finding and the other rules still report', () => {
+test('a rule that throws becomes an internal-error finding and the other rules still report', async () => {
   const model: Model = {
-    files: [{ path: 'my.cnf', kind: 'mysql-option-file' }],
+    files: [{ path: 'my.cnf', kind: 'mysql-option-file', owner: 'certain', reason: 'default option-file name' }],
     servers: [],
     pools: [],
     hosts: [],
-    network: { profiles: [] },
+    network: { elements: [] },
     links: [],
+    paths: [],
   };
   const broken = defineRule({
     id: 'broken-rule',
@@ -104,13 +104,52 @@ test('a rule that throws becomes an internal-error finding and the other rules s
   );
 });
 
-test('output does not depend on the order files are found in: two runs are byte-identical', () => {
+test('output does not depend on the order files are found in: a shuffled walk and targets in another order give the same bytes', async () => {
   const dir = tempRepo({
     ...OVER,
     'b/my.cnf': '[mysqld]\nwait_timeout=100\n',
     'b/hikari.properties': 'jdbcUrl=jdbc:mysql://x/y\n',
+    'b/c3p0.properties': 'c3p0.jdbcUrl=jdbc:mysql://x/y\nc3p0.maxIdleTime=900\n',
+    'a/sysctl.d/10-a.conf': 'net.ipv4.tcp_keepalive_time=600\n',
+    'a/sysctl.d/20-b.conf': 'net.ipv4.tcp_keepalive_time=7200\n',
     'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time=7200\n',
+    'c/openssl.cnf': '[req]\ndefault_bits = 2048\n',
+    'connlint.config.yaml': 'network:\n  profile: [aws-nat-gateway, aws-gwlb]\n',
   });
-  assert.equal(JSON.stringify(lint({ cwd: dir, paths: [] }).result), JSON.stringify(lint({ cwd: dir, paths: [] }).result));
-  assert.equal(RULES.length, 3);
+  const show = (run: Awaited<ReturnType<typeof lint>>) =>
+    JSON.stringify({
+      result: run.result,
+      files: run.model.files,
+      paths: run.model.paths.map((p) => [p.pool.id, p.link?.server.id, p.host.host?.id]),
+    });
+  const sorted = show(await lint({ cwd: dir, paths: [] }));
+  let calls = 0;
+  const reversed = show(
+    await lint({
+      cwd: dir,
+      paths: [],
+      order: (names) => {
+        calls++;
+        return [...names].reverse();
+      },
+    }),
+  );
+  assert.ok(calls > 3, 'the walk used the order hook');
+  assert.equal(reversed, sorted);
+  // A deterministic shuffle (not just a reversal), and the same tree given as targets in another order.
+  let seed = 7;
+  const shuffle = (names: string[]) => {
+    const a = [...names];
+    for (let i = a.length - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const j = seed % (i + 1);
+      [a[i], a[j]] = [a[j] as string, a[i] as string];
+    }
+    return a;
+  };
+  assert.equal(show(await lint({ cwd: dir, paths: [], order: shuffle })), sorted);
+  const forward = await lint({ cwd: dir, paths: ['a', 'b', 'c', 'etc', 'my.cnf', 'hikari.properties'] });
+  const backward = await lint({ cwd: dir, paths: ['hikari.properties', 'my.cnf', 'etc', 'c', 'b', 'a'] });
+  assert.equal(JSON.stringify(backward.result), JSON.stringify(forward.result));
+  assert.ok(forward.result.findings.length > 0);
 });

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildHikariPool } from '../../src/model/hikaricp.js';
+import { buildHikariPool } from '../../src/interpreters/hikaricp/pool.js';
 import type { Pool } from '../../src/model/model.js';
+import { propertyEntry } from '../../src/formats/java-properties.js';
 import { parseJavaProperties } from '../../src/parsers/java-properties.js';
 import { repoRoot, validateWithHikari } from '../oracles/java-oracle.js';
 
@@ -42,7 +43,12 @@ test('buildHikariPool (version 2.7.9) gives the effective values of HikariConfig
     assert.ok(expected, `no oracle result for ${file}`);
     const text = readFileSync(file).toString('latin1');
     const { doc } = parseJavaProperties(path.basename(file), text);
-    const { pool, problems } = buildHikariPool({ path: path.basename(file), doc, prefix: '', version: VERSION });
+    const { pool, problems } = buildHikariPool({
+      path: path.basename(file),
+      entries: doc.entries.map(propertyEntry),
+      prefix: '',
+      version: VERSION,
+    });
     const stops = problems.filter((p) => /does not start|fails to start/.test(p.message));
     if (expected.ok) {
       assert.deepEqual(stops, [], `${file}: the jar starts the pool but connlint says it does not`);

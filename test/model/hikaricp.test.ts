@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildHikariPool, detectHikariProperties, HIKARI_KEYS } from '../../src/model/hikaricp.js';
+import { buildHikariPool, detectHikari, HIKARI_KEYS } from '../../src/interpreters/hikaricp/pool.js';
 import type { IdleMechanism, Pool } from '../../src/model/model.js';
 import type { Value } from '../../src/model/setting.js';
+import { propertyEntry } from '../../src/formats/java-properties.js';
 import { parseJavaProperties } from '../../src/parsers/java-properties.js';
 
 const PATH = 'src/main/resources/hikari.properties';
@@ -14,7 +15,12 @@ const versionAt = (version: string) => ({
 
 function build(text: string, version?: string, prefix = '') {
   const { doc } = parseJavaProperties(PATH, text);
-  return buildHikariPool({ path: PATH, doc, prefix, ...(version ? { version: versionAt(version) } : {}) });
+  return buildHikariPool({
+    path: PATH,
+    entries: doc.entries.map(propertyEntry),
+    prefix,
+    ...(version ? { version: versionAt(version) } : {}),
+  });
 }
 
 function value(pool: Pool, key: string): Value | undefined {
@@ -43,8 +49,8 @@ test('HIKARI_KEYS lists the 6.x setters, not the removed 2.x ones', () => {
   for (const k of ['initializationFailFast', 'jdbc4ConnectionTest', 'maxPoolSize', 'max-lifetime']) assert.ok(!HIKARI_KEYS.has(k), k);
 });
 
-test('detectHikariProperties: bare keys, dataSource.*, the hibernate.hikari. prefix; not Spring or generic files', () => {
-  const detect = (text: string) => detectHikariProperties(parseJavaProperties(PATH, text).doc);
+test('detectHikari: bare keys, dataSource.*, the hibernate.hikari. prefix; not Spring or generic files', () => {
+  const detect = (text: string) => detectHikari(parseJavaProperties(PATH, text).doc.entries.map(propertyEntry));
   assert.deepEqual(detect('jdbcUrl=jdbc:mysql://x/y\n'), { prefix: '' });
   assert.deepEqual(detect('MaximumPoolSize=5\n'), { prefix: '' });
   assert.deepEqual(detect('dataSource.user=app\n'), { prefix: '' });

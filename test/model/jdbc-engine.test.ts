@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { engineFromJdbc } from '../../src/model/jdbc-engine.js';
+import { engineFromJdbc } from '../../src/interpreters/jdbc/engine.js';
 
 test('engine from JDBC URL forms (jdbc-mysql-drivers.md, engine detection)', () => {
   const table: Array<[string, string | undefined]> = [

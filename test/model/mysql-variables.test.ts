@@ -6,7 +6,7 @@ import {
   MYSQL_VARIABLES,
   type MySqlVariable,
   readOptionNumber,
-} from '../../src/model/mysql-variables.js';
+} from '../../src/interpreters/mysql/variables.js';
 
 /* Expectations from mysql-option-files.md E14/E15 and mysql-server.md, Settings. */
 

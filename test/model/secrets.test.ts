@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isSecretKey, maskSecrets } from '../../src/model/secrets.js';
 
-test('values of secret keys are masked whole', () => {
+test('values of secret keys are masked whole', async () => {
   for (const key of [
     'password',
     'dataSource.password',
@@ -18,7 +18,7 @@ test('values of secret keys are masked whole', () => {
   for (const key of ['passwordless', 'maxLifetime', 'jdbcUrl', 'username']) assert.ok(!isSecretKey(key), key);
 });
 
-test('passwords inside URLs are masked, the rest kept', () => {
+test('passwords inside URLs are masked, the rest kept', async () => {
   assert.equal(
     maskSecrets('jdbcUrl', 'jdbc:mysql://app:s3cr%40t@db:3306/shop?useSSL=true'),
     'jdbc:mysql://app:****@db:3306/shop?useSSL=true',
@@ -38,7 +38,7 @@ test('secrets written in scanned files are scrubbed from every finding', async (
     'hikari.properties':
       'jdbcUrl=jdbc:mysql://app:Sup3rS3cret@db:3306/shop\npassword=hunter22\nmaxLifetime=Sup3rS3cret\nconnectionTimeout=hunter22\n',
   });
-  const run = lint({ cwd: dir, paths: [] });
+  const run = await lint({ cwd: dir, paths: [] });
   const text = JSON.stringify(run.result);
   assert.ok(run.result.findings.length >= 2, 'the two bad values are reported');
   assert.ok(!text.includes('Sup3rS3cret') && !text.includes('hunter22'), text);

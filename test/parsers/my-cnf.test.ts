@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Span } from '../../src/model/span.js';
 import { type MyCnfDirective, type MyCnfGroup, type MyCnfOption, parseMyCnf } from '../../src/parsers/my-cnf.js';
-import { groupMatches, isMariaDbOnlyGroup, serverGroups } from '../../src/parsers/my-cnf-groups.js';
+import { groupMatches, isMariaDbOnlyGroup, serverGroups } from '../../src/interpreters/mysql/groups.js';
 
 /*
  * Expectations are written by hand from mysql-option-files.md (grammar steps 1-12, experiments E1-E20)
@@ -401,12 +401,16 @@ test('any input: no throw, spans inside the text', () => {
   }
 });
 
-test('a huge single line is read in bounded time', () => {
-  const started = Date.now();
-  const { doc } = parseMyCnf(P, `[mysqld]\n${'x'.repeat(4_000_000)}`);
-  assert.ok(Date.now() - started < 5000);
+// Speed is the benchmark's concern, not a unit test's: this checks only what the parser yields.
+test('a huge single line is read in 4094-byte pieces, as mysqld reads it', () => {
+  const { doc, problems } = parseMyCnf(P, `[mysqld]\n${'x'.repeat(4_000_000)}`);
   // 4_000_000 bytes = 977 reads of 4094 bytes, each an option without value.
   assert.equal(doc.entries.length, 1 + Math.ceil(4_000_000 / 4094));
+  // One problem, at the long line: mysqld reads the rest of it as new lines.
+  assert.deepEqual(
+    problems.map((p) => p.span.line),
+    [2],
+  );
 });
 
 test('E7: the groups mariadbd 10.11 reads; MySQL 8.0 reads three', () => {

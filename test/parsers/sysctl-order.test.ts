@@ -1,19 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSysctlPath, orderSysctlFiles } from '../../src/parsers/sysctl-order.js';
+import { looksLikeSysctl, orderSysctlFiles, sysctlClaim } from '../../src/interpreters/linux/sysctl-files.js';
 
-test('isSysctlPath: sysctl.conf, *.conf in sysctl.d, *sysctl*.conf', () => {
-  const yes = [
-    'sysctl.conf',
-    'etc/sysctl.conf',
-    'etc/sysctl.d/10-net.conf',
-    'deploy/sysctl.d/x.conf',
-    'ops/node-sysctl.conf',
-    'sysctl_systemd.conf',
-  ];
+test('sysctlClaim: sysctl.conf and *.conf in sysctl.d are read; sysctl-looking files elsewhere are listed as not read', () => {
+  const read = ['sysctl.conf', 'etc/sysctl.conf', 'etc/sysctl.d/10-net.conf', 'deploy/sysctl.d/x.conf'];
+  for (const p of read) {
+    assert.equal(looksLikeSysctl(p), true, p);
+    assert.ok(!('notRead' in sysctlClaim(p)), p);
+  }
+  // Named like sysctl files, but procps and systemd-sysctl never read them (sysctl.md).
+  const notRead: Record<string, RegExp> = {
+    'ops/node-sysctl.conf': /only sysctl.conf and \*.conf in sysctl.d/,
+    'sysctl_systemd.conf': /only sysctl.conf and \*.conf in sysctl.d/,
+    'etc/modprobe.d/firewalld-sysctls.conf': /modprobe/,
+    'etc/ufw/sysctl.conf': /ufw/,
+    'usr/lib/tuned/throughput-performance/sysctl.conf': /tuned/,
+  };
+  for (const [p, why] of Object.entries(notRead)) {
+    assert.equal(looksLikeSysctl(p), true, p);
+    const c = sysctlClaim(p);
+    assert.ok('notRead' in c && why.test(c.notRead), `${p}: ${JSON.stringify(c)}`);
+  }
   const no = ['etc/sysctl.d/x.conf.bak', 'etc/sysctl.d/README', 'etc/nginx.conf', 'sysctl.conf.d', 'etc/sysctl.d', 'my.cnf'];
-  for (const p of yes) assert.equal(isSysctlPath(p), true, p);
-  for (const p of no) assert.equal(isSysctlPath(p), false, p);
+  for (const p of no) assert.equal(looksLikeSysctl(p), false, p);
 });
 
 test('files from all system directories are applied in file-name order (sysctl.md: 05-c, 10-a, 20-b)', () => {
@@ -65,12 +74,9 @@ test('trees are grouped by the directory that holds etc/, run/, usr/lib/ ... or 
   ]);
 });
 
-test('other sysctl-looking files join the tree of their directory, or start one there', () => {
+test('files neither named sysctl.conf nor in a sysctl.d directory join no tree (systemd-sysctl never reads them)', () => {
   const trees = orderSysctlFiles(['k8s/node-sysctl.conf', 'k8s/a-sysctl.conf', 'etc/sysctl.d/10-a.conf', 'tuning-sysctl.conf']);
-  assert.deepEqual(trees, [
-    { root: '.', files: ['etc/sysctl.d/10-a.conf', 'tuning-sysctl.conf'] },
-    { root: 'k8s', files: ['k8s/a-sysctl.conf', 'k8s/node-sysctl.conf'] },
-  ]);
+  assert.deepEqual(trees, [{ root: '.', files: ['etc/sysctl.d/10-a.conf'] }]);
 });
 
 test('names sort by bytes (strcmp), not by locale', () => {

@@ -15,7 +15,7 @@ function finding(ruleId: string, at: Span, message: string, severity: Severity =
 }
 
 function result(findings: Finding[]): LintResult {
-  return { findings, files: [], rules: [], toolVersion: '0.1.0' };
+  return { findings, files: [], notRead: [], rules: [], toolVersion: '0.1.0' };
 }
 
 function render(findings: Finding[]): string {

@@ -10,6 +10,7 @@ test('no findings: empty arrays, the files list kept', () => {
   const result: LintResult = {
     findings: [],
     files: [{ path: 'deploy/my.cnf', kind: 'my-cnf' }],
+    notRead: [],
     rules: [],
     toolVersion: '0.1.0',
   };
@@ -20,7 +21,8 @@ test('no findings: empty arrays, the files list kept', () => {
       "path": "deploy/my.cnf",
       "kind": "my-cnf"
     }
-  ]
+  ],
+  "notRead": []
 }
 `;
   assert.equal(renderJson(result, { color: false }), expected);
@@ -51,6 +53,7 @@ test('findings keep the given order, fixed key order, related without end positi
       { kind: 'spring-yaml', path: 'app/application.yml' },
       { kind: 'my-cnf', path: 'deploy/my.cnf' },
     ],
+    notRead: [],
     rules: [],
     toolVersion: '0.1.0',
   };
@@ -99,7 +102,8 @@ test('findings keep the given order, fixed key order, related without end positi
       "path": "deploy/my.cnf",
       "kind": "my-cnf"
     }
-  ]
+  ],
+  "notRead": []
 }
 `;
   assert.equal(renderJson(result, { color: false }), expected);

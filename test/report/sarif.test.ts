@@ -47,7 +47,7 @@ function meta(id: string, severity: Severity = 'error'): RuleMeta {
 }
 
 function result(findings: Finding[], rules: RuleMeta[]): LintResult {
-  return { findings, files: [], rules, toolVersion: '0.1.0' };
+  return { findings, files: [], notRead: [], rules, toolVersion: '0.1.0' };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the test walks the parsed log freely; the schema checks its shape

@@ -19,7 +19,7 @@ function finding(ruleId: string, severity: Severity, message: string, at: Span, 
 }
 
 function result(findings: Finding[]): LintResult {
-  return { findings, files: [], rules: [], toolVersion: '0.1.0' };
+  return { findings, files: [], notRead: [], rules: [], toolVersion: '0.1.0' };
 }
 
 const THREE = result([

@@ -1,0 +1,76 @@
+import type { Config } from '../config/config.js';
+import type { FileTreeView } from '../discover/file-tree.js';
+import type { Host, NetworkElement, Owner, Pool, Server } from '../model/model.js';
+import type { Problem } from '../model/problem.js';
+
+/**
+ * The seam every format plugs into. A format module says which files it claims — first from the
+ * path alone (cheap, for the walk), then from the text (a cheap sniff, still without its parser) —
+ * and, loaded only when a file needs it, what those files contribute to the model. The engine drives
+ * the registry; the model never sees a format.
+ */
+
+/** A file the format reads, and how sure it is that the program it names reads it too. */
+export interface Claim {
+  owner: Owner;
+  /** Why (`default option-file name`, `first group is [mysqld]`). */
+  reason: string;
+}
+
+/** A file with a name the format knows, but that its program does not read; listed by `inspect` with the reason. */
+export interface NotRead {
+  notRead: string;
+}
+
+export interface ClaimedFile {
+  path: string;
+  /** Decoded with the format's encoding. */
+  text: string;
+  claim: Claim;
+}
+
+/** Caches one parse per file and content, across runs of one process (an editor re-linting one changed file). */
+export interface ParseCache {
+  get<T>(format: string, path: string, text: string, parse: () => T): T;
+}
+
+export interface FormatContext {
+  config: Config;
+  /** The scanned tree, for formats that follow references between files (`!include`). */
+  view: FileTreeView;
+  cache: ParseCache;
+}
+
+/** What one format adds to the model. Paths in `files` update the listing (a file reached by `!include`). */
+export interface Contribution {
+  servers?: Server[];
+  pools?: Pool[];
+  hosts?: Host[];
+  network?: NetworkElement[];
+  problems?: Problem[];
+  /** Files read or not read beyond the claimed ones, or claimed files the format decided not to read after all. */
+  files?: Array<{ path: string; read: boolean; owner?: Owner; reason: string }>;
+}
+
+export interface FormatModule {
+  contribute(files: readonly ClaimedFile[], context: FormatContext): Contribution;
+}
+
+export interface Format {
+  /** Stable id, shown as a file's kind (`mysql-option-file`). */
+  id: string;
+  /** Program and syntax in words (`MySQL/MariaDB option file`). */
+  name: string;
+  /** Could a file at this path be one of ours? Called for every path of the walk: no I/O, no allocation-heavy work. */
+  matchesName(path: string): boolean;
+  /** How the program decodes the bytes (Java's Properties.load(InputStream): ISO-8859-1). */
+  encoding: 'utf8' | 'latin1';
+  /** Does the program read this file? From the path and a cheap look at the text; never throws. */
+  claim(path: string, text: string): Claim | NotRead;
+  /** The parser and interpreter, imported only when a file is claimed. */
+  load(): Promise<FormatModule>;
+}
+
+export function isNotRead(c: Claim | NotRead): c is NotRead {
+  return 'notRead' in c;
+}

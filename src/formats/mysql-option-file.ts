@@ -1,0 +1,134 @@
+import type { MyCnfDoc, MyCnfOption } from '../parsers/my-cnf.js';
+import type { OptionFileTree } from '../parsers/my-cnf-tree.js';
+import type { ParseResult } from '../parsers/parse-result.js';
+import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
+
+/*
+ * MySQL/MariaDB option files (mysql-option-files.md). A file is read when a MySQL or MariaDB program
+ * would read it: a default name (`my.cnf`, `my.ini`, `.my.cnf`), a file whose first group is a program
+ * group (`[mysqld]`, `[client]`, `[mariadb-10.11]` ...), or a target of `!include`/`!includedir` from
+ * one. Other `.cnf` files (OpenSSL's `openssl.cnf`, ProxySQL's libconfig, keyring JSON) are not.
+ */
+
+const DEFAULT_NAMES = new Set(['my.cnf', 'my.ini', '.my.cnf']);
+
+/**
+ * Program groups (mysql-option-files.md, "Which groups each program reads"): servers (`mysqld`, `server`,
+ * `mariadb`, `mariadbd`, `client-server`, `galera`, the `mysqld_safe`/`mysqld_multi` scripts), clients
+ * (`client`, `mysql*` tools, `mariadb-*` tools, `client-mariadb`), each optionally with a version
+ * (`-8.0`), a `--defaults-group-suffix` (`.instance1`, `1`). Case-insensitive, as the reader compares.
+ */
+const PROGRAM_GROUP =
+  /^(?:mysqld|mysqld_safe|mysqld_multi|mysql[a-z_]*|mariadb|mariadbd|mariadb-[a-z-]+|client|client-server|client-mariadb|server|galera|embedded|myisamchk|myisampack|xtrabackup|mariabackup|mariadb-backup)(?:-\d+\.\d+)?(?:\.[^\]\s]+|\d+)?$/i;
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The first line that is neither blank, a comment nor an include directive, trimmed; undefined when none. */
+function firstContentLine(text: string): string | undefined {
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // Bounded: a sniff looks at the first 200 lines at most.
+  for (let n = 0; n < 200 && start < text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '' || line.startsWith('#') || line.startsWith(';') || line.startsWith('!include')) continue;
+    return line;
+  }
+  return undefined;
+}
+
+export function claimOptionFile(path: string, text: string): Claim | NotRead {
+  const base = baseName(path);
+  // `my.ini` is a Windows name, where file names are case-insensitive.
+  if (DEFAULT_NAMES.has(base) || base.toLowerCase() === 'my.ini') {
+    return { owner: 'certain', reason: `${base} is a default option-file name of mysqld and the MySQL/MariaDB clients` };
+  }
+  const first = firstContentLine(text);
+  if (first === undefined) return { notRead: 'no MySQL or MariaDB group header (the file has no settings)' };
+  if (!first.startsWith('[')) {
+    const shown = first.length > 40 ? `${first.slice(0, 40)}...` : first;
+    return { notRead: `not a MySQL or MariaDB option file: it does not start with a [group] header (first line: ${shown})` };
+  }
+  const close = first.indexOf(']');
+  const group = (close < 0 ? first.slice(1) : first.slice(1, close)).trim();
+  if (PROGRAM_GROUP.test(group)) return { owner: 'certain', reason: `its first group [${group}] is read by a MySQL/MariaDB program` };
+  return { notRead: `not a MySQL or MariaDB option file: its first group [${group}] is not read by any MySQL/MariaDB program` };
+}
+
+type Parser = typeof import('../parsers/my-cnf.js');
+type TreeReader = typeof import('../parsers/my-cnf-tree.js');
+type ServerInterpreter = typeof import('../interpreters/mysql/server.js');
+
+function asEntry(option: MyCnfOption) {
+  return {
+    key: option.name,
+    text: option.text,
+    raw: option.raw,
+    keySpan: option.nameSpan,
+    valueSpan: option.valueSpan ?? option.nameSpan,
+    span: option.span,
+    section: option.group,
+  };
+}
+
+function contribute(
+  files: readonly ClaimedFile[],
+  ctx: FormatContext,
+  parser: Parser,
+  reader: TreeReader,
+  interpreter: ServerInterpreter,
+): Contribution {
+  const parse = (path: string, text: string): ParseResult<MyCnfDoc> =>
+    ctx.cache.get('mysql-option-file', path, text, () => parser.parseMyCnf(path, text));
+  const mounts = Object.fromEntries(Object.entries(ctx.config.mounts).map(([k, v]) => [k, v.value]));
+  const claimed = new Set(files.map((f) => f.path));
+  const trees: OptionFileTree[] = reader.resolveRootTrees(
+    files.map((f) => f.path),
+    ctx.view,
+    parse,
+    { mounts },
+  );
+  const listed: NonNullable<Contribution['files']> = [];
+  const seen = new Set<string>();
+  for (const tree of trees) {
+    for (const f of tree.files) {
+      if (claimed.has(f) || seen.has(f)) continue;
+      seen.add(f);
+      listed.push({ path: f, read: true, owner: 'certain', reason: `reached by !include or !includedir from ${tree.root}` });
+    }
+  }
+  const notes = new Map(trees.map((t) => [t.root, t.notes]));
+  const sources = trees.map((t) => ({
+    root: t.root,
+    files: t.files,
+    options: t.options.map((o) => ({ entry: asEntry(o.option), via: o.via })),
+  }));
+  const built = interpreter.buildFileServers(sources, ctx.config, notes);
+  return {
+    servers: built.servers,
+    problems: [...trees.flatMap((t) => t.problems), ...built.problems],
+    files: listed,
+  };
+}
+
+export const mysqlOptionFile: Format = {
+  id: 'mysql-option-file',
+  name: 'MySQL/MariaDB option file',
+  matchesName(path) {
+    const base = baseName(path);
+    return base.endsWith('.cnf') || base.toLowerCase() === 'my.ini';
+  },
+  encoding: 'utf8',
+  claim: claimOptionFile,
+  async load() {
+    const [parser, reader, interpreter] = await Promise.all([
+      import('../parsers/my-cnf.js'),
+      import('../parsers/my-cnf-tree.js'),
+      import('../interpreters/mysql/server.js'),
+    ]);
+    return { contribute: (files, ctx) => contribute(files, ctx, parser, reader, interpreter) };
+  },
+};

@@ -1,0 +1,245 @@
+import type { Config } from '../../config/config.js';
+import type { Entry } from '../../model/entry.js';
+import type { Engine, Server } from '../../model/model.js';
+import type { Problem } from '../../model/problem.js';
+import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { formatSpan, lineSpan, type Span } from '../../model/span.js';
+import { groupMatches, isMariaDbOnlyGroup, type MySqlFlavor, serverGroups } from './groups.js';
+import { type MySqlVariable, MYSQL_VARIABLES, canonicalOptionName, clampVariable, readOptionNumber } from './variables.js';
+
+type ParseProblem = Problem;
+
+/**
+ * One option as the server receives it, whatever carried it: an option-file line (`section` = its
+ * group) or, next, a command-line flag. `via`: the include directives that led to the file, outermost first.
+ */
+export interface ServerOption {
+  entry: Entry;
+  via: Span[];
+}
+
+/** The options one server reads, in the order it applies them, from one root (an option file and its includes). */
+export interface ServerSource {
+  root: string;
+  /** Files read, in reading order. */
+  files: string[];
+  options: ServerOption[];
+}
+
+function toValue(v: MySqlVariable, n: number): Value {
+  if (v.unit === 's') return { kind: 'duration', ms: n * 1000 };
+  if (v.unit === 'bytes') return { kind: 'size', bytes: n };
+  if (v.unit === 'bool') return { kind: 'bool', value: n !== 0 };
+  return { kind: 'count', value: n };
+}
+
+/** A server's known defaults (mysql-server.md, Settings) for the variables nobody wrote. */
+export function defaultServerSettings(flavor: MySqlFlavor, version?: string): Map<string, Setting> {
+  const settings = new Map<string, Setting>();
+  for (const v of MYSQL_VARIABLES.values()) {
+    const value = flavor === 'mariadb' ? v.default.mariadb : v.default.mysql;
+    if (Number.isNaN(value)) continue;
+    settings.set(v.name, {
+      key: v.name,
+      canonicalKey: v.name,
+      raw: null,
+      text: null,
+      value: toValue(v, value),
+      origin: { kind: 'server-default', engine: flavor, ...(version ? { version } : {}), fact: v.fact },
+      overrides: [],
+      ...(v.unit === 's' ? { unit: 's' as const } : {}),
+    });
+  }
+  return settings;
+}
+
+interface Reading {
+  setting: Setting;
+  problem?: ParseProblem;
+}
+
+/** What mysqld makes of one option line: the number it reads, clamped as at start-up, or why it refuses to start. */
+function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Reading {
+  const option = { name: r.entry.key, text: r.entry.text, raw: r.entry.raw, group: r.entry.section ?? '' };
+  const span = r.entry.span;
+  const setting: Setting = {
+    key: option.name,
+    canonicalKey: canonical,
+    raw: option.raw,
+    text: option.text,
+    value: option.text === null ? { kind: 'bool', value: true } : { kind: 'string', value: option.text },
+    origin: { kind: 'file', span, via: r.via },
+    group: option.group.toLowerCase(),
+    overrides: [],
+  };
+  const variable = MYSQL_VARIABLES.get(canonical);
+  if (!variable || variable.unit === 'bool') return { setting };
+  if (variable.unit === 's') setting.unit = 's';
+  const at: Span = r.entry.valueSpan;
+  if (option.text === null) {
+    setting.value = { kind: 'unknown', reason: 'no value given' };
+    return {
+      setting,
+      problem: { message: `option '${option.name}' requires an argument; mysqld refuses to start`, span: at, severity: 'error' },
+    };
+  }
+  let n: number;
+  if (option.text.trim() === '') {
+    if (flavor === 'mysql') {
+      setting.value = { kind: 'unknown', reason: 'empty value' };
+      return {
+        setting,
+        problem: { message: `empty value for '${option.name}'; MySQL 8 refuses to start`, span: at, severity: 'error' },
+      };
+    }
+    // MariaDB reads an empty number as 0 and clamps it to the minimum (mysql-option-files.md, E15).
+    n = 0;
+  } else {
+    const read = readOptionNumber(option.text, canonical, flavor);
+    if (!read.ok) {
+      setting.value = { kind: 'unknown', reason: read.message };
+      return { setting, problem: { message: `${read.message}; mysqld refuses to start`, span: at, severity: 'error' } };
+    }
+    n = read.value;
+  }
+  const clamped = clampVariable(variable, n, flavor);
+  setting.value = toValue(variable, clamped.value);
+  if (clamped.value !== n) {
+    setting.clamp = {
+      written: toValue(variable, n),
+      reason: clamped.warning ?? `${canonical} adjusted to ${clamped.value}`,
+      fact: variable.fact,
+    };
+  }
+  return { setting };
+}
+
+export interface ServerBuild {
+  servers: Server[];
+  problems: ParseProblem[];
+}
+
+/** One server per source whose options include server groups; the effective values after includes and last-wins. */
+export function buildFileServers(
+  trees: readonly ServerSource[],
+  config: Config,
+  notes: ReadonlyMap<string, string[]> = new Map(),
+): ServerBuild {
+  const servers: Server[] = [];
+  const problems: ParseProblem[] = [];
+  for (const tree of trees) {
+    const { root } = tree;
+    const declared = config.optionFiles?.flavor;
+    const mariaGroup = tree.options.find((o) => isMariaDbOnlyGroup(o.entry.section ?? ''));
+    const flavor: MySqlFlavor = declared?.value ?? (mariaGroup ? 'mariadb' : 'mysql');
+    const engineReason = declared
+      ? `declared in ${config.path ?? 'the config'} (optionFiles.flavor)`
+      : mariaGroup
+        ? `[${mariaGroup.entry.section}] group at ${formatSpan(mariaGroup.entry.span)} is read only by MariaDB`
+        : 'no MariaDB-only option group, so MySQL is assumed';
+    const version = config.optionFiles?.version?.value;
+    const groups = serverGroups(flavor, version);
+    const read = tree.options.filter((o) => groupMatches(o.entry.section ?? '', groups));
+    if (read.length === 0) continue;
+    const settings = defaultServerSettings(flavor, version);
+    const written = new Map<string, Setting>();
+    for (const r of read) {
+      const { canonical } = canonicalOptionName(r.entry.key);
+      const reading = readOption(r, canonical, flavor);
+      if (reading.problem) problems.push(reading.problem);
+      const previous = written.get(canonical);
+      reading.setting.overrides = overridesOf(previous);
+      written.set(canonical, reading.setting);
+    }
+    for (const [k, s] of written) settings.set(k, s);
+    const engine: Engine = flavor;
+    servers.push({
+      id: `${engine}:${root}`,
+      engine,
+      family: 'mysql',
+      engineReason,
+      ...(version ? { version } : {}),
+      source: 'file',
+      root,
+      files: tree.files,
+      groups,
+      origin: lineSpan(root, 1, 1, 0),
+      settings: sortedByKey(settings),
+      notes: notes.get(root) ?? [],
+    });
+  }
+  return { servers, problems };
+}
+
+/** The server declared in connlint.config.yaml `database`, for one whose config is not in the repository. */
+export function buildDeclaredServer(config: Config): { server?: Server; problems: ParseProblem[] } {
+  const db = config.database;
+  if (!db || !config.path) return { problems: [] };
+  const engine: Engine = db.engine?.value ?? 'mysql';
+  const problems: ParseProblem[] = [];
+  const version = db.version?.value;
+  const settings =
+    engine === 'postgresql' ? new Map<string, Setting>() : defaultServerSettings(engine === 'mariadb' ? 'mariadb' : 'mysql', version);
+  for (const [name, declared] of Object.entries(db.variables)) {
+    const variable = MYSQL_VARIABLES.get(name);
+    const setting: Setting = {
+      key: name,
+      canonicalKey: name,
+      raw: declared.value,
+      text: declared.value,
+      value: { kind: 'string', value: declared.value },
+      origin: { kind: 'config', span: declared.span },
+      overrides: [],
+      ...(variable?.unit === 's' ? { unit: 's' as const } : {}),
+    };
+    if (variable && engine !== 'postgresql') {
+      const read = readOptionNumber(declared.value);
+      if (read.ok) {
+        const clamped = clampVariable(variable, read.value, engine === 'mariadb' ? 'mariadb' : 'mysql');
+        setting.value = toValue(variable, clamped.value);
+        if (clamped.value !== read.value) {
+          setting.clamp = { written: toValue(variable, read.value), reason: clamped.warning ?? '', fact: variable.fact };
+        }
+      } else {
+        setting.value = { kind: 'unknown', reason: read.message };
+        problems.push({ message: `database.variables.${name}: ${read.message}`, span: declared.span, severity: 'error' });
+      }
+    }
+    settings.set(name, setting);
+  }
+  return {
+    server: {
+      id: `${engine}:config`,
+      engine,
+      family: engine === 'postgresql' ? 'postgresql' : 'mysql',
+      engineReason: `declared in ${config.path}`,
+      ...(version ? { version } : {}),
+      source: 'config',
+      root: config.path,
+      files: [config.path],
+      groups: [],
+      origin: db.span,
+      settings,
+      notes: [],
+    },
+    problems,
+  };
+}
+
+/** The engine's documented defaults, for a pool with no server config at all. */
+export function defaultServer(engine: Engine): Server {
+  const flavor: MySqlFlavor = engine === 'mariadb' ? 'mariadb' : 'mysql';
+  return {
+    id: `${engine}:default`,
+    engine,
+    family: engine === 'postgresql' ? 'postgresql' : 'mysql',
+    engineReason: 'no server configuration found; the engine defaults apply',
+    source: 'default',
+    root: null,
+    files: [],
+    groups: [],
+    origin: null,
+    settings: engine === 'postgresql' ? new Map() : defaultServerSettings(flavor),
+    notes: [],
+  };
+}

@@ -1,0 +1,55 @@
+import { formatBytes, formatDuration } from './duration.js';
+import { ENGINE_NAMES, type Engine } from './model.js';
+import { type Setting, settingSpan, type Value } from './setting.js';
+import { formatSpan, type Span } from './span.js';
+
+/** A value in human units: `30 min`, `64 MiB`, `true`. */
+export function humanValue(value: Value): string {
+  switch (value.kind) {
+    case 'duration':
+      return formatDuration(value.ms);
+    case 'size':
+      return formatBytes(value.bytes);
+    case 'bool':
+      return String(value.value);
+    case 'count':
+      return String(value.value);
+    case 'string':
+      return `"${value.value}"`;
+    case 'unknown':
+      return `unknown (${value.reason})`;
+  }
+}
+
+/** Where a value comes from, for messages: `deploy/my.cnf:9`, `HikariCP default`, `MySQL default`, `connlint.config.yaml:3`. */
+export function whereFrom(setting: Setting): string {
+  const o = setting.origin;
+  switch (o.kind) {
+    case 'file':
+    case 'config':
+      return formatSpan(o.span);
+    case 'library-default':
+      return `${o.library}${o.version ? ` ${o.version}` : ''} default`;
+    case 'server-default':
+      return `${ENGINE_NAMES[o.engine as Engine] ?? o.engine} default`;
+    case 'os-default':
+      return 'Linux default';
+  }
+}
+
+/** The span a finding can point at for this setting, else the fallback (the pool or server as a whole). */
+export function spanOr(setting: Setting | undefined, fallback: Span): Span {
+  return (setting && settingSpan(setting)) ?? fallback;
+}
+
+/** A duration as the user must type it for this key: `595000` for milliseconds keys, `595` for seconds keys (rounded down). */
+export function typedValue(setting: Setting, ms: number): string {
+  return setting.unit === 's' ? String(Math.floor(ms / 1000)) : String(Math.floor(ms));
+}
+
+/** `595000 (595 s)` for a milliseconds key, `310` for a seconds key whose human form adds nothing. */
+export function typedWithHuman(setting: Setting, ms: number): string {
+  const typed = typedValue(setting, ms);
+  const human = formatDuration(setting.unit === 's' ? Math.floor(ms / 1000) * 1000 : ms);
+  return human === `${typed} s` ? typed : `${typed} (${human})`;
+}
