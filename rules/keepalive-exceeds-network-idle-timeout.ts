@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import { firstNetworkElements, type PathElement } from '../src/model/idle-path.js';
 import type { Expiry } from '../src/model/model.js';
+import { formatSpan } from '../src/model/span.js';
 import { spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
@@ -27,6 +28,15 @@ function networkWhere(first: PathElement[]): string {
     .join('; ');
 }
 
+/** What one device does when its timer fires, as a clause after its name. */
+const DEVICE_DOES: Record<Expiry, string> = {
+  silent: 'drops the flow silently, so the next query on that connection hangs until TCP gives up (15 to 30 min)',
+  'rst-next': 'resets the next packet on that connection (ECONNRESET, "Communications link failure")',
+  'rst-both': 'resets both ends when its timer expires',
+  close: 'closes the connection',
+  unknown: 'forgets the flow, so the connection breaks on its next use',
+};
+
 /**
  * What happens when the flow is forgotten. Elements that fire together may expire differently (a NAT
  * gateway that resets and a GWLB that drops silently, both at 350 s): each is named with its own effect.
@@ -34,8 +44,8 @@ function networkWhere(first: PathElement[]): string {
 function consequence(first: PathElement[]): string {
   const kinds = [...new Set(first.map((e) => e.expiry ?? 'unknown'))];
   if (kinds.length === 1) return CONSEQUENCE[kinds[0] as Expiry];
-  const each = first.map((e) => `at the ${e.element?.device ?? e.label} ${CONSEQUENCE[e.expiry ?? 'unknown']}`);
-  return `depending on which device forgets it first: ${each.join('; or ')}`;
+  const each = first.map((e) => `the ${e.element?.device ?? e.label} ${DEVICE_DOES[e.expiry ?? 'unknown']}`);
+  return `whichever device forgets the flow first decides what breaks: ${each.join('; ')}`;
 }
 
 export default defineRule({
@@ -110,14 +120,20 @@ export default defineRule({
       const s = host.settings.get(KEEPALIVE_TIME);
       if (s?.value.kind !== 'duration' || s.value.ms < timeoutMs) continue;
       const first = host.files[0];
-      const at = spanOr(s, first ? { path: first, line: 1, column: 1, endLine: 1, endColumn: 1 } : netSpan);
+      const refused = s.rejected?.[s.rejected.length - 1];
+      // A value the kernel refused leaves this one in force: point at the line the user wrote and must fix.
+      const at = refused?.span ?? spanOr(s, first ? { path: first, line: 1, column: 1, endLine: 1, endColumn: 1 } : netSpan);
       report({
         messageId: 'kernel',
         data: {
           ...common,
           key: KEEPALIVE_TIME,
           value: formatDuration(s.value.ms),
-          where: s.origin.kind === 'file' ? '' : `Linux default; not set in ${host.files.join(', ')}`,
+          where: refused
+            ? `${whereFrom(s)}, because the kernel rejects the value written at ${formatSpan(refused.span)}`
+            : s.origin.kind === 'file'
+              ? ''
+              : `Linux default; not set in ${host.files.join(', ')}`,
           safe: typedWithHuman(s, safeKeepaliveMs(timeoutMs)),
         },
         at,

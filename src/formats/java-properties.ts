@@ -1,4 +1,5 @@
 import type { Entry } from '../model/entry.js';
+import type { Problem } from '../model/problem.js';
 import type { PropertyEntry } from '../parsers/java-properties.js';
 import type { ClaimedFile, Contribution, Format, FormatContext } from './format.js';
 
@@ -21,6 +22,25 @@ export function propertyEntry(e: PropertyEntry): Entry {
   return { key: e.key, text: e.value, raw: e.rawValue, keySpan: e.keySpan, valueSpan: e.valueSpan, span: e.span };
 }
 
+/**
+ * In a file HikariCP may never read, keys it has no setter for are evidence that the file is someone
+ * else's, not each an error: one note says what would happen if HikariCP did load it.
+ */
+function weighed(problems: Problem[]): Problem[] {
+  const unknown = problems.filter((p) => p.code === 'unknown-key');
+  const first = unknown[0];
+  if (!first || unknown.length === 1) return problems;
+  const keys = unknown.map((p) => /property (\S+?);/.exec(p.message)?.[1] ?? '?');
+  return [
+    ...problems.filter((p) => p.code !== 'unknown-key'),
+    {
+      ...first,
+      severity: 'note',
+      message: `${unknown.length} keys HikariCP has no setter for (${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}), so this file is probably not HikariCP's; if HikariCP does load it, ${first.message.replace(/^HikariCP has no property \S+?; /, '')}`,
+    },
+  ];
+}
+
 function contribute(files: readonly ClaimedFile[], ctx: FormatContext, parser: Parser, hikari: Hikari, c3p0: C3p0): Contribution {
   const out: Required<Pick<Contribution, 'pools' | 'problems' | 'files'>> = { pools: [], problems: [], files: [] };
   const declared = ctx.config.libraries.hikaricp;
@@ -37,7 +57,7 @@ function contribute(files: readonly ClaimedFile[], ctx: FormatContext, parser: P
         ...(declared ? { version: { version: declared.value, span: declared.span } } : {}),
       });
       out.pools.push(built.pool);
-      out.problems.push(...parsed.problems, ...built.problems);
+      out.problems.push(...parsed.problems, ...(owner.owner === 'certain' ? built.problems : weighed(built.problems)));
       out.files.push({ path: f.path, read: true, owner: owner.owner, reason: owner.reason });
     } else if (c3p0.detectC3p0(entries)) {
       const owner = c3p0.c3p0Ownership(f.path);

@@ -11,4 +11,6 @@ export interface Problem {
   span: Span;
   severity: 'error' | 'warning' | 'note';
   ruleId?: string;
+  /** What kind of problem, for callers that group or weigh them (`unknown-key`: a key the program has no setting for). */
+  code?: 'unknown-key';
 }

@@ -55,6 +55,8 @@ export interface Setting {
   overrides: Origin[];
   /** Present when the program rewrites the written value at start-up. */
   clamp?: Clamp;
+  /** Later assignments the program refused (kernel EINVAL), so this value stayed in force; oldest first. */
+  rejected?: Array<{ span: Span; reason: string }>;
   /** For durations: the unit the key is written in (HikariCP `ms`, my.cnf and sysctl `s`), for safe values a user can type. */
   unit?: 'ms' | 's';
 }

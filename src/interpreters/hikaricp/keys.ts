@@ -251,8 +251,14 @@ export function collectWritten(entries: readonly Entry[], prefix: string): Writt
   for (const { hikariKey, entry } of contributions) {
     const held = byKey.get(hikariKey);
     if (held)
-      byKey.set(hikariKey, { hikariKey, fileKey: entry.key, entry, text: entry.text ?? '', earlier: [...held.earlier, held.entry] });
-    else byKey.set(hikariKey, { hikariKey, fileKey: entry.key, entry, text: entry.text ?? '', earlier: [] });
+      byKey.set(hikariKey, {
+        hikariKey,
+        fileKey: entry.rawKey ?? entry.key,
+        entry,
+        text: entry.text ?? '',
+        earlier: [...held.earlier, held.entry],
+      });
+    else byKey.set(hikariKey, { hikariKey, fileKey: entry.rawKey ?? entry.key, entry, text: entry.text ?? '', earlier: [] });
   }
   return [...byKey.values()];
 }

@@ -323,6 +323,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     // An unknown key makes HikariConfig throw while loading the file (hikaricp.md, properties parsing).
     problems.push({
       severity: 'error',
+      code: 'unknown-key',
       span: w.entry.keySpan,
       message:
         `HikariCP has no property ${w.hikariKey}; the pool fails to start (Property ${w.hikariKey} does not exist on target class ${TARGET_CLASS}).` +

@@ -97,6 +97,8 @@ export function buildHosts(
           if ('rejected' in read) {
             const stays = previous ? `${e.key} stays ${describe(previous)}` : `${e.key} keeps its previous value`;
             problems.push({ severity: 'warning', span: e.valueSpan, message: `${read.rejected}, so this line is not applied: ${stays}` });
+            if (previous)
+              settings.set(e.key, { ...previous, rejected: [...(previous.rejected ?? []), { span: e.span, reason: read.rejected }] });
             continue;
           }
           value = read.value;

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempRepo } from '../temp-repo.js';
+
+/**
+ * Heavy modules load only when a file needs them (issue 15, "A format registry"): what a run really
+ * imports, recorded by a resolve hook in the child process.
+ */
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const BIN = join(REPO, 'bin/connlint.js');
+const TRACE_HOOK = join(REPO, 'test/engine/load-trace.mjs');
+
+function loaded(args: string[]): string[] {
+  const trace = join(mkdtempSync(join(tmpdir(), 'connlint-trace-')), 'trace.txt');
+  const run = spawnSync(process.execPath, ['--import', TRACE_HOOK, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CONNLINT_TRACE: trace },
+  });
+  assert.ok(run.status === 0 || run.status === 1, `${args.join(' ')}: exit ${run.status}: ${run.stderr}`);
+  return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+}
+
+const has = (urls: string[], part: string) => urls.some((u) => u.includes(part));
+
+test('--version loads no YAML, schema, parser or inspect module', () => {
+  const urls = loaded(['--version']);
+  assert.ok(has(urls, '/dist/src/cli/main.js'), 'the trace works');
+  for (const heavy of [
+    '/node_modules/yaml/',
+    '/node_modules/ajv/',
+    '/dist/src/parsers/',
+    '/dist/src/inspect/',
+    '/dist/src/config/load-config.js',
+  ]) {
+    assert.ok(!has(urls, heavy), `${heavy} loaded by --version`);
+  }
+});
+
+test('a tree without a config file and with only sysctl files loads the sysctl parser only', () => {
+  const dir = tempRepo({ 'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 600\n', 'src/app.js': 'console.log(1)\n' });
+  const urls = loaded(['--format', 'json', dir]);
+  assert.ok(has(urls, '/dist/src/parsers/sysctl.js'));
+  for (const other of [
+    '/node_modules/yaml/',
+    '/node_modules/ajv/',
+    '/dist/src/parsers/my-cnf.js',
+    '/dist/src/parsers/java-properties.js',
+    '/dist/src/interpreters/hikaricp/',
+  ]) {
+    assert.ok(!has(urls, other), `${other} loaded without a file that needs it`);
+  }
+});
+
+test('a .cnf that no MySQL program reads (openssl.cnf) never loads the option-file parser', () => {
+  const dir = tempRepo({ 'ssl/openssl.cnf': '[req]\ndefault_bits = 2048\n' });
+  const urls = loaded(['--format', 'json', dir]);
+  assert.ok(!has(urls, '/dist/src/parsers/my-cnf.js'));
+});
+
+test('a config file loads the YAML reader and the schema validator', () => {
+  const dir = tempRepo({ 'connlint.config.yaml': 'network:\n  profile: aws-nat-gateway\n' });
+  const urls = loaded(['--format', 'json', dir]);
+  assert.ok(has(urls, '/node_modules/yaml/') && has(urls, '/node_modules/ajv/'));
+});
