@@ -185,7 +185,14 @@ function caseDirs(dir: string, found: string[] = []): string[] {
   return found;
 }
 
-const CASES = caseDirs(FIXTURES).sort();
+const REAL_WORLD = join(ROOT, 'test/real-world');
+/** Fixture cases, plus the trees made from real repositories (symbolic links, foreign .cnf files). */
+const CASES = [
+  ...caseDirs(FIXTURES),
+  ...readdirSync(REAL_WORLD, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => join(REAL_WORLD, e.name)),
+].sort();
 
 test('fixture cases are found', () => {
   assert.ok(CASES.includes(join(FIXTURES, 'demo')), `fixtures/demo not among ${CASES.length} cases`);
@@ -199,7 +206,7 @@ function assertOffline(r: SpawnSyncReturns<string>): void {
 }
 
 for (const dir of CASES) {
-  const name = relative(FIXTURES, dir);
+  const name = relative(ROOT, dir);
   test(`offline: connlint --format json ${name}`, () => {
     assertOffline(guarded([BIN, '--format', 'json', dir], dir));
   });
