@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import { firstNetworkElements, type PathElement } from '../src/model/idle-path.js';
-import type { Expiry } from '../src/model/model.js';
+import type { Expiry, Host } from '../src/model/model.js';
 import { formatSpan } from '../src/model/span.js';
 import { spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
 
@@ -98,6 +98,10 @@ export default defineRule({
     pool: (d: { library: string; key: string; value: string; timeout: string; network: string; consequence: string; safe: string }) =>
       `${d.key} is ${d.value} but the network drops connections idle for ${d.timeout} (${d.network}), so ${d.library}'s ` +
       `keepalive comes too late and ${d.consequence}. Set ${d.key} to ${d.safe} or lower.`,
+    driverOff: (d: { driver: string; pool: string; timeout: string; network: string; consequence: string; bound: string }) =>
+      `${d.driver} leaves TCP keepalive off, and nothing in ${d.pool} pings or retires idle connections before the network drops ` +
+      `them at ${d.timeout} (${d.network}; ${d.bound}), so ${d.consequence}. Enable the driver's TCP keepalive (tcpKeepAlive=true) ` +
+      `with a host keepalive below ${d.timeout}, or make the pool ping or retire idle connections sooner.`,
   },
   check({ model, report }) {
     const first = firstNetworkElements(model.network.elements);
@@ -116,9 +120,11 @@ export default defineRule({
         : [],
     );
 
-    for (const host of model.hosts) {
+    const reported = new Set<string>();
+    const kernel = (host: Host, severity?: 'warning') => {
       const s = host.settings.get(KEEPALIVE_TIME);
-      if (s?.value.kind !== 'duration' || s.value.ms < timeoutMs) continue;
+      if (s?.value.kind !== 'duration' || s.value.ms < timeoutMs || reported.has(host.id)) return;
+      reported.add(host.id);
       const first = host.files[0];
       const refused = s.rejected?.[s.rejected.length - 1];
       // A value the kernel refused leaves this one in force: point at the line the user wrote and must fix.
@@ -138,37 +144,74 @@ export default defineRule({
         },
         at,
         related,
+        ...(severity ? { severity } : {}),
         key: `${host.id}/${KEEPALIVE_TIME}`,
       });
-    }
+    };
 
-    let unprotectedPool = false;
-    for (const { pool } of model.paths) {
+    // Without any pool the declared network and the sysctl trees are all there is: each tree's keepalive
+    // is what every long-lived connection of that host (a server's too) relies on.
+    if (model.paths.length === 0) {
+      for (const host of model.hosts) kernel(host);
+      return;
+    }
+    // A reset on expiry fails fast, and a pool that validates on checkout then replaces the connection:
+    // mostly harmless, so a warning (network-idle-timeouts.md, "What a linter can safely conclude").
+    const failsFast = first.every((e) => e.expiry === 'rst-next' || e.expiry === 'rst-both');
+    for (const path of model.paths) {
+      const { pool } = path;
+      // Something acts on an idle connection before the network forgets it: a pool that retires or pings it, or a keepalive probe.
+      if (path.elements.some((e) => e.ms !== undefined && e.ms < timeoutMs && (e.place === 'pool' || e.place === 'os'))) continue;
+      const severity = failsFast && pool.validatesOnCheckout.value ? ('warning' as const) : undefined;
       const keepalive = pool.idle.find((m) => m.kind === 'keepalive');
-      const ms = keepalive?.boundMs;
-      if (keepalive && ms !== undefined && ms < timeoutMs) continue;
-      unprotectedPool = true;
-      if (!keepalive || ms === undefined || keepalive.setting.origin.kind !== 'file') continue;
-      report({
-        messageId: 'pool',
-        data: {
-          ...common,
-          library: pool.libraryName,
-          key: keepalive.setting.key,
-          value: formatDuration(ms),
-          safe: typedWithHuman(keepalive.setting, safeKeepaliveMs(timeoutMs)),
-        },
-        at: keepalive.setting.origin.span,
-        related,
-        key: `${pool.id}/${keepalive.setting.canonicalKey}`,
-      });
-    }
-
-    if (model.hosts.length === 0 && unprotectedPool) {
+      if (keepalive?.boundMs !== undefined && keepalive.setting.origin.kind === 'file') {
+        report({
+          messageId: 'pool',
+          data: {
+            ...common,
+            library: pool.libraryName,
+            key: keepalive.setting.key,
+            value: formatDuration(keepalive.boundMs),
+            safe: typedWithHuman(keepalive.setting, safeKeepaliveMs(timeoutMs)),
+          },
+          at: keepalive.setting.origin.span,
+          related,
+          ...(severity ? { severity } : {}),
+          key: `${pool.id}/${keepalive.setting.canonicalKey}`,
+        });
+        // The OS keepalive would also keep the flow alive: it is reported too, as the other way to fix it.
+      }
+      if (pool.tcpKeepalive?.value === false) {
+        const bound = path.verdict.poolBound;
+        report({
+          messageId: 'driverOff',
+          data: {
+            ...common,
+            driver: pool.tcpKeepalive.driver,
+            pool: pool.name,
+            bound:
+              bound?.ms !== undefined ? `${bound.setting.key} ${formatDuration(bound.ms)}` : 'nothing retires or pings idle connections',
+          },
+          at: spanOr(bound?.setting, pool.origin),
+          related,
+          ...(severity ? { severity } : {}),
+          key: `${pool.id}/tcpKeepalive`,
+        });
+        continue;
+      }
+      if (!pool.tcpKeepalive) continue; // driver unknown: whether the OS keepalive applies is not known
+      const host = path.host.host;
+      if (host) {
+        kernel(host, severity);
+        continue;
+      }
+      if (reported.has('network')) continue;
+      reported.add('network');
       report({
         messageId: 'kernelDefault',
         data: { ...common, safe: String(Math.floor(safeKeepaliveMs(timeoutMs) / 1000)) },
         at: netSpan,
+        ...(severity ? { severity } : {}),
         key: `network/${KEEPALIVE_TIME}`,
       });
     }

@@ -48,10 +48,8 @@ export function claimOptionFile(path: string, text: string): Claim | NotRead {
   }
   const first = firstContentLine(text);
   if (first === undefined) return { notRead: 'no MySQL or MariaDB group header (the file has no settings)' };
-  if (!first.startsWith('[')) {
-    const shown = first.length > 40 ? `${first.slice(0, 40)}...` : first;
-    return { notRead: `not a MySQL or MariaDB option file: it does not start with a [group] header (first line: ${shown})` };
-  }
+  // The line itself is not quoted: it may hold a secret (`password = ...`).
+  if (!first.startsWith('[')) return { notRead: 'not a MySQL or MariaDB option file: its first setting comes before any [group] header' };
   const close = first.indexOf(']');
   const group = (close < 0 ? first.slice(1) : first.slice(1, close)).trim();
   if (PROGRAM_GROUP.test(group)) return { owner: 'certain', reason: `its first group [${group}] is read by a MySQL/MariaDB program` };

@@ -1,6 +1,5 @@
-import type { IdlePath, PathElement } from '../model/idle-path.js';
-import { serverIdleLimit } from '../model/idle-path.js';
-import { ENGINE_NAMES, type Engine, type Link, type Model, type Pool, type Server } from '../model/model.js';
+import { type IdlePath, type PathElement, type Place, serverIdleLimit } from '../model/idle-path.js';
+import { ENGINE_NAMES, type Engine, type Link, type Model, type NetworkElement, type Pool, type Server } from '../model/model.js';
 import { originSpan, type Setting, settingSpan } from '../model/setting.js';
 import { compareText } from '../model/sort-order.js';
 import { formatSpan } from '../model/span.js';
@@ -33,20 +32,19 @@ function allElements(path: IdlePath): PathElement[] {
   return [...path.elements, ...path.inactive];
 }
 
+const MARKER_KIND: Record<Place, TimelineMarker['kind']> = {
+  pool: 'pool',
+  os: 'keepalive',
+  network: 'network',
+  proxy: 'network',
+  server: 'server',
+};
+
 /** One path element as a timeline marker: its label, time and role exactly as the idle path has them. */
 function marker(e: PathElement): TimelineMarker {
   const refreshes = e.refreshesServer || e.refreshesNetwork;
   // A pool ping that is no real query only moves packets: like a kernel probe, it keeps the network's timers fresh.
-  const kind =
-    e.place === 'pool'
-      ? refreshes && !e.refreshesServer
-        ? 'keepalive'
-        : 'pool'
-      : e.place === 'os'
-        ? 'keepalive'
-        : e.place === 'server'
-          ? 'server'
-          : 'network';
+  const kind = e.place === 'pool' && refreshes && !e.refreshesServer ? 'keepalive' : MARKER_KIND[e.place];
   // The kernel keepalive of a driver that leaves SO_KEEPALIVE off does nothing; it is drawn where it
   // would be, as `.`, so the reader sees why it is no rescue.
   const ms = e.ms ?? (e.place === 'os' && e.setting.value.kind === 'duration' ? e.setting.value.ms : undefined);
@@ -187,9 +185,18 @@ function hostSection(out: Out, path: IdlePath): void {
   settingLines(out, 4, rows);
 }
 
+/** `profile aws-nat-gateway at connlint.config.yaml:3: AWS NAT gateway, 350 s, on expiry rst-next`. */
+function networkLine(n: NetworkElement): string {
+  const at = originSpan(n.idleTimeout.origin);
+  const timeout = n.idleTimeout.value.kind === 'duration' ? humanValue(n.idleTimeout.value) : 'unknown';
+  const name = n.name === 'network' ? 'idle timeout' : `profile ${n.name}`;
+  const device = n.name === 'network' ? '' : `${n.device}, `;
+  return `${name}${at ? ` at ${formatSpan(at)}` : ''}: ${device}${timeout}, on expiry ${n.expiry}`;
+}
+
 /** The network elements on the path in declaration order, the first to forget the flow marked. */
 function networkSection(out: Out, model: Model, path: IdlePath): void {
-  const onPath = new Map(allElements(path).flatMap((e) => (e.place === 'network' && e.element ? [[e.element, e] as const] : [])));
+  const onPath = new Set(allElements(path).flatMap((e) => (e.place === 'network' && e.element ? [e.element] : [])));
   const elements = model.network.elements.filter((n) => onPath.has(n));
   if (elements.length === 0) {
     out.line(2, 'network: no idle timeout declared', true);
@@ -197,16 +204,7 @@ function networkSection(out: Out, model: Model, path: IdlePath): void {
   }
   const first = new Set(path.verdict.networkFirst.map((e) => e.element));
   out.line(2, 'network', true);
-  for (const n of elements) {
-    const at = originSpan(n.idleTimeout.origin);
-    const timeout = n.idleTimeout.value.kind === 'duration' ? humanValue(n.idleTimeout.value) : 'unknown';
-    const name = n.name === 'network' ? 'idle timeout' : `profile ${n.name}`;
-    const device = n.name === 'network' ? '' : `${n.device}, `;
-    out.line(
-      4,
-      `${name}${at ? ` at ${formatSpan(at)}` : ''}: ${device}${timeout}, on expiry ${n.expiry}${first.has(n) ? ' (fires first)' : ''}`,
-    );
-  }
+  for (const n of elements) out.line(4, `${networkLine(n)}${first.has(n) ? ' (fires first)' : ''}`);
   const expiries = new Set(path.verdict.networkFirst.map((e) => e.expiry));
   if (path.verdict.networkFirst.length > 1) {
     out.line(
@@ -300,8 +298,7 @@ export function inspectText(input: InspectInput, options: { color: boolean; widt
     }
     if (linked.length === 0) {
       if (model.network.elements.length === 0) out.line(2, 'network: no idle timeout declared');
-      for (const n of model.network.elements)
-        out.line(2, `network: ${briefSetting(n.idleTimeout)}${n.name === 'network' ? '' : `, ${n.device}, on expiry ${n.expiry}`}`);
+      for (const n of model.network.elements) out.line(2, `network: ${networkLine(n)}`);
     }
   }
   return `${out.lines.join('\n')}\n`;

@@ -274,11 +274,11 @@ export interface TimelineVerdict {
 
 /** What a device does to the flow when its idle timer fires (network-idle-timeouts.md, "Expiry"). */
 const EXPIRY: Record<Expiry, string> = {
-  silent: 'drops it silently, so the next query hangs until TCP gives up',
+  silent: 'drops the flow silently, so the next query hangs until TCP gives up',
   'rst-next': 'answers the next packet with a reset',
   'rst-both': 'sends a reset to both ends',
   close: 'closes the connection',
-  unknown: 'does something not documented',
+  unknown: 'what it does then is not known',
 };
 
 function names(markers: TimelineMarker[]): string {
@@ -301,10 +301,10 @@ function killClause(killers: TimelineMarker[]): string {
 function expirySentence(killers: TimelineMarker[]): string | undefined {
   const devices = killers.filter((k) => k.kind === 'network' && k.expiry !== undefined);
   if (devices.length === 0) return undefined;
-  const each = devices.map((k) => `${k.device ?? k.label} ${EXPIRY[k.expiry as Expiry]} (${k.expiry})`);
+  const each = devices.map((k) => `${k.device ?? k.label}: ${EXPIRY[k.expiry as Expiry]} (${k.expiry})`);
   const kinds = new Set(devices.map((k) => k.expiry));
-  if (kinds.size > 1) return `on expiry: it is not known which device forgets the flow first: the ${each.join('; or the ')}`;
-  return `on expiry: the ${each.join('; the ')}`;
+  if (kinds.size > 1) return `on expiry: it is not known which device forgets the flow first, so either can happen: ${each.join('; or ')}`;
+  return `on expiry: ${each.join('; ')}`;
 }
 
 export function timelineVerdict(markers: TimelineMarker[]): TimelineVerdict {

@@ -69,7 +69,7 @@ export interface PathVerdict {
   networkFirst: PathElement[];
   /** The OS keepalive element, when the driver switches keepalive on. */
   keepalive?: PathElement;
-  /** The first killers: the network or server elements that act at the smallest time, before anything keeps the connection fresh. */
+  /** The first killers: the network or server elements that fire first among those nothing acts before (no retirement, no packet that resets their timer); empty when the connection is always kept or retired in time. */
   killers: PathElement[];
 }
 
@@ -120,8 +120,8 @@ function poolElement(m: IdleMechanism): PathElement {
     setting: m.setting,
     ms,
     ...(m.note ? { note: m.note } : {}),
-    refreshesServer: ping && m.refreshesServer,
-    refreshesNetwork: ping,
+    refreshesServer: ping && ms !== undefined && m.refreshesServer,
+    refreshesNetwork: ping && ms !== undefined,
     mechanism: m,
   };
 }
@@ -138,12 +138,12 @@ function osElement(host: HostChoice, driver: DriverKeepalive | undefined, linuxD
   return {
     place: 'os',
     effect: on && ms !== undefined ? 'probes' : 'none',
-    label: `tcp_keepalive_time ${ms !== undefined ? formatDuration(ms) : 'unknown'}${notes.length > 0 && setting.origin.kind === 'os-default' && on ? ' (Linux default)' : ''}${on ? '' : ' (off in the driver)'}`,
+    label: `tcp_keepalive_time ${ms !== undefined ? formatDuration(ms) : 'unknown'}${setting.origin.kind === 'os-default' && on ? ' (Linux default)' : ''}${on ? '' : driver ? ' (off in the driver)' : ' (driver unknown)'}`,
     setting,
     ms: on ? ms : undefined,
     ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     refreshesServer: false,
-    refreshesNetwork: on,
+    refreshesNetwork: on && ms !== undefined,
   };
 }
 
@@ -185,6 +185,18 @@ function byTime(a: PathElement, b: PathElement): number {
   return (a.ms ?? 0) - (b.ms ?? 0) || KEEPER[a.effect] - KEEPER[b.effect] || compareText(a.label, b.label);
 }
 
+/**
+ * Whether something acts on the idle connection before this killer fires: the pool retires it, or a
+ * packet resets the killer's timer (any packet for a middlebox; only a real query for the server).
+ */
+function rescued(killer: PathElement, elements: readonly PathElement[]): boolean {
+  const at = killer.ms ?? Number.POSITIVE_INFINITY;
+  return elements.some(
+    (e) =>
+      e.ms !== undefined && e.ms < at && (e.effect === 'retires' || (killer.place === 'server' ? e.refreshesServer : e.refreshesNetwork)),
+  );
+}
+
 /** All elements of `list` that act at the smallest time. */
 function firstAt(list: PathElement[]): PathElement[] {
   const min = Math.min(...list.map((e) => e.ms ?? Number.POSITIVE_INFINITY));
@@ -219,7 +231,7 @@ export function idlePaths(input: {
     const serverLimit = elements.find((e) => e.place === 'server');
     const networkFirst = firstAt(elements.filter((e) => e.place === 'network'));
     const keepalive = elements.find((e) => e.place === 'os');
-    const killers = firstAt(elements.filter((e) => e.effect === 'drops' || e.effect === 'closes'));
+    const killers = firstAt(elements.filter((e) => (e.effect === 'drops' || e.effect === 'closes') && !rescued(e, elements)));
     return {
       pool,
       ...(link ? { link } : {}),

@@ -110,9 +110,9 @@ test('the oracles (java.util.Properties, HikariCP 2.7.9 jar) answer for every ca
 });
 
 for (const c of cases) {
-  test(`inspect pool equals HikariCP 2.7.9: ${c.label}`, () => {
-    const run = lint({ cwd: c.dir, paths: ['.'] });
-    const doc = inspectJson({ model: run.model, notes: run.notes });
+  test(`inspect pool equals HikariCP 2.7.9: ${c.label}`, async () => {
+    const run = await lint({ cwd: c.dir, paths: ['.'] });
+    const doc = inspectJson({ model: run.model });
     const parseErrors = run.result.findings.filter((f) => f.ruleId === 'parse-error' && f.location.path === 'hikari.properties');
     const listErrors = () => JSON.stringify(parseErrors.map((f) => `${f.severity} ${f.location.line}: ${f.message}`));
 

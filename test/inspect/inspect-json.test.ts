@@ -1,742 +1,388 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { Ajv } from 'ajv';
-import { type InspectDocument, type InspectInput, inspectJson } from '../../src/inspect/inspect-json.js';
-import type { Host, Link, Model, Pool, Server } from '../../src/model/model.js';
-import type { Origin, Setting } from '../../src/model/setting.js';
-import type { Span } from '../../src/model/span.js';
+import type { InspectDocument, JsonPath, JsonPathElement } from '../../src/inspect/inspect-json.js';
+import type { PathElement } from '../../src/model/idle-path.js';
+import { inspectRepo, KEEPALIVE_PLACEHOLDER, removeRepos, SHOP, TIE } from './repos.js';
 
-// Compiled to dist/test/inspect/, the schema stays at the repository root.
+// Compiled to dist/test/inspect/, the schema and the docs stay at the repository root.
 const schema = JSON.parse(readFileSync(new URL('../../../schema/inspect.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const docs = readFileSync(new URL('../../../docs/inspect.md', import.meta.url), 'utf8');
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const validate = ajv.compile(schema);
 
-function span(path: string, line: number, column = 1, length = 5): Span {
-  return { path, line, column, endLine: line, endColumn: column + length };
-}
+after(removeRepos);
 
-function file(path: string, line: number, column = 1): Origin {
-  return { kind: 'file', span: span(path, line, column), via: [] };
-}
-
-const CNF = 'deploy/my.cnf';
-const TUNING = 'deploy/conf.d/tuning.cnf';
 const HIKARI = 'app/src/main/resources/hikari.properties';
 const C3P0 = 'reports/c3p0.properties';
-const SYSCTL = 'etc/sysctl.d/90-keepalive.conf';
-const CONFIG = 'connlint.config.yaml';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder exactly as written in a properties file
-const KEEPALIVE_PLACEHOLDER = '${KEEPALIVE_MS}';
-const PLACEHOLDER_REASON = `'${KEEPALIVE_PLACEHOLDER}' is a placeholder filled in outside HikariCP (build or deployment), so its value is not known here`;
 
-/** Settings as the model builders make them; `reversed` inserts them in the other order (output must not change). */
-function settingMap(list: Setting[], reversed: boolean): Map<string, Setting> {
-  const ordered = reversed ? [...list].reverse() : list;
-  return new Map(ordered.map((s) => [s.canonicalKey, s]));
+function docPath(doc: InspectDocument, poolFile: string): JsonPath {
+  const found = doc.paths.find((p) => p.pool.endsWith(`:${poolFile}`));
+  assert.ok(found, `no path for ${poolFile}`);
+  return found;
 }
 
-function fileServer(reversed: boolean): Server {
-  const settings: Setting[] = [
-    {
-      key: 'wait-timeout',
-      canonicalKey: 'wait_timeout',
-      raw: '600',
-      text: '600',
-      value: { kind: 'duration', ms: 600_000 },
-      origin: { kind: 'file', span: span(TUNING, 2), via: [span(CNF, 3, 1, 24)] },
-      group: 'mysqld',
-      overrides: [file(CNF, 6)],
-      unit: 's',
-    },
-    {
-      key: 'loose-interactive-timeout',
-      canonicalKey: 'interactive_timeout',
-      raw: '"900"',
-      text: '900',
-      value: { kind: 'duration', ms: 900_000 },
-      origin: file(CNF, 7),
-      group: 'mysqld',
-      overrides: [],
-      unit: 's',
-    },
-    {
-      key: 'max_allowed_packet',
-      canonicalKey: 'max_allowed_packet',
-      raw: null,
-      text: null,
-      value: { kind: 'size', bytes: 67_108_864 },
-      origin: { kind: 'server-default', engine: 'mysql', fact: 'mysql-server.md, Settings: max_allowed_packet' },
-      overrides: [],
-    },
-    {
-      key: 'connect_timeout',
-      canonicalKey: 'connect_timeout',
-      raw: '1',
-      text: '1',
-      value: { kind: 'duration', ms: 2000 },
-      origin: file(CNF, 8),
-      group: 'mysqld',
-      overrides: [],
-      clamp: {
-        written: { kind: 'duration', ms: 1000 },
-        reason: "option 'connect_timeout': value 1 adjusted to 2",
-        fact: 'mysql-server.md, Settings: connect_timeout',
-      },
-      unit: 's',
-    },
-  ];
-  return {
-    id: `mysql:${CNF}`,
-    engine: 'mysql',
-    family: 'mysql',
-    engineReason: 'no MariaDB-only option group, so MySQL is assumed',
-    source: 'file',
-    root: CNF,
-    files: [CNF, TUNING],
-    groups: ['mysqld', 'server'],
-    origin: span(CNF, 1),
-    settings: settingMap(settings, reversed),
-  };
-}
+const brief = (e: JsonPathElement) => `${e.place} ${e.effect} ${e.label}`;
 
-const POSTGRES_DEFAULT: Server = {
-  id: 'postgresql:default',
-  engine: 'postgresql',
-  family: 'postgresql',
-  engineReason: 'no server configuration found; the engine defaults apply',
-  source: 'default',
-  root: null,
-  files: [],
-  groups: [],
-  origin: null,
-  settings: new Map(),
-};
+test('version 2 with every top-level field, in order', async () => {
+  const { doc } = await inspectRepo(SHOP);
+  assert.equal(doc.version, 2);
+  assert.deepStrictEqual(Object.keys(doc), ['version', 'files', 'servers', 'pools', 'hosts', 'network', 'links', 'paths']);
+});
 
-function hikariPool(reversed: boolean): Pool {
-  const hikariDefault = (fact: string): Origin => ({ kind: 'library-default', library: 'hikaricp', version: '6.2.1', fact });
-  const maxLifetime: Setting = {
-    key: 'maxLifetime',
-    canonicalKey: 'maxLifetime',
-    raw: '10000',
-    text: '10000',
-    value: { kind: 'duration', ms: 1_800_000 },
-    origin: file(HIKARI, 3),
-    overrides: [],
-    clamp: {
-      written: { kind: 'duration', ms: 10_000 },
-      reason: 'maxLifetime is less than 30000ms, setting to default 1800000ms.',
-      fact: 'hikaricp.md, Settings: maxLifetime',
-    },
-    unit: 'ms',
-  };
-  const idleTimeout: Setting = {
-    key: 'idleTimeout',
-    canonicalKey: 'idleTimeout',
-    raw: null,
-    text: null,
-    value: { kind: 'duration', ms: 600_000 },
-    origin: hikariDefault('hikaricp.md, Settings: idleTimeout'),
-    overrides: [],
-    unit: 'ms',
-  };
-  const keepaliveTime: Setting = {
-    key: 'keepaliveTime',
-    canonicalKey: 'keepaliveTime',
-    raw: KEEPALIVE_PLACEHOLDER,
-    text: KEEPALIVE_PLACEHOLDER,
-    value: { kind: 'unknown', reason: PLACEHOLDER_REASON },
-    origin: file(HIKARI, 4),
-    overrides: [],
-    unit: 'ms',
-  };
-  const settings: Setting[] = [
-    {
-      key: 'jdbcUrl',
-      canonicalKey: 'jdbcUrl',
-      raw: 'jdbc:mysql://app:s3cret@db:3306/orders',
-      text: 'jdbc:mysql://app:s3cret@db:3306/orders',
-      value: { kind: 'string', value: 'jdbc:mysql://app:s3cret@db:3306/orders' },
-      origin: file(HIKARI, 1),
-      overrides: [],
-    },
-    {
-      key: 'password',
-      canonicalKey: 'password',
-      raw: 'hunter2',
-      text: 'hunter2',
-      value: { kind: 'string', value: 'hunter2' },
-      origin: file(HIKARI, 2),
-      overrides: [file(HIKARI, 9)],
-    },
-    maxLifetime,
-    keepaliveTime,
-    idleTimeout,
-    {
-      key: 'minimumIdle',
-      canonicalKey: 'minimumIdle',
-      raw: null,
-      text: null,
-      value: { kind: 'count', value: 10 },
-      origin: hikariDefault('hikaricp.md, Settings: minimumIdle = maximumPoolSize'),
-      overrides: [],
-    },
-  ];
-  return {
-    id: `hikaricp:${HIKARI}`,
-    library: 'hikaricp',
-    name: 'orders-pool',
-    libraryVersion: { version: '6.2.1', span: span(CONFIG, 8, 14) },
-    engine: 'mysql',
-    engineReason: 'Connector/J URL in jdbcUrl',
-    origin: span(HIKARI, 1),
-    settings: settingMap(settings, reversed),
-    idle: [
-      { kind: 'keepalive', setting: keepaliveTime, boundMs: undefined, refreshesServer: true, note: PLACEHOLDER_REASON },
-      {
-        kind: 'idle-timeout',
-        setting: idleTimeout,
-        boundMs: undefined,
-        refreshesServer: false,
-        note: 'minimumIdle (10) connections are never idle-retired',
-      },
-      { kind: 'max-lifetime', setting: maxLifetime, boundMs: 1_800_000, refreshesServer: false },
+test('files: every file looked at, read or not, with its format, owner and reason, sorted by path', async () => {
+  const { doc } = await inspectRepo(SHOP);
+  assert.deepStrictEqual(
+    doc.files.map((f) => [f.path, f.format]),
+    [
+      ['app/etc/sysctl.d/60-keepalive.conf', 'sysctl'],
+      [HIKARI, 'java-properties'],
+      ['certs/openssl.cnf', null],
+      ['connlint.config.yaml', 'connlint-config'],
+      ['deploy/mysql/conf.d/timeouts.cnf', 'mysql-option-file'],
+      ['deploy/mysql/my.cnf', 'mysql-option-file'],
+      ['etc/sysctl.conf', 'sysctl'],
+      ['legacy/client.cnf', null],
+      [C3P0, 'java-properties'],
     ],
-    validatesOnCheckout: { value: true, fact: 'hikaricp.md, Behaviour: checkout validation when idle > 500 ms' },
-  };
-}
+  );
+  // OpenSSL's file has a `[ req ]` group, which no MySQL or MariaDB program reads: listed, not read, and why.
+  assert.deepStrictEqual(
+    doc.files.find((f) => f.path === 'certs/openssl.cnf'),
+    {
+      path: 'certs/openssl.cnf',
+      read: false,
+      format: null,
+      owner: 'certain',
+      reason: 'not a MySQL or MariaDB option file: its first group [req] is not read by any MySQL/MariaDB program',
+      skipped: null,
+    },
+  );
+  for (const f of doc.files) assert.equal(f.read, f.format !== null, f.path);
+});
 
-function c3p0Pool(): Pool {
-  const c3p0Default = (fact: string): Origin => ({ kind: 'library-default', library: 'c3p0', fact });
-  const maxIdleTime: Setting = {
-    key: 'c3p0.maxIdleTime',
-    canonicalKey: 'maxIdleTime',
-    raw: '300',
-    text: '300',
-    value: { kind: 'duration', ms: 300_000 },
-    origin: file(C3P0, 2),
-    overrides: [],
-    unit: 's',
-  };
-  const testPeriod: Setting = {
-    key: 'idleConnectionTestPeriod',
-    canonicalKey: 'idleConnectionTestPeriod',
-    raw: null,
-    text: null,
-    value: { kind: 'duration', ms: 0 },
-    origin: c3p0Default('java-pools.md, c3p0 table'),
-    overrides: [],
-    unit: 's',
-  };
-  return {
-    id: `c3p0:${C3P0}`,
-    library: 'c3p0',
-    name: C3P0,
-    engine: 'postgresql',
-    engineReason: 'pgjdbc URL in c3p0.jdbcUrl',
-    origin: span(C3P0, 1),
-    settings: new Map([
-      ['idleConnectionTestPeriod', testPeriod],
-      ['maxIdleTime', maxIdleTime],
+test('network: each declared element with its own timeout and expiry, in declaration order', async () => {
+  const { doc } = await inspectRepo(TIE);
+  assert.deepStrictEqual(doc.network.elements, [
+    {
+      id: 'network:aws-nat-gateway@connlint.config.yaml:2',
+      name: 'aws-nat-gateway',
+      device: 'AWS NAT gateway',
+      idleTimeoutMs: 350_000,
+      expiry: 'rst-next',
+      fact: doc.network.elements[0]?.fact ?? '',
+      origin: { path: 'connlint.config.yaml', line: 2, column: 13 },
+    },
+    {
+      id: 'network:aws-gwlb@connlint.config.yaml:2',
+      name: 'aws-gwlb',
+      device: 'AWS Gateway Load Balancer',
+      idleTimeoutMs: 350_000,
+      expiry: 'silent',
+      fact: doc.network.elements[1]?.fact ?? '',
+      origin: { path: 'connlint.config.yaml', line: 2, column: 30 },
+    },
+  ]);
+  assert.match(doc.network.elements[0]?.fact ?? '', /^network-idle-timeouts\.md: AWS NAT gateway 350 s/);
+  assert.match(doc.network.elements[1]?.fact ?? '', /^network-idle-timeouts\.md: AWS GWLB 350 s/);
+  const { doc: declared } = await inspectRepo(SHOP);
+  assert.deepStrictEqual(declared.network.elements, [
+    {
+      id: 'network:network@connlint.config.yaml:2',
+      name: 'network',
+      device: 'the declared network idle timeout',
+      idleTimeoutMs: 240_000,
+      expiry: 'unknown',
+      fact: 'declared in the config',
+      origin: { path: 'connlint.config.yaml', line: 2, column: 16 },
+    },
+  ]);
+});
+
+test('two profiles at 350 s that expire differently: both fire first, both are killers, each keeps its expiry', async () => {
+  const { doc } = await inspectRepo(TIE);
+  const path = docPath(doc, 'app/hikari.properties');
+  assert.deepStrictEqual(path.elements.map(brief), [
+    'network drops aws-gwlb idle timeout 350 s',
+    'network drops aws-nat-gateway idle timeout 350 s',
+    'pool retires maxLifetime 30 min',
+    'os probes tcp_keepalive_time 2 h (Linux default)',
+    'server closes wait_timeout 8 h',
+  ]);
+  assert.deepStrictEqual(
+    path.elements.slice(0, 2).map((e) => [e.of, e.expiry, e.ms]),
+    [
+      ['network:aws-gwlb@connlint.config.yaml:2', 'silent', 350_000],
+      ['network:aws-nat-gateway@connlint.config.yaml:2', 'rst-next', 350_000],
+    ],
+  );
+  assert.deepStrictEqual(path.verdict, { poolBound: 2, serverLimit: 4, networkFirst: [0, 1], keepalive: 3, killers: [0, 1] });
+});
+
+test('paths: one per pool in pool id order, linked server, host choice, elements by time, inactive ones apart', async () => {
+  const { doc } = await inspectRepo(SHOP);
+  assert.deepStrictEqual(
+    doc.paths.map((p) => [p.pool, p.server, p.host]),
+    [
+      [`c3p0:${C3P0}`, 'postgresql:default', { id: 'host:.', reason: 'nearest-ancestor' }],
+      [`hikaricp:${HIKARI}`, 'mysql:deploy/mysql/my.cnf', { id: 'host:app', reason: 'nearest-ancestor' }],
+    ],
+  );
+  const hikari = docPath(doc, HIKARI);
+  assert.deepStrictEqual(hikari.elements, [
+    {
+      place: 'network',
+      effect: 'drops',
+      label: 'network idle timeout 4 min',
+      of: 'network:network@connlint.config.yaml:2',
+      key: 'network.idleTimeout',
+      ms: 240_000,
+      origin: { path: 'connlint.config.yaml', line: 2, column: 16 },
+      expiry: 'unknown',
+      refreshesServer: false,
+      refreshesNetwork: false,
+      note: null,
+    },
+    {
+      place: 'os',
+      effect: 'probes',
+      label: 'tcp_keepalive_time 5 min',
+      of: 'host:app',
+      key: 'net.ipv4.tcp_keepalive_time',
+      ms: 300_000,
+      origin: { path: 'app/etc/sysctl.d/60-keepalive.conf', line: 1, column: 1 },
+      expiry: null,
+      refreshesServer: false,
+      refreshesNetwork: true,
+      note: null,
+    },
+    {
+      place: 'server',
+      effect: 'closes',
+      label: 'wait_timeout 10 min',
+      of: 'mysql:deploy/mysql/my.cnf',
+      key: 'wait_timeout',
+      ms: 600_000,
+      origin: { path: 'deploy/mysql/conf.d/timeouts.cnf', line: 2, column: 1 },
+      expiry: null,
+      refreshesServer: false,
+      refreshesNetwork: false,
+      note: null,
+    },
+    {
+      place: 'pool',
+      effect: 'retires',
+      label: 'maxLifetime 30 min',
+      of: `hikaricp:${HIKARI}`,
+      key: 'maxLifetime',
+      ms: 1_800_000,
+      origin: { path: HIKARI, line: 4, column: 1 },
+      expiry: null,
+      refreshesServer: false,
+      refreshesNetwork: false,
+      note: null,
+    },
+  ]);
+  // The placeholder keepaliveTime has no time: inactive, with the reason, never on the time line.
+  assert.deepStrictEqual(
+    hikari.inactive.map((e) => [e.place, e.effect, e.key, e.ms, e.note]),
+    [
       [
-        'testConnectionOnCheckout',
-        {
-          key: 'testConnectionOnCheckout',
-          canonicalKey: 'testConnectionOnCheckout',
-          raw: null,
-          text: null,
-          value: { kind: 'bool', value: false },
-          origin: c3p0Default('java-pools.md, c3p0 table'),
-          overrides: [],
-        },
+        'pool',
+        'none',
+        'keepaliveTime',
+        null,
+        `'${KEEPALIVE_PLACEHOLDER}' is a placeholder filled in outside HikariCP (build or deployment), so its value is not known here`,
       ],
-    ]),
-    idle: [
-      {
-        kind: 'idle-timeout',
-        setting: maxIdleTime,
-        boundMs: 300_000,
-        refreshesServer: false,
-        note: 'checked by the cull task and again at checkout',
-      },
-      { kind: 'keepalive', setting: testPeriod, boundMs: undefined, refreshesServer: true },
+      ['pool', 'none', 'idleTimeout', null, 'minimumIdle (10) connections are never idle-retired'],
     ],
-    validatesOnCheckout: { value: false, fact: 'java-pools.md, c3p0: testConnectionOnCheckout defaults to false' },
-  };
-}
-
-const HOST: Host = {
-  id: 'host:.',
-  root: '.',
-  files: [SYSCTL],
-  settings: new Map<string, Setting>([
-    [
-      'net.ipv4.tcp_keepalive_intvl',
-      {
-        key: 'net.ipv4.tcp_keepalive_intvl',
-        canonicalKey: 'net.ipv4.tcp_keepalive_intvl',
-        raw: null,
-        text: null,
-        value: { kind: 'duration', ms: 75_000 },
-        origin: { kind: 'os-default', os: 'linux', fact: 'sysctl.md: tcp_keepalive_intvl default 75 s' },
-        overrides: [],
-        unit: 's',
-      },
-    ],
-    [
-      'net.ipv4.tcp_keepalive_time',
-      {
-        key: 'net.ipv4.tcp_keepalive_time',
-        canonicalKey: 'net.ipv4.tcp_keepalive_time',
-        raw: '600',
-        text: '600',
-        value: { kind: 'duration', ms: 600_000 },
-        origin: file(SYSCTL, 1),
-        overrides: [],
-        unit: 's',
-      },
-    ],
-  ]),
-};
-
-function buildModel(reversed = false): Model {
-  const server = fileServer(reversed);
-  const hikari = hikariPool(reversed);
-  const c3p0 = c3p0Pool();
-  const links: Link[] = [
-    { pool: hikari, server, via: [], reason: 'only-candidate', note: `${CNF} is the only MySQL server configuration` },
-    {
-      pool: c3p0,
-      server: POSTGRES_DEFAULT,
-      via: [],
-      reason: 'engine-default',
-      note: 'no PostgreSQL server configuration found, so its documented defaults are assumed',
-    },
-  ];
-  return {
-    files: [],
-    servers: [server],
-    pools: reversed ? [hikari, c3p0] : [c3p0, hikari],
-    hosts: [HOST],
-    network: {
-      idleTimeout: {
-        key: 'network.profile aws-nat-gateway',
-        canonicalKey: 'network.idleTimeout',
-        raw: 'aws-nat-gateway',
-        text: null,
-        value: { kind: 'duration', ms: 350_000 },
-        origin: { kind: 'config', span: span(CONFIG, 3, 12) },
-        overrides: [],
-      },
-      profiles: [
-        {
-          profile: {
-            id: 'aws-nat-gateway',
-            device: 'AWS NAT gateway',
-            idleTimeoutMs: 350_000,
-            expiry: 'rst-next',
-            fact: 'network-idle-timeouts.md: AWS NAT gateway 350 s',
-          },
-          span: span(CONFIG, 3, 12),
-        },
-      ],
-    },
-    links: reversed ? links : [...links].reverse(),
-  };
-}
-
-function input(reversed = false): InspectInput {
-  return {
-    model: buildModel(reversed),
-    notes: new Map([[CNF, ['!includedir /etc/mysql/conf.d/ read as deploy/conf.d (mounts)']]]),
-    configPath: CONFIG,
-  };
-}
-
-const at = (path: string, line: number, column = 1) => ({ path, line, column });
-
-// Written by hand from the model above: each value, unit and source checked against the brief's rules.
-const EXPECTED: InspectDocument = {
-  version: 1,
-  servers: [
-    {
-      id: 'mysql:deploy/my.cnf',
-      engine: 'mysql',
-      engineReason: 'no MariaDB-only option group, so MySQL is assumed',
-      version: null,
-      source: 'file',
-      root: CNF,
-      files: [CNF, TUNING],
-      groups: ['mysqld', 'server'],
-      settings: [
-        {
-          key: 'connect_timeout',
-          written: 'connect_timeout',
-          loose: false,
-          raw: '1',
-          text: '1',
-          value: 2000,
-          unit: 'ms',
-          source: 'clamped',
-          origin: at(CNF, 8),
-          group: 'mysqld',
-          overrides: [],
-          clamp: {
-            written: 1000,
-            unit: 'ms',
-            reason: "option 'connect_timeout': value 1 adjusted to 2",
-            fact: 'mysql-server.md, Settings: connect_timeout',
-          },
-        },
-        {
-          key: 'interactive_timeout',
-          written: 'loose-interactive-timeout',
-          loose: true,
-          raw: '"900"',
-          text: '900',
-          value: 900_000,
-          unit: 'ms',
-          source: 'file',
-          origin: at(CNF, 7),
-          group: 'mysqld',
-          overrides: [],
-        },
-        {
-          key: 'max_allowed_packet',
-          written: null,
-          loose: false,
-          raw: null,
-          text: null,
-          value: 67_108_864,
-          unit: 'bytes',
-          source: 'default',
-          origin: null,
-          default: 'MySQL default; mysql-server.md, Settings: max_allowed_packet',
-          overrides: [],
-        },
-        {
-          key: 'wait_timeout',
-          written: 'wait-timeout',
-          loose: false,
-          raw: '600',
-          text: '600',
-          value: 600_000,
-          unit: 'ms',
-          source: 'file',
-          origin: at(TUNING, 2),
-          group: 'mysqld',
-          overrides: [at(CNF, 6)],
-        },
-      ],
-      notes: ['!includedir /etc/mysql/conf.d/ read as deploy/conf.d (mounts)'],
-    },
-    {
-      id: 'postgresql:default',
-      engine: 'postgresql',
-      engineReason: 'no server configuration found; the engine defaults apply',
-      version: null,
-      source: 'default',
-      root: null,
-      files: [],
-      groups: [],
-      settings: [],
-      notes: [],
-    },
-  ],
-  pools: [
-    {
-      id: 'c3p0:reports/c3p0.properties',
-      library: 'c3p0',
-      libraryVersion: null,
-      name: C3P0,
-      engine: 'postgresql',
-      engineReason: 'pgjdbc URL in c3p0.jdbcUrl',
-      environment: null,
-      origin: at(C3P0, 1),
-      validatesOnCheckout: { value: false, fact: 'java-pools.md, c3p0: testConnectionOnCheckout defaults to false' },
-      idle: [
-        {
-          kind: 'idle-timeout',
-          key: 'maxIdleTime',
-          boundMs: 300_000,
-          refreshesServer: false,
-          note: 'checked by the cull task and again at checkout',
-        },
-        { kind: 'keepalive', key: 'idleConnectionTestPeriod', boundMs: null, refreshesServer: true, note: null },
-      ],
-      settings: [
-        {
-          key: 'idleConnectionTestPeriod',
-          written: null,
-          loose: false,
-          raw: null,
-          text: null,
-          value: 0,
-          unit: 'ms',
-          source: 'default',
-          origin: null,
-          default: 'c3p0 default; java-pools.md, c3p0 table',
-          overrides: [],
-        },
-        {
-          key: 'maxIdleTime',
-          written: 'c3p0.maxIdleTime',
-          loose: false,
-          raw: '300',
-          text: '300',
-          value: 300_000,
-          unit: 'ms',
-          source: 'file',
-          origin: at(C3P0, 2),
-          overrides: [],
-        },
-        {
-          key: 'testConnectionOnCheckout',
-          written: null,
-          loose: false,
-          raw: null,
-          text: null,
-          value: false,
-          unit: 'bool',
-          source: 'default',
-          origin: null,
-          default: 'c3p0 default; java-pools.md, c3p0 table',
-          overrides: [],
-        },
-      ],
-    },
-    {
-      id: `hikaricp:${HIKARI}`,
-      library: 'hikaricp',
-      libraryVersion: { version: '6.2.1', origin: at(CONFIG, 8, 14) },
-      name: 'orders-pool',
-      engine: 'mysql',
-      engineReason: 'Connector/J URL in jdbcUrl',
-      environment: null,
-      origin: at(HIKARI, 1),
-      validatesOnCheckout: { value: true, fact: 'hikaricp.md, Behaviour: checkout validation when idle > 500 ms' },
-      idle: [
-        { kind: 'max-lifetime', key: 'maxLifetime', boundMs: 1_800_000, refreshesServer: false, note: null },
-        {
-          kind: 'idle-timeout',
-          key: 'idleTimeout',
-          boundMs: null,
-          refreshesServer: false,
-          note: 'minimumIdle (10) connections are never idle-retired',
-        },
-        { kind: 'keepalive', key: 'keepaliveTime', boundMs: null, refreshesServer: true, note: PLACEHOLDER_REASON },
-      ],
-      settings: [
-        {
-          key: 'idleTimeout',
-          written: null,
-          loose: false,
-          raw: null,
-          text: null,
-          value: 600_000,
-          unit: 'ms',
-          source: 'default',
-          origin: null,
-          default: 'HikariCP 6.2.1 default; hikaricp.md, Settings: idleTimeout',
-          overrides: [],
-        },
-        {
-          key: 'jdbcUrl',
-          written: 'jdbcUrl',
-          loose: false,
-          raw: 'jdbc:mysql://app:****@db:3306/orders',
-          text: 'jdbc:mysql://app:****@db:3306/orders',
-          value: 'jdbc:mysql://app:****@db:3306/orders',
-          unit: null,
-          source: 'file',
-          origin: at(HIKARI, 1),
-          overrides: [],
-        },
-        {
-          key: 'keepaliveTime',
-          written: 'keepaliveTime',
-          loose: false,
-          raw: KEEPALIVE_PLACEHOLDER,
-          text: KEEPALIVE_PLACEHOLDER,
-          value: null,
-          unit: null,
-          source: 'unknown',
-          origin: at(HIKARI, 4),
-          overrides: [],
-          unknown: PLACEHOLDER_REASON,
-        },
-        {
-          key: 'maxLifetime',
-          written: 'maxLifetime',
-          loose: false,
-          raw: '10000',
-          text: '10000',
-          value: 1_800_000,
-          unit: 'ms',
-          source: 'clamped',
-          origin: at(HIKARI, 3),
-          overrides: [],
-          clamp: {
-            written: 10_000,
-            unit: 'ms',
-            reason: 'maxLifetime is less than 30000ms, setting to default 1800000ms.',
-            fact: 'hikaricp.md, Settings: maxLifetime',
-          },
-        },
-        {
-          key: 'minimumIdle',
-          written: null,
-          loose: false,
-          raw: null,
-          text: null,
-          value: 10,
-          unit: 'count',
-          source: 'default',
-          origin: null,
-          default: 'HikariCP 6.2.1 default; hikaricp.md, Settings: minimumIdle = maximumPoolSize',
-          overrides: [],
-        },
-        {
-          key: 'password',
-          written: 'password',
-          loose: false,
-          raw: '****',
-          text: '****',
-          value: '****',
-          unit: null,
-          source: 'file',
-          origin: at(HIKARI, 2),
-          overrides: [at(HIKARI, 9)],
-        },
-      ],
-    },
-  ],
-  hosts: [
-    {
-      id: 'host:.',
-      root: '.',
-      files: [SYSCTL],
-      settings: [
-        {
-          key: 'net.ipv4.tcp_keepalive_intvl',
-          written: null,
-          loose: false,
-          raw: null,
-          text: null,
-          value: 75_000,
-          unit: 'ms',
-          source: 'default',
-          origin: null,
-          default: 'Linux default; sysctl.md: tcp_keepalive_intvl default 75 s',
-          overrides: [],
-        },
-        {
-          key: 'net.ipv4.tcp_keepalive_time',
-          written: 'net.ipv4.tcp_keepalive_time',
-          loose: false,
-          raw: '600',
-          text: '600',
-          value: 600_000,
-          unit: 'ms',
-          source: 'file',
-          origin: at(SYSCTL, 1),
-          overrides: [],
-        },
-      ],
-    },
-  ],
-  network: {
-    idleTimeout: { ms: 350_000, origin: at(CONFIG, 3, 12), key: 'network.profile aws-nat-gateway' },
-    profiles: [
-      {
-        id: 'aws-nat-gateway',
-        device: 'AWS NAT gateway',
-        idleTimeoutMs: 350_000,
-        expiry: 'rst-next',
-        fact: 'network-idle-timeouts.md: AWS NAT gateway 350 s',
-        origin: at(CONFIG, 3, 12),
-      },
-    ],
-  },
-  links: [
-    {
-      pool: 'c3p0:reports/c3p0.properties',
-      server: 'postgresql:default',
-      via: [],
-      reason: 'engine-default',
-      note: 'no PostgreSQL server configuration found, so its documented defaults are assumed',
-    },
-    {
-      pool: `hikaricp:${HIKARI}`,
-      server: 'mysql:deploy/my.cnf',
-      via: [],
-      reason: 'only-candidate',
-      note: 'deploy/my.cnf is the only MySQL server configuration',
-    },
-  ],
-};
-
-test('the document is exactly the hand-written one', () => {
-  assert.deepStrictEqual(inspectJson(input()), EXPECTED);
+  );
+  assert.deepStrictEqual(hikari.verdict, { poolBound: 3, serverLimit: 2, networkFirst: [0], keepalive: 1, killers: [0] });
 });
 
-test('key order is fixed: the serialized text equals that of the expected object', () => {
-  assert.equal(JSON.stringify(inspectJson(input())), JSON.stringify(EXPECTED));
+test('a pgjdbc pool: the driver leaves TCP keepalive off, so the kernel keepalive is inactive and no verdict keepalive', async () => {
+  const { doc } = await inspectRepo(SHOP);
+  const c3p0 = docPath(doc, C3P0);
+  const os = c3p0.inactive.find((e) => e.place === 'os');
+  assert.deepStrictEqual(os, {
+    place: 'os',
+    effect: 'none',
+    label: 'tcp_keepalive_time 2 h (off in the driver)',
+    of: 'host:.',
+    key: 'net.ipv4.tcp_keepalive_time',
+    ms: null,
+    origin: { path: 'etc/sysctl.conf', line: 1, column: 1 },
+    expiry: null,
+    refreshesServer: false,
+    refreshesNetwork: false,
+    note: os?.note ?? null,
+  });
+  assert.match(os?.note ?? '', /^PostgreSQL JDBC \(pgjdbc\) leaves TCP keepalive off/);
+  assert.equal(c3p0.verdict.keepalive, null);
+  // PostgreSQL has no idle limit connlint knows yet: no server element.
+  assert.equal(c3p0.verdict.serverLimit, null);
+  assert.ok(!c3p0.elements.some((e) => e.place === 'os' || e.place === 'server'));
 });
 
-test('output is byte-identical across calls and across Map and array insertion orders', () => {
-  const a = JSON.stringify(inspectJson(input(false)), null, 2);
-  const b = JSON.stringify(inspectJson(input(false)), null, 2);
-  const c = JSON.stringify(inspectJson(input(true)), null, 2);
+test('a pool with no sysctl tree anywhere: Linux default keepalive, host null', async () => {
+  const { doc } = await inspectRepo({ 'svc/hikari.properties': 'jdbcUrl=jdbc:mysql://db/svc\n' });
+  const path = docPath(doc, 'svc/hikari.properties');
+  assert.deepStrictEqual(path.host, { id: null, reason: 'linux-default' });
+  const os = path.elements.find((e) => e.place === 'os');
+  assert.deepStrictEqual(os, {
+    place: 'os',
+    effect: 'probes',
+    label: 'tcp_keepalive_time 2 h (Linux default)',
+    of: null,
+    key: 'net.ipv4.tcp_keepalive_time',
+    ms: 7_200_000,
+    origin: null,
+    expiry: null,
+    refreshesServer: false,
+    refreshesNetwork: true,
+    note: 'Linux default',
+  });
+  assert.equal(path.verdict.keepalive, path.elements.indexOf(os as JsonPathElement));
+  assert.deepStrictEqual(doc.hosts, []);
+  assert.deepStrictEqual(doc.network.elements, []);
+  assert.deepStrictEqual(path.verdict.networkFirst, []);
+});
+
+test('host choice: the nearest ancestor sysctl tree of the pool file, else the only one, else none', async () => {
+  const { doc } = await inspectRepo({
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 600\n',
+    'images/batch/etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 120\n',
+    'images/batch/app/hikari.properties': 'jdbcUrl=jdbc:mysql://db/batch\n',
+    'web/hikari.properties': 'jdbcUrl=jdbc:mysql://db/web\n',
+  });
+  assert.deepStrictEqual(docPath(doc, 'images/batch/app/hikari.properties').host, { id: 'host:images/batch', reason: 'nearest-ancestor' });
+  assert.deepStrictEqual(docPath(doc, 'web/hikari.properties').host, { id: 'host:.', reason: 'nearest-ancestor' });
+  assert.equal(docPath(doc, 'images/batch/app/hikari.properties').elements.find((e) => e.place === 'os')?.ms, 120_000);
+
+  const { doc: only } = await inspectRepo({
+    'images/batch/etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 120\n',
+    'web/hikari.properties': 'jdbcUrl=jdbc:mysql://db/web\n',
+  });
+  assert.deepStrictEqual(docPath(only, 'web/hikari.properties').host, { id: 'host:images/batch', reason: 'only-host' });
+
+  const { doc: none } = await inspectRepo({
+    'images/a/etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 120\n',
+    'images/b/etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 60\n',
+    'web/hikari.properties': 'jdbcUrl=jdbc:mysql://db/web\n',
+  });
+  assert.deepStrictEqual(docPath(none, 'web/hikari.properties').host, { id: null, reason: 'linux-default' });
+});
+
+test('a pool of unknown engine has a path with no server', async () => {
+  const { doc } = await inspectRepo({ 'tools/hikari.properties': 'maximumPoolSize=5\nmaxLifetime=600000\n' });
+  const path = docPath(doc, 'tools/hikari.properties');
+  assert.equal(path.server, null);
+  assert.ok(!path.elements.some((e) => e.place === 'server'));
+  assert.deepStrictEqual(doc.links, []);
+});
+
+test('the paths are the model paths the rules read: same elements, same verdict, nothing worked out again', async () => {
+  for (const files of [SHOP, TIE]) {
+    const { run, doc } = await inspectRepo(files);
+    assert.equal(doc.paths.length, run.model.paths.length);
+    for (const model of run.model.paths) {
+      const json = docPath(doc, model.pool.origin.path);
+      assert.deepStrictEqual(
+        json.elements.map((e) => [e.label, e.ms]),
+        model.elements.map((e) => [e.label, e.ms ?? null]),
+      );
+      assert.deepStrictEqual(json.inactive.map((e) => e.label).sort(), model.inactive.map((e) => e.label).sort());
+      const at = (i: number | null) => (i === null ? undefined : json.elements[i]?.label);
+      const label = (e: PathElement | undefined) => e?.label;
+      const v = model.verdict;
+      assert.equal(at(json.verdict.poolBound), label(v.poolBound));
+      assert.equal(at(json.verdict.serverLimit), label(v.serverLimit));
+      assert.equal(at(json.verdict.keepalive), label(v.keepalive));
+      assert.deepStrictEqual(json.verdict.networkFirst.map(at), v.networkFirst.map(label));
+      assert.deepStrictEqual(json.verdict.killers.map(at), v.killers.map(label));
+    }
+  }
+});
+
+test('secrets never reach the document: URL passwords, secret keys, a password quoted in a reason', async () => {
+  const { doc } = await inspectRepo(SHOP);
+  const text = JSON.stringify(doc);
+  assert.ok(!text.includes('hunter2'), 'password value');
+  assert.ok(!text.includes('s3cret'), 'URL password');
+  const pool = doc.pools.find((p) => p.id === `hikaricp:${HIKARI}`);
+  const setting = (key: string) => pool?.settings.find((s) => s.key === key);
+  assert.deepStrictEqual([setting('password')?.raw, setting('password')?.text, setting('password')?.value], ['****', '****', '****']);
+  assert.equal(setting('jdbcUrl')?.value, 'jdbc:mysql://app:****@db:3306/orders');
+  assert.equal(
+    doc.files.find((f) => f.path === 'legacy/client.cnf')?.reason,
+    'not a MySQL or MariaDB option file: its first setting comes before any [group] header',
+  );
+});
+
+test('output is byte-identical across runs and whatever order the walk finds files in', async () => {
+  const a = JSON.stringify((await inspectRepo(SHOP)).doc, null, 2);
+  const b = JSON.stringify((await inspectRepo(SHOP)).doc, null, 2);
+  const c = JSON.stringify((await inspectRepo(SHOP, { order: (names) => [...names].reverse() })).doc, null, 2);
   assert.equal(a, b);
   assert.equal(a, c);
 });
 
-test('secrets never reach the document', () => {
-  const text = JSON.stringify(inspectJson(input()));
-  assert.ok(!text.includes('hunter2'));
-  assert.ok(!text.includes('s3cret'));
-  assert.ok(text.includes('jdbc:mysql://app:****@db:3306/orders'));
-});
-
-test('an engine-default server reached only through a link is listed once, as source default', () => {
-  const doc = inspectJson(input());
+test('an engine-default server reached only through a link is listed once, as source default', async () => {
+  const { doc } = await inspectRepo(SHOP);
   const defaults = doc.servers.filter((s) => s.id === 'postgresql:default');
   assert.equal(defaults.length, 1);
   assert.equal(defaults[0]?.source, 'default');
-  for (const l of doc.links)
+  for (const id of [...doc.links.map((l) => l.server), ...doc.paths.flatMap((p) => p.server ?? [])]) {
     assert.ok(
-      doc.servers.some((s) => s.id === l.server),
-      l.server,
+      doc.servers.some((s) => s.id === id),
+      id,
     );
+  }
 });
 
-test('a model with nothing in it gives empty lists and a null network timeout', () => {
-  const doc = inspectJson({
-    model: { files: [], servers: [], pools: [], hosts: [], network: { profiles: [] }, links: [] },
-    notes: new Map(),
+test('an empty repository gives empty lists', async () => {
+  const { doc } = await inspectRepo({ 'README.md': '# nothing here\n' });
+  assert.deepStrictEqual(doc, {
+    version: 2,
+    files: [],
+    servers: [],
+    pools: [],
+    hosts: [],
+    network: { elements: [] },
+    links: [],
+    paths: [],
   });
-  assert.deepStrictEqual(doc, { version: 1, servers: [], pools: [], hosts: [], network: { idleTimeout: null, profiles: [] }, links: [] });
 });
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const validate = ajv.compile(schema);
-
-test('the document validates against schema/inspect.schema.json', () => {
-  for (const doc of [inspectJson(input()), inspectJson({ model: buildModel(true), notes: new Map() })]) {
+test('every document validates against schema/inspect.schema.json', async () => {
+  for (const files of [SHOP, TIE, { 'svc/hikari.properties': 'jdbcUrl=jdbc:mysql://db/svc\n' }, {}]) {
+    const { doc } = await inspectRepo(files);
     assert.equal(validate(doc), true, JSON.stringify(validate.errors, null, 2));
   }
 });
 
-test('the schema rejects broken documents', () => {
+test('the schema rejects broken documents', async () => {
+  const { doc: good } = await inspectRepo(SHOP);
   const broken: Array<[string, (d: InspectDocument) => void]> = [
     ['unknown unit', (d) => Object.assign(d.servers[0]?.settings[0] ?? {}, { unit: 'minutes' })],
     ['missing overrides', (d) => Reflect.deleteProperty(d.pools[0]?.settings[0] ?? {}, 'overrides')],
     ['extra property', (d) => Object.assign(d.hosts[0] ?? {}, { kernel: '6.1' })],
     ['unknown link reason', (d) => Object.assign(d.links[0] ?? {}, { reason: 'guess' })],
-    ['wrong version', (d) => Object.assign(d, { version: 2 })],
+    ['version 1', (d) => Object.assign(d, { version: 1 })],
     ['origin with a zero line', (d) => Object.assign(d.pools[1]?.origin ?? {}, { line: 0 })],
+    ['file without reason', (d) => Reflect.deleteProperty(d.files[0] ?? {}, 'reason')],
+    ['unknown skip rule', (d) => Object.assign(d.files[0] ?? {}, { skipped: { ruleId: 'parse-error', message: 'x' } })],
+    ['v1 network shape', (d) => Object.assign(d, { network: { idleTimeout: null, profiles: [] } })],
+    ['unknown expiry', (d) => Object.assign(d.network.elements[0] ?? {}, { expiry: 'maybe' })],
+    ['unknown effect', (d) => Object.assign(d.paths[0]?.elements[0] ?? {}, { effect: 'explodes' })],
+    ['negative verdict index', (d) => Object.assign(d.paths[0]?.verdict ?? {}, { poolBound: -1 })],
+    ['verdict label instead of index', (d) => Object.assign(d.paths[0]?.verdict ?? {}, { killers: ['network idle timeout 4 min'] })],
+    ['unknown host reason', (d) => Object.assign(d.paths[0]?.host ?? {}, { reason: 'guess' })],
   ];
+  assert.equal(validate(good), true);
   for (const [what, breakIt] of broken) {
-    const doc = structuredClone(inspectJson(input()));
+    const doc = structuredClone(good);
     breakIt(doc);
     assert.equal(validate(doc), false, what);
   }
@@ -763,4 +409,44 @@ test('every property in the schema has a description', () => {
   };
   walk(schema, '#');
   assert.deepStrictEqual(missing, []);
+});
+
+test("docs/inspect.md: the example is fixtures/demo's document, trimmed (every object shown is the real one)", async () => {
+  const block = /### Example\n[\s\S]*?```json\n([\s\S]*?)\n```/.exec(docs)?.[1];
+  assert.ok(block, 'docs/inspect.md has no JSON example');
+  const example = JSON.parse(block) as InspectDocument;
+  assert.equal(validate(example), true, JSON.stringify(validate.errors));
+  const { lint } = await import('../../src/engine/run.js');
+  const { inspectJson } = await import('../../src/inspect/inspect-json.js');
+  const run = await lint({ cwd: new URL('../../../fixtures/demo', import.meta.url).pathname, paths: [] });
+  const real = inspectJson({ model: run.model });
+  assert.equal(example.version, real.version);
+  assert.deepStrictEqual(Object.keys(example), Object.keys(real));
+  const byId = <T extends { id: string }>(list: T[], id: string) => list.find((x) => x.id === id);
+  for (const f of example.files)
+    assert.deepStrictEqual(
+      f,
+      real.files.find((r) => r.path === f.path),
+    );
+  for (const kind of ['servers', 'pools', 'hosts'] as const) {
+    for (const shown of example[kind]) {
+      const full = byId<(typeof real)[typeof kind][number]>(real[kind], shown.id) as unknown as Record<string, unknown>;
+      assert.ok(full, `${kind} ${shown.id}`);
+      for (const [key, value] of Object.entries(shown)) {
+        if (key !== 'settings') assert.deepStrictEqual(value, full[key], `${kind} ${shown.id} ${key}`);
+      }
+      for (const s of shown.settings)
+        assert.ok(
+          (full.settings as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(s)),
+          `${shown.id} ${s.key}`,
+        );
+    }
+  }
+  assert.deepStrictEqual(example.network, real.network);
+  for (const l of example.links) assert.ok(real.links.some((r) => JSON.stringify(r) === JSON.stringify(l)));
+  for (const p of example.paths)
+    assert.deepStrictEqual(
+      p,
+      real.paths.find((r) => r.pool === p.pool),
+    );
 });

@@ -1,348 +1,261 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
-import type { InspectInput } from '../../src/inspect/inspect-json.js';
-import { hostFor, inspectText, timelineMarkers } from '../../src/inspect/inspect-text.js';
-import type { Host, Link, Model, Pool, Server } from '../../src/model/model.js';
-import type { Origin, Setting } from '../../src/model/setting.js';
-import type { Span } from '../../src/model/span.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { inspectText, timelineMarkers } from '../../src/inspect/inspect-text.js';
+import { FIRST_KILLER } from '../../src/inspect/timeline.js';
+import { updateMode } from '../fixture-dirs.js';
+import { inspectRepo, KEEPALIVE_PLACEHOLDER, pathOf, removeRepos, SHOP, TIE } from './repos.js';
 
 // Compiled to dist/test/inspect/, the snapshots stay in test/inspect/snapshots/. The colour snapshot
-// shows ESC as the two characters `\e` so it can be read and reviewed as text.
-const snapshot = (name: string) => readFileSync(new URL(`../../../test/inspect/snapshots/${name}`, import.meta.url), 'utf8');
+// shows ESC as the two characters `\e` so it can be read and reviewed as text. CONNLINT_UPDATE=1
+// rewrites them for review (never in CI).
+const snapshotFile = (name: string) => new URL(`../../../test/inspect/snapshots/${name}`, import.meta.url);
+const mode = updateMode(process.env);
+function matchesSnapshot(actual: string, name: string): void {
+  if (mode.update) writeFileSync(snapshotFile(name), actual);
+  assert.equal(actual, readFileSync(snapshotFile(name), 'utf8'));
+}
+const docs = readFileSync(new URL('../../../docs/inspect.md', import.meta.url), 'utf8');
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping SGR codes is the point
 const SGR = /\u001b\[[0-9;]*m/g;
 
-function span(path: string, line: number, column = 1, length = 5): Span {
-  return { path, line, column, endLine: line, endColumn: column + length };
-}
+after(removeRepos);
 
-function file(path: string, line: number, column = 1): Origin {
-  return { kind: 'file', span: span(path, line, column), via: [] };
-}
-
-function setting(key: string, canonicalKey: string, value: Setting['value'], origin: Origin, extra: Partial<Setting> = {}): Setting {
-  const isFile = origin.kind === 'file' || origin.kind === 'config';
-  return { key, canonicalKey, raw: null, text: null, value, origin, overrides: [], ...(isFile ? {} : { key: canonicalKey }), ...extra };
-}
-
-// biome-ignore lint/suspicious/noTemplateCurlyInString: placeholders exactly as written in a properties file
-const [KEEPALIVE_PLACEHOLDER, PASSWORD_PLACEHOLDER] = ['${KEEPALIVE_MS}', '${DB_PASSWORD:hunter2}'];
-const ms = (n: number): Setting['value'] => ({ kind: 'duration', ms: n });
-const CNF = 'deploy/my.cnf';
-const TUNING = 'deploy/conf.d/tuning.cnf';
 const HIKARI = 'app/src/main/resources/hikari.properties';
-const CONFIG = 'connlint.config.yaml';
-const mysqlDefault = (fact: string): Origin => ({ kind: 'server-default', engine: 'mysql', fact });
-const hikariDefault: Origin = { kind: 'library-default', library: 'hikaricp', version: '6.2.1', fact: 'hikaricp.md, Settings' };
-const c3p0Default: Origin = { kind: 'library-default', library: 'c3p0', fact: 'java-pools.md, c3p0 table' };
-const linux = (fact: string): Origin => ({ kind: 'os-default', os: 'linux', fact });
+const C3P0 = 'reports/c3p0.properties';
 
-function mapOf(list: Setting[]): Map<string, Setting> {
-  return new Map(list.map((s) => [s.canonicalKey, s]));
+/**
+ * SHOP plus what no link mentions: a second MySQL server further away than deploy/mysql/my.cnf, a sysctl
+ * tree above no pool and a pool whose engine is unknown.
+ */
+const SNAPSHOT: Record<string, string> = {
+  ...SHOP,
+  'archive/old/mysql/my.cnf': '[mysqld]\nwait_timeout = 3600\n',
+  'images/batch/etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 120\n',
+  'tools/hikari.properties': 'maximumPoolSize=5\n',
+};
+
+function text(input: Parameters<typeof inspectText>[0], width = 80, color = false): string {
+  return inspectText(input, { color, width });
 }
 
-function server(root: string, settings: Setting[], files: string[]): Server {
-  return {
-    id: `mysql:${root}`,
-    engine: 'mysql',
-    family: 'mysql',
-    engineReason: 'no MariaDB-only option group, so MySQL is assumed',
-    source: 'file',
-    root,
-    files,
-    groups: ['mysqld', 'server'],
-    origin: span(root, 1),
-    settings: mapOf(settings),
-  };
-}
-
-function buildModel(): Model {
-  const deploy = server(
-    CNF,
-    [
-      setting('wait-timeout', 'wait_timeout', ms(600_000), file(TUNING, 2), {
-        raw: '600',
-        text: '600',
-        group: 'mysqld',
-        overrides: [file(CNF, 6)],
-        unit: 's',
-      }),
-      setting('loose-interactive-timeout', 'interactive_timeout', ms(900_000), file(CNF, 7), {
-        raw: '900',
-        text: '900',
-        group: 'mysqld',
-        unit: 's',
-      }),
-      setting('max_allowed_packet', 'max_allowed_packet', { kind: 'size', bytes: 67_108_864 }, mysqlDefault('mysql-server.md, Settings')),
-    ],
-    [CNF, TUNING],
-  );
-  const legacy = server(
-    'legacy/my.cnf',
-    [setting('wait_timeout', 'wait_timeout', ms(28_800_000), mysqlDefault('mysql-server.md, Settings'))],
-    ['legacy/my.cnf'],
-  );
-  const postgresDefault: Server = {
-    id: 'postgresql:default',
-    engine: 'postgresql',
-    family: 'postgresql',
-    engineReason: 'no server configuration found; the engine defaults apply',
-    source: 'default',
-    root: null,
-    files: [],
-    groups: [],
-    origin: null,
-    settings: new Map(),
-  };
-
-  const maxLifetime = setting('maxLifetime', 'maxLifetime', ms(1_800_000), file(HIKARI, 3), {
-    raw: '10000',
-    text: '10000',
-    clamp: {
-      written: ms(10_000),
-      reason: 'maxLifetime is less than 30000ms, setting to default 1800000ms.',
-      fact: 'hikaricp.md, Settings',
-    },
+/** The lines of one link block's idle timeline, without their indent: the block whose (wrapped) title names the pool's file. */
+function timelineOf(output: string, poolFile: string): string[] {
+  const lines = output.split('\n');
+  const start = lines.findIndex((l, i) => {
+    if (!l.startsWith('pool ')) return false;
+    const title = [l];
+    for (let j = i + 1; lines[j]?.startsWith('  ') && !lines[j]?.startsWith('  link:'); j++) title.push((lines[j] as string).trim());
+    return title.join(' ').includes(`, ${poolFile}:`);
   });
-  const idleTimeout = setting('idleTimeout', 'idleTimeout', ms(600_000), hikariDefault);
-  const keepaliveTime = setting(
-    'keepaliveTime',
-    'keepaliveTime',
-    { kind: 'unknown', reason: `'${KEEPALIVE_PLACEHOLDER}' is a placeholder filled in outside HikariCP` },
-    file(HIKARI, 4),
-    {
-      raw: KEEPALIVE_PLACEHOLDER,
-      text: KEEPALIVE_PLACEHOLDER,
-    },
-  );
-  const password = setting(
-    'password',
-    'password',
-    { kind: 'unknown', reason: `'${PASSWORD_PLACEHOLDER}' is a placeholder filled in outside HikariCP` },
-    file(HIKARI, 2),
-    {
-      raw: PASSWORD_PLACEHOLDER,
-      text: PASSWORD_PLACEHOLDER,
-    },
-  );
-  const hikari: Pool = {
-    id: `hikaricp:${HIKARI}`,
-    library: 'hikaricp',
-    name: 'orders-pool',
-    libraryVersion: { version: '6.2.1', span: span(CONFIG, 8, 14) },
-    engine: 'mysql',
-    engineReason: 'Connector/J URL in jdbcUrl',
-    origin: span(HIKARI, 1),
-    settings: mapOf([
-      maxLifetime,
-      idleTimeout,
-      keepaliveTime,
-      password,
-      setting('jdbcUrl', 'jdbcUrl', { kind: 'string', value: 'jdbc:mysql://app:s3cret@db/orders' }, file(HIKARI, 1)),
-    ]),
-    idle: [
-      { kind: 'max-lifetime', setting: maxLifetime, boundMs: 1_800_000, refreshesServer: false },
-      {
-        kind: 'keepalive',
-        setting: keepaliveTime,
-        boundMs: undefined,
-        refreshesServer: true,
-        note: keepaliveTime.value.kind === 'unknown' ? keepaliveTime.value.reason : '',
-      },
-      {
-        kind: 'idle-timeout',
-        setting: idleTimeout,
-        boundMs: undefined,
-        refreshesServer: false,
-        note: 'minimumIdle (10) connections are never idle-retired',
-      },
-    ],
-    validatesOnCheckout: { value: true, fact: 'hikaricp.md, Behaviour: checkout validation when idle > 500 ms' },
-  };
-
-  const maxIdleTime = setting('c3p0.maxIdleTime', 'maxIdleTime', ms(300_000), file('reports/c3p0.properties', 2), {
-    raw: '300',
-    text: '300',
-    unit: 's',
-  });
-  const testPeriod = setting('idleConnectionTestPeriod', 'idleConnectionTestPeriod', ms(0), c3p0Default);
-  const reports: Pool = {
-    id: 'c3p0:reports/c3p0.properties',
-    library: 'c3p0',
-    name: 'reports/c3p0.properties',
-    engine: 'postgresql',
-    engineReason: 'pgjdbc URL',
-    origin: span('reports/c3p0.properties', 1),
-    settings: mapOf([maxIdleTime, testPeriod]),
-    idle: [
-      {
-        kind: 'idle-timeout',
-        setting: maxIdleTime,
-        boundMs: 300_000,
-        refreshesServer: false,
-        note: 'checked by the cull task and again at checkout',
-      },
-      { kind: 'keepalive', setting: testPeriod, boundMs: undefined, refreshesServer: true },
-    ],
-    validatesOnCheckout: { value: false, fact: 'java-pools.md, c3p0: testConnectionOnCheckout defaults to false' },
-  };
-  const orphan: Pool = {
-    ...reports,
-    id: 'c3p0:tools/c3p0.properties',
-    name: 'tools/c3p0.properties',
-    origin: span('tools/c3p0.properties', 1),
-    idle: [],
-  };
-  delete orphan.engine;
-  delete orphan.engineReason;
-
-  const hostSettings = (time: Setting): Map<string, Setting> =>
-    mapOf([
-      time,
-      setting('net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_intvl', ms(75_000), linux('sysctl.md')),
-      setting('net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_keepalive_probes', { kind: 'count', value: 9 }, linux('sysctl.md')),
-    ]);
-  const root: Host = {
-    id: 'host:.',
-    root: '.',
-    files: ['etc/sysctl.d/90-keepalive.conf'],
-    settings: hostSettings(
-      setting('net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_time', ms(600_000), file('etc/sysctl.d/90-keepalive.conf', 1), {
-        raw: '600',
-        text: '600',
-      }),
-    ),
-  };
-  const batch: Host = {
-    id: 'host:images/batch',
-    root: 'images/batch',
-    files: ['images/batch/etc/sysctl.conf'],
-    settings: hostSettings(setting('net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_time', ms(7_200_000), linux('sysctl.md'))),
-  };
-  const links: Link[] = [
-    {
-      pool: hikari,
-      server: deploy,
-      via: [],
-      reason: 'nearest-directory',
-      note: `assumed ${CNF}, the nearest of 2 server configurations; map pools to servers with \`links\` in connlint.config.yaml`,
-    },
-    {
-      pool: reports,
-      server: postgresDefault,
-      via: [],
-      reason: 'engine-default',
-      note: 'no PostgreSQL server configuration found, so its documented defaults are assumed',
-    },
-  ];
-  return {
-    files: [],
-    servers: [deploy, legacy],
-    pools: [hikari, reports, orphan],
-    hosts: [root, batch],
-    network: {
-      idleTimeout: setting(
-        'network.profile aws-nat-gateway',
-        'network.idleTimeout',
-        ms(350_000),
-        { kind: 'config', span: span(CONFIG, 3, 12) },
-        { raw: 'aws-nat-gateway' },
-      ),
-      profiles: [
-        {
-          profile: {
-            id: 'aws-nat-gateway',
-            device: 'AWS NAT gateway',
-            idleTimeoutMs: 350_000,
-            expiry: 'rst-next',
-            fact: 'network-idle-timeouts.md',
-          },
-          span: span(CONFIG, 3, 12),
-        },
-      ],
-    },
-    links,
-  };
+  assert.ok(start >= 0, `no link block for ${poolFile}`);
+  const from = lines.indexOf('  idle timeline', start) + 1;
+  const end = lines.findIndex((l, i) => i >= from && !l.startsWith('    '));
+  return lines.slice(from, end).map((l) => l.slice(4));
 }
 
-function input(): InspectInput {
-  return {
-    model: buildModel(),
-    notes: new Map([[CNF, ['!includedir /etc/mysql/conf.d/ read as deploy/conf.d (mounts)']]]),
-    configPath: CONFIG,
-  };
-}
-
-test('snapshot at 80 columns without colour (reviewed by hand)', () => {
-  assert.equal(inspectText(input(), { color: false, width: 80 }), snapshot('inspect-text-80.txt'));
+test('snapshot at 80 columns without colour (reviewed by hand)', async () => {
+  const { input } = await inspectRepo(SNAPSHOT);
+  matchesSnapshot(text(input), 'inspect-text-80.txt');
 });
 
-test('snapshot at 80 columns with colour (reviewed by hand; ESC written as \\e)', () => {
-  assert.equal(inspectText(input(), { color: true, width: 80 }).replaceAll('\u001b', '\\e'), snapshot('inspect-text-80-color.txt'));
+test('snapshot at 80 columns with colour (reviewed by hand; ESC written as \\e)', async () => {
+  const { input } = await inspectRepo(SNAPSHOT);
+  matchesSnapshot(text(input, 80, true).replaceAll('\u001b', '\\e'), 'inspect-text-80-color.txt');
 });
 
-test('without colour the output is plain ASCII and colour adds only SGR codes', () => {
-  for (const width of [60, 80, 120]) {
-    const plain = inspectText(input(), { color: false, width });
-    const colored = inspectText(input(), { color: true, width });
-    assert.ok(
-      [...plain].every((c) => c === '\n' || (c >= ' ' && c <= '~')),
-      `ASCII at ${width}`,
-    );
-    assert.equal(colored.replace(SGR, ''), plain);
-    for (const line of plain.split('\n')) assert.ok(line.length <= width, `${width}: ${line}`);
+test('without colour the output is plain ASCII and colour adds only SGR codes', async () => {
+  for (const files of [SNAPSHOT, TIE]) {
+    const { input } = await inspectRepo(files);
+    for (const width of [40, 60, 80, 120]) {
+      const plain = text(input, width);
+      assert.ok(
+        [...plain].every((c) => c === '\n' || (c >= ' ' && c <= '~')),
+        `ASCII at ${width}`,
+      );
+      assert.equal(text(input, width, true).replace(SGR, ''), plain);
+      for (const line of plain.split('\n')) assert.ok(line.length <= width, `${width}: ${line}`);
+    }
   }
 });
 
-test('secrets never reach the text', () => {
-  const text = inspectText(input(), { color: false, width: 80 });
-  assert.ok(!text.includes('hunter2'));
-  assert.ok(!text.includes('s3cret'));
+test('secrets never reach the text', async () => {
+  const { input } = await inspectRepo(SNAPSHOT);
+  const output = text(input);
+  assert.ok(!output.includes('hunter2'));
+  assert.ok(!output.includes('s3cret'));
 });
 
-test('the markers of a link: pool mechanisms, the nearest host keepalive, the network, wait_timeout', () => {
-  const model = buildModel();
-  const hikari = model.links.find((l) => l.pool.library === 'hikaricp') as Link;
-  assert.deepStrictEqual(timelineMarkers(hikari, model), {
-    markers: [
-      { label: 'maxLifetime 30 min', ms: 1_800_000, kind: 'pool', refreshes: false },
-      { label: 'idleTimeout 10 min', ms: undefined, kind: 'pool', refreshes: false },
-      { label: 'tcp_keepalive_time 10 min', ms: 600_000, kind: 'keepalive', refreshes: true },
-      { label: 'aws-nat-gateway idle timeout 350 s', ms: 350_000, kind: 'network', refreshes: false },
-      { label: 'wait_timeout 10 min', ms: 600_000, kind: 'server', refreshes: false },
-    ],
-    unknown: [`keepaliveTime ('${KEEPALIVE_PLACEHOLDER}' is a placeholder filled in outside HikariCP)`],
-  });
-  // pgjdbc leaves SO_KEEPALIVE off, so the kernel's keepalive is drawn but refreshes nothing.
-  const reports = model.links.find((l) => l.pool.library === 'c3p0') as Link;
-  const tcp = timelineMarkers(reports, model).markers.find((m) => m.kind === 'keepalive');
-  assert.deepStrictEqual(tcp, { label: 'tcp_keepalive_time 10 min (off in the driver)', ms: 600_000, kind: 'keepalive', refreshes: false });
+test('the markers are the path elements, labels as the path has them; unknown values are left off the timeline', async () => {
+  const repo = await inspectRepo(SHOP);
+  const path = pathOf(repo, HIKARI);
+  const { markers, unknown } = timelineMarkers(path);
+  assert.deepStrictEqual(markers, [
+    {
+      label: 'network idle timeout 4 min',
+      ms: 240_000,
+      kind: 'network',
+      refreshes: false,
+      device: 'the declared network idle timeout',
+      expiry: 'unknown',
+    },
+    { label: 'tcp_keepalive_time 5 min', ms: 300_000, kind: 'keepalive', refreshes: true },
+    { label: 'wait_timeout 10 min', ms: 600_000, kind: 'server', refreshes: false },
+    { label: 'maxLifetime 30 min', ms: 1_800_000, kind: 'pool', refreshes: false },
+    { label: 'idleTimeout never', ms: undefined, kind: 'pool', refreshes: false },
+  ]);
+  assert.deepStrictEqual(unknown, [
+    `keepaliveTime ('${KEEPALIVE_PLACEHOLDER}' is a placeholder filled in outside HikariCP (build or deployment), so its value is not known here)`,
+  ]);
+  const output = text(repo.input);
+  const timeline = timelineOf(output, HIKARI);
+  assert.ok(!timeline.slice(0, -3).some((l) => l.includes('keepaliveTime')), 'no keepaliveTime row on the axis');
+  assert.match(timeline.join('\n'), /not on the timeline \(value unknown\): keepaliveTime \('\$\{KEEPALIVE_MS\}' is a/);
 });
 
-test('with no sysctl tree the Linux default 7200 s is assumed', () => {
-  const model = { ...buildModel(), hosts: [] };
-  const hikari = model.links.find((l) => l.pool.library === 'hikaricp') as Link;
-  const tcp = timelineMarkers(hikari, model).markers.find((m) => m.kind === 'keepalive');
+test('a pgjdbc pool: the driver leaves TCP keepalive off, so the kernel keepalive is drawn as no effect', async () => {
+  const repo = await inspectRepo(SHOP);
+  const tcp = timelineMarkers(pathOf(repo, C3P0)).markers.find((m) => m.kind === 'keepalive');
+  assert.deepStrictEqual(tcp, { label: 'tcp_keepalive_time 2 h (off in the driver)', ms: 7_200_000, kind: 'keepalive', refreshes: false });
+  const output = text(repo.input);
+  assert.match(output, /driver: pgjdbc tcpKeepAlive defaults to false \(knowledge README, section 4\),\n\s+so these settings do not apply/);
+  assert.ok(timelineOf(output, C3P0)[1]?.includes('.'), 'the inert marker on the axis');
+});
+
+test('a pool with no sysctl tree: Linux defaults, 2 h', async () => {
+  const repo = await inspectRepo({ 'svc/hikari.properties': 'jdbcUrl=jdbc:mysql://db/svc\n' });
+  const tcp = timelineMarkers(pathOf(repo, 'svc/hikari.properties')).markers.find((m) => m.kind === 'keepalive');
   assert.deepStrictEqual(tcp, { label: 'tcp_keepalive_time 2 h (Linux default)', ms: 7_200_000, kind: 'keepalive', refreshes: true });
+  const output = text(repo.input);
+  assert.match(output, /\n {2}os keepalive: Linux defaults \(no scanned sysctl tree applies\)\n/);
+  assert.match(output, /\n {4}net\.ipv4\.tcp_keepalive_time {2}2 h {2}Linux default\n/);
+  assert.match(output, /\n {2}network: no idle timeout declared\n/);
 });
 
-test('hostFor: nearest ancestor directory, else the only host, else none', () => {
-  const model = buildModel();
-  const [root, batch] = model.hosts as [Host, Host];
-  const poolAt = (path: string): Pool => ({ ...(model.pools[0] as Pool), origin: span(path, 1) });
-  assert.deepStrictEqual(hostFor(poolAt('images/batch/app/pool.properties'), [root, batch]), { host: batch, reason: 'nearest-ancestor' });
-  assert.deepStrictEqual(hostFor(poolAt('app/pool.properties'), [root, batch]), { host: root, reason: 'nearest-ancestor' });
-  assert.deepStrictEqual(hostFor(poolAt('app/pool.properties'), [batch]), { host: batch, reason: 'only-host' });
-  const other: Host = { ...batch, id: 'host:images/web', root: 'images/web' };
-  assert.deepStrictEqual(hostFor(poolAt('app/pool.properties'), [batch, other]), { reason: 'linux-default' });
-});
-
-test('an empty model says so and prints the network', () => {
-  const empty: Model = { files: [], servers: [], pools: [], hosts: [], network: { profiles: [] }, links: [] };
+test('host choice: the nearest sysctl tree above the pool, or the only one', async () => {
+  const repo = await inspectRepo({
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 600\n',
+    'images/batch/etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 120\n',
+    'images/batch/app/hikari.properties': 'jdbcUrl=jdbc:mysql://db/batch\n',
+  });
+  const output = text(repo.input);
+  assert.match(output, /\n {2}os keepalive: host:images\/batch, the nearest sysctl tree above the pool\n/);
+  assert.match(output, /\n {2}host host:\. \(1 file\): net\.ipv4\.tcp_keepalive_time 10 min/);
   assert.equal(
-    inspectText({ model: empty, notes: new Map() }, { color: false, width: 80 }),
+    timelineMarkers(pathOf(repo, 'images/batch/app/hikari.properties')).markers.find((m) => m.kind === 'keepalive')?.ms,
+    120_000,
+  );
+  const only = await inspectRepo({
+    'images/batch/etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 120\n',
+    'web/hikari.properties': 'jdbcUrl=jdbc:mysql://db/web\n',
+  });
+  assert.match(text(only.input), /\n {2}os keepalive: host:images\/batch, the only sysctl tree scanned\n/);
+});
+
+test('two network devices at the same time that expire differently: both marked, and the text says which is not known', async () => {
+  const repo = await inspectRepo(TIE);
+  const output = text(repo.input);
+  assert.match(
+    output,
+    /profile aws-nat-gateway at connlint\.config\.yaml:2: AWS NAT gateway, 350 s,\n\s+on expiry rst-next \(fires first\)/,
+  );
+  assert.match(
+    output,
+    /profile aws-gwlb at connlint\.config\.yaml:2: AWS Gateway Load Balancer,\n\s+350 s, on expiry silent \(fires first\)/,
+  );
+  assert.match(output, /2 devices fire at the same time and expire differently; which one forgets\n\s+the flow first is not known/);
+  const timeline = timelineOf(output, 'app/hikari.properties');
+  assert.deepStrictEqual(
+    timeline.filter((l) => l.includes(FIRST_KILLER)).map((l) => l.trim()),
+    [`^ aws-gwlb idle timeout 350 s ${FIRST_KILLER}`, `^ aws-nat-gateway idle timeout 350 s ${FIRST_KILLER}`],
+  );
+  const sentences = timeline
+    .slice(timeline.findIndex((l) => l.startsWith('first:')))
+    .join(' ')
+    .replace(/ {2,}/g, ' ');
+  assert.equal(
+    sentences,
+    'first: aws-gwlb idle timeout 350 s and aws-nat-gateway idle timeout 350 s, at the same time -> the network drops the flow, ' +
+      'so the connection dies silently; the pool still lends it until maxLifetime 30 min ' +
+      'on expiry: it is not known which device forgets the flow first, so either can happen: AWS Gateway Load Balancer: drops the ' +
+      'flow silently, so the next query hangs until TCP gives up (silent); or AWS NAT gateway: answers the next packet with a reset (rst-next)',
+  );
+});
+
+test('a kernel probe before the network but not before wait_timeout: wait_timeout closes first', async () => {
+  const repo = await inspectRepo({
+    'connlint.config.yaml': 'network:\n  profile: aws-nat-gateway\n',
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 120\n',
+    'my.cnf': '[mysqld]\nwait_timeout = 600\n',
+    'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\nkeepaliveTime=0\n',
+  });
+  const timeline = timelineOf(text(repo.input, 200), 'hikari.properties');
+  assert.deepStrictEqual(
+    timeline.filter((l) => l.includes(FIRST_KILLER)).map((l) => l.trim()),
+    [`^ wait_timeout 10 min ${FIRST_KILLER}`],
+  );
+  assert.deepStrictEqual(timeline.slice(-2), [
+    "first: tcp_keepalive_time 2 min -> TCP keepalive probes reset the network's idle timers, not the server's",
+    'then: wait_timeout 10 min -> the server closes the connection, so the connection dies silently; the pool still lends it until maxLifetime 30 min',
+  ]);
+});
+
+test('a pool ping before every limit: nothing closes first', async () => {
+  const repo = await inspectRepo({
+    'connlint.config.yaml': 'network:\n  profile: aws-nat-gateway\nlibraries:\n  hikaricp: 6.2.1\n',
+    'hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nkeepaliveTime=120000\n',
+  });
+  const timeline = timelineOf(text(repo.input, 200), 'hikari.properties');
+  assert.ok(!timeline.some((l) => l.includes(FIRST_KILLER)));
+  assert.equal(
+    timeline.at(-1),
+    "first: keepaliveTime 2 min -> the pool's ping resets the server and network idle timers; the connection never dies silently while idle",
+  );
+});
+
+test('an empty repository says so', async () => {
+  const { input } = await inspectRepo({ 'README.md': '# nothing here\n' });
+  assert.equal(
+    text(input),
     'connlint inspect: 0 links, 0 servers, 0 pools, 0 hosts\n\nnot on any link\n  network: no idle timeout declared\n',
   );
+});
+
+test('no link at all: the network elements are listed on their own', async () => {
+  const { input } = await inspectRepo({
+    'connlint.config.yaml': 'network:\n  idleTimeout: 300s\n  profile: aws-nat-gateway\n',
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 600\n',
+  });
+  assert.equal(
+    text(input),
+    [
+      'connlint inspect: 0 links, 0 servers, 0 pools, 1 host',
+      'config: connlint.config.yaml',
+      '',
+      'not on any link',
+      '  host host:. (1 file): net.ipv4.tcp_keepalive_time 10 min (set at',
+      '    etc/sysctl.conf:1)',
+      '  network: idle timeout at connlint.config.yaml:2: 5 min, on expiry unknown',
+      '  network: profile aws-nat-gateway at connlint.config.yaml:3: AWS NAT gateway,',
+      '    350 s, on expiry rst-next',
+      '',
+    ].join('\n'),
+  );
+});
+
+test("docs/inspect.md: the timelines shown are connlint's own output", async () => {
+  const blocks = [...docs.slice(docs.indexOf('## Reading the idle timeline')).matchAll(/^```\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+  assert.equal(blocks.length, 2);
+  const { lint } = await import('../../src/engine/run.js');
+  const run = await lint({ cwd: fileURLToPath(new URL('../../../fixtures/demo', import.meta.url)), paths: [] });
+  const shop = timelineOf(text({ model: run.model }), 'shop/src/main/resources/hikari.properties');
+  const shown = shop.slice(
+    0,
+    shop.findIndex((l) => l.startsWith('not on the timeline')),
+  );
+  assert.equal(blocks[0], `${shown.join('\n')}\n`);
+  const tie = await inspectRepo(TIE);
+  assert.equal(blocks[1], `${timelineOf(text(tie.input), 'app/hikari.properties').join('\n')}\n`);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { displayWidth, drawTimeline, type TimelineMarker, timelineVerdict, wrapText } from '../../src/inspect/timeline.js';
+import { displayWidth, drawTimeline, FIRST_KILLER, type TimelineMarker, timelineVerdict, wrapText } from '../../src/inspect/timeline.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping SGR codes is the point
 const SGR = /\u001b\[[0-9;]*m/g;
@@ -85,7 +85,7 @@ test('rows are ordered by time, ties killing limit first, and never-firing marke
     order,
   );
   // A ping at the same instant as the NAT's timer is no protection.
-  assert.equal(timelineVerdict([ping, nat]).killer, nat);
+  assert.deepStrictEqual(timelineVerdict([ping, nat]).killers, [nat]);
 });
 
 test('no line is ever wider than the width, and the axis is exactly as wide', () => {
@@ -122,7 +122,7 @@ test('no colour codes without colour; with colour, the same text plus red, yello
 test('a network timeout before any ping or retirement: the connection dies silently', () => {
   const verdict = timelineVerdict([maxLifetime, idleNever, linuxKeepalive, nat, waitTimeout]);
   assert.equal(verdict.first, nat);
-  assert.equal(verdict.killer, nat);
+  assert.deepStrictEqual(verdict.killers, [nat]);
   assert.equal(verdict.lentUntil, maxLifetime);
   assert.deepStrictEqual(verdict.sentences, [
     'first: aws-nat-gateway idle timeout 350 s -> the network drops the flow, so the connection dies silently; the pool still lends it until maxLifetime 30 min',
@@ -136,7 +136,7 @@ test('a network timeout before any ping or retirement: the connection dies silen
 
 test('a pool ping before every limit: safe', () => {
   const verdict = timelineVerdict([maxLifetime, keepaliveTime, linuxKeepalive, nat, waitTimeout]);
-  assert.equal(verdict.killer, undefined);
+  assert.deepStrictEqual(verdict.killers, []);
   assert.deepStrictEqual(verdict.sentences, [
     "first: keepaliveTime 2 min -> the pool's ping resets the server and network idle timers; the connection never dies silently while idle",
   ]);
@@ -146,13 +146,13 @@ test('a TCP keepalive probe keeps the network path open but not the server timer
   const tcp: TimelineMarker = { label: 'tcp_keepalive_time 5 min', ms: 300_000, kind: 'keepalive', refreshes: true };
   const wait15: TimelineMarker = { label: 'wait_timeout 15 min', ms: 900_000, kind: 'server', refreshes: false };
   const dies = timelineVerdict([maxLifetime, tcp, nat, wait15]);
-  assert.equal(dies.killer, wait15);
+  assert.deepStrictEqual(dies.killers, [wait15]);
   assert.deepStrictEqual(dies.sentences, [
     "first: tcp_keepalive_time 5 min -> TCP keepalive probes reset the network's idle timers, not the server's",
     'then: wait_timeout 15 min -> the server closes the connection, so the connection dies silently; the pool still lends it until maxLifetime 30 min',
   ]);
   const safe = timelineVerdict([maxLifetime, tcp, nat, waitTimeout]);
-  assert.equal(safe.killer, undefined);
+  assert.deepStrictEqual(safe.killers, []);
   assert.match(safe.sentences.join(' '), /never dies silently/);
 });
 
@@ -166,6 +166,58 @@ test('the pool retiring first is safe; nothing retiring at all keeps lending a d
   assert.deepStrictEqual(timelineVerdict([idleNever]).sentences, [
     'first: nothing on this path fires, so idle connections are neither closed nor pinged',
   ]);
+});
+
+test('limits that close at the same instant are all first killers; devices that expire differently are said honestly', () => {
+  const natGateway: TimelineMarker = { ...nat, device: 'AWS NAT gateway', expiry: 'rst-next' };
+  const gwlb: TimelineMarker = {
+    label: 'aws-gwlb idle timeout 350 s',
+    ms: 350_000,
+    kind: 'network',
+    refreshes: false,
+    device: 'AWS Gateway Load Balancer',
+    expiry: 'silent',
+  };
+  const verdict = timelineVerdict([maxLifetime, natGateway, gwlb, waitTimeout]);
+  assert.deepStrictEqual(verdict.killers, [natGateway, gwlb]);
+  assert.deepStrictEqual(verdict.sentences, [
+    'first: aws-nat-gateway idle timeout 350 s and aws-gwlb idle timeout 350 s, at the same time -> the network drops the flow, so the connection dies silently; the pool still lends it until maxLifetime 30 min',
+    'on expiry: it is not known which device forgets the flow first, so either can happen: AWS NAT gateway: answers the next packet with a reset (rst-next); or AWS Gateway Load Balancer: drops the flow silently, so the next query hangs until TCP gives up (silent)',
+  ]);
+  const rows = drawTimeline([maxLifetime, natGateway, gwlb, waitTimeout], { color: false, width: 100 }).filter((l) => l.includes('^'));
+  assert.deepStrictEqual(
+    rows.filter((l) => l.includes(FIRST_KILLER)).map((l) => l.trim()),
+    [`^ aws-nat-gateway idle timeout 350 s ${FIRST_KILLER}`, `^ aws-gwlb idle timeout 350 s ${FIRST_KILLER}`],
+  );
+  // The same expiry on both: no doubt about the consequence.
+  const nlb: TimelineMarker = {
+    ...gwlb,
+    label: 'aws-nlb-tcp idle timeout 350 s',
+    device: 'AWS Network Load Balancer, TCP listener',
+    expiry: 'rst-next',
+  };
+  assert.equal(
+    timelineVerdict([natGateway, nlb]).sentences[1],
+    'on expiry: AWS NAT gateway: answers the next packet with a reset (rst-next); AWS Network Load Balancer, TCP listener: answers the next packet with a reset (rst-next)',
+  );
+  // A network device and the server at the same instant: both named, both consequences.
+  const wait350: TimelineMarker = { label: 'wait_timeout 350 s', ms: 350_000, kind: 'server', refreshes: false };
+  assert.equal(
+    timelineVerdict([natGateway, wait350]).sentences[0],
+    'first: aws-nat-gateway idle timeout 350 s and wait_timeout 350 s, at the same time -> the network drops the flow and the server closes the connection, so the connection dies silently; nothing in the pool retires it, so the pool keeps lending it',
+  );
+});
+
+test('a limit rescued by an earlier ping or retirement is not marked as closing first', () => {
+  const rows = drawTimeline([pool('maxLifetime 5 min', 300_000), nat, waitTimeout], { color: false, width: 100 });
+  assert.ok(!rows.some((l) => l.includes(FIRST_KILLER)));
+  const tcp: TimelineMarker = { label: 'tcp_keepalive_time 5 min', ms: 300_000, kind: 'keepalive', refreshes: true };
+  const wait15: TimelineMarker = { label: 'wait_timeout 15 min', ms: 900_000, kind: 'server', refreshes: false };
+  const marked = drawTimeline([maxLifetime, tcp, nat, wait15], { color: false, width: 100 }).filter((l) => l.includes(FIRST_KILLER));
+  assert.deepStrictEqual(
+    marked.map((l) => l.trim()),
+    [`^ wait_timeout 15 min ${FIRST_KILLER}`],
+  );
 });
 
 test('labels with control characters are shown escaped', () => {
@@ -194,6 +246,7 @@ test('a label too long for either side of its caret wraps onto the next row, not
   assert.deepStrictEqual(lines.slice(3, 6), [
     `${' '.repeat(18)}^ network idle timeout`,
     `${' '.repeat(20)}100 s (a long device`,
-    `${' '.repeat(20)}name)`,
+    // The first limit to close the connection says so; the mark wraps with the label.
+    `${' '.repeat(20)}name) (closes first)`,
   ]);
 });
