@@ -21,6 +21,9 @@ const DEFAULT_NAMES = new Set(['my.cnf', 'my.ini', '.my.cnf']);
 const PROGRAM_GROUP =
   /^(?:mysqld|mysqld_safe|mysqld_multi|mysql[a-z_]*|mariadb|mariadbd|mariadb-[a-z-]+|client|client-server|client-mariadb|server|galera|embedded|myisamchk|myisampack|xtrabackup|mariabackup|mariadb-backup)(?:-\d+\.\d+)?(?:\.[^\]\s]+|\d+)?$/i;
 
+/** Placeholders of envsubst, shell heredocs and template engines. */
+const TEMPLATE_MARK = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}|\{\{[^}]*\}\}/;
+
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
@@ -52,7 +55,17 @@ export function claimOptionFile(path: string, text: string): Claim | NotRead {
   if (!first.startsWith('[')) return { notRead: 'not a MySQL or MariaDB option file: its first setting comes before any [group] header' };
   const close = first.indexOf(']');
   const group = (close < 0 ? first.slice(1) : first.slice(1, close)).trim();
-  if (PROGRAM_GROUP.test(group)) return { owner: 'certain', reason: `its first group [${group}] is read by a MySQL/MariaDB program` };
+  if (PROGRAM_GROUP.test(group)) {
+    // `${VAR}` or `{{ var }}` in a file no default name gives: most likely a template that envsubst or a
+    // start-up script renders into the real option directory (sclorg/mysql-container's cnf/*.cnf).
+    if (TEMPLATE_MARK.test(text)) {
+      return {
+        owner: 'uncertain',
+        reason: `possibly a template: its first group [${group}] is a MySQL/MariaDB program group, but it holds \${...} or {{ ... }} placeholders that a script usually fills in before mysqld reads the result`,
+      };
+    }
+    return { owner: 'certain', reason: `its first group [${group}] is read by a MySQL/MariaDB program` };
+  }
   return { notRead: `not a MySQL or MariaDB option file: its first group [${group}] is not read by any MySQL/MariaDB program` };
 }
 
@@ -91,11 +104,21 @@ function contribute(
   );
   const listed: NonNullable<Contribution['files']> = [];
   const seen = new Set<string>();
+  const owner = new Map(files.map((f) => [f.path, f.claim.owner]));
   for (const tree of trees) {
+    // What a file certainly read includes is read as it is, placeholders and all.
+    const rootCertain = owner.get(tree.root) !== 'uncertain';
     for (const f of tree.files) {
-      if (claimed.has(f) || seen.has(f)) continue;
+      if (f === tree.root || seen.has(f)) continue;
+      if (claimed.has(f) && !(rootCertain && owner.get(f) === 'uncertain')) continue;
+      if (!rootCertain && claimed.has(f)) continue;
       seen.add(f);
-      listed.push({ path: f, read: true, owner: 'certain', reason: `reached by !include or !includedir from ${tree.root}` });
+      listed.push({
+        path: f,
+        read: true,
+        owner: rootCertain ? 'certain' : 'uncertain',
+        reason: `reached by !include or !includedir from ${tree.root}`,
+      });
     }
   }
   const notes = new Map(trees.map((t) => [t.root, t.notes]));

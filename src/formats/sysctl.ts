@@ -34,7 +34,10 @@ function contribute(files: readonly ClaimedFile[], ctx: FormatContext, parser: P
     entries.set(f.path, sysctlEntries(result.doc));
   }
   const built = interpreter.buildHosts([...entries.keys()], (p) => entries.get(p));
-  return { hosts: built.hosts, problems: [...problems, ...built.problems] };
+  // A value the kernel rejects is reported once, by the interpreter, which also says what stays in force.
+  const at = (p: { span: { path: string; line: number; column: number } }) => `${p.span.path}:${p.span.line}:${p.span.column}`;
+  const rejected = new Set(built.problems.map(at));
+  return { hosts: built.hosts, problems: [...problems.filter((p) => !rejected.has(at(p))), ...built.problems] };
 }
 
 export const sysctl: Format = {

@@ -301,5 +301,15 @@ export function inspectText(input: InspectInput, options: { color: boolean; widt
       for (const n of model.network.elements) out.line(2, `network: ${networkLine(n)}`);
     }
   }
+  // Files a format knows by name but that no program reads (openssl.cnf, a modprobe.d file, a template),
+  // and paths that could not be read: nothing is left out in silence.
+  const notRead = model.files.filter((f) => f.kind === null);
+  const uncertain = model.files.filter((f) => f.kind !== null && f.owner === 'uncertain');
+  if (notRead.length + uncertain.length > 0) {
+    out.blank();
+    out.line(0, 'files not read, or read with doubt', true);
+    for (const f of notRead) out.line(2, `${f.path}: ${f.skipped ? `${f.skipped.ruleId}: ` : 'not read: '}${maskText(f.reason)}`);
+    for (const f of uncertain) out.line(2, `${f.path}: read as ${f.kind}, ${maskText(f.reason)}; its findings are notes at most`);
+  }
   return `${out.lines.join('\n')}\n`;
 }
