@@ -121,7 +121,7 @@ export default defineRule({
     );
 
     const reported = new Set<string>();
-    const kernel = (host: Host, severity?: 'warning') => {
+    const kernel = (host: Host, severity?: 'warning', eased = '') => {
       const s = host.settings.get(KEEPALIVE_TIME);
       if (s?.value.kind !== 'duration' || s.value.ms < timeoutMs || reported.has(host.id)) return;
       reported.add(host.id);
@@ -133,6 +133,7 @@ export default defineRule({
         messageId: 'kernel',
         data: {
           ...common,
+          consequence: common.consequence + eased,
           key: KEEPALIVE_TIME,
           value: formatDuration(s.value.ms),
           where: refused
@@ -158,17 +159,22 @@ export default defineRule({
     // A reset on expiry fails fast, and a pool that validates on checkout then replaces the connection:
     // mostly harmless, so a warning (network-idle-timeouts.md, "What a linter can safely conclude").
     const failsFast = first.every((e) => e.expiry === 'rst-next' || e.expiry === 'rst-both');
+    const hostDemand = new Map<Host, { severity: 'warning' | undefined; eased: string }>();
     for (const path of model.paths) {
       const { pool } = path;
       // Something acts on an idle connection before the network forgets it: a pool that retires or pings it, or a keepalive probe.
       if (path.elements.some((e) => e.ms !== undefined && e.ms < timeoutMs && (e.place === 'pool' || e.place === 'os'))) continue;
       const severity = failsFast && pool.validatesOnCheckout.value ? ('warning' as const) : undefined;
+      const eased = severity
+        ? `, which ${pool.libraryName}'s checkout validation catches, so each stale connection costs a failed validation and a retry`
+        : '';
+      const here = { ...common, consequence: common.consequence + eased };
       const keepalive = pool.idle.find((m) => m.kind === 'keepalive');
       if (keepalive?.boundMs !== undefined && keepalive.setting.origin.kind === 'file') {
         report({
           messageId: 'pool',
           data: {
-            ...common,
+            ...here,
             library: pool.libraryName,
             key: keepalive.setting.key,
             value: formatDuration(keepalive.boundMs),
@@ -186,7 +192,7 @@ export default defineRule({
         report({
           messageId: 'driverOff',
           data: {
-            ...common,
+            ...here,
             driver: pool.tcpKeepalive.driver,
             pool: pool.name,
             bound:
@@ -202,18 +208,21 @@ export default defineRule({
       if (!pool.tcpKeepalive) continue; // driver unknown: whether the OS keepalive applies is not known
       const host = path.host.host;
       if (host) {
-        kernel(host, severity);
+        // The host is reported once, after every pool on it is seen: an error if any of them is unprotected.
+        const held = hostDemand.get(host);
+        hostDemand.set(host, held && !held.severity ? held : { severity, eased });
         continue;
       }
       if (reported.has('network')) continue;
       reported.add('network');
       report({
         messageId: 'kernelDefault',
-        data: { ...common, safe: String(Math.floor(safeKeepaliveMs(timeoutMs) / 1000)) },
+        data: { ...here, safe: String(Math.floor(safeKeepaliveMs(timeoutMs) / 1000)) },
         at: netSpan,
         ...(severity ? { severity } : {}),
         key: `network/${KEEPALIVE_TIME}`,
       });
     }
+    for (const [host, demand] of hostDemand) kernel(host, demand.severity, demand.eased);
   },
 });
