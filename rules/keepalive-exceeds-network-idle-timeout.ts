@@ -57,11 +57,13 @@ export default defineRule({
   options: {},
   docs: {
     whatItDoes:
-      'Compares the time before the first keepalive packet with the idle timeout of the network path declared ' +
-      'in connlint.config.yaml (`network.idleTimeout` or a named `network.profile` such as aws-nat-gateway, 350 s). ' +
-      "It checks the kernel's `net.ipv4.tcp_keepalive_time` of every sysctl tree in the repository (the Linux " +
-      "default of 7200 s when no file sets it) and a pool's own keepalive (HikariCP `keepaliveTime`, c3p0 " +
-      '`idleConnectionTestPeriod`). It fires when the keepalive is equal to or longer than the idle timeout.',
+      'Follows the idle path of every pool (its own pings and retirement, the TCP keepalive of the sysctl tree nearest ' +
+      'to it, the Linux default of 7200 s when none applies) up to the network declared in connlint.config.yaml ' +
+      '(`network.idleTimeout` or named `network.profile`s such as aws-nat-gateway, 350 s). It fires when nothing acts on ' +
+      'an idle connection before the first middlebox forgets the flow: the pool does not retire or ping it in time ' +
+      "(HikariCP `maxLifetime`, `keepaliveTime`; c3p0 `maxIdleTime`, `idleConnectionTestPeriod`) and the kernel's " +
+      '`net.ipv4.tcp_keepalive_time` is equal to or longer than the idle timeout (or the driver leaves TCP keepalive off). ' +
+      'In a repository without pools, every sysctl tree is checked against the declared network.',
     whyIsThisBad:
       'NAT gateways, load balancers and firewalls forget a TCP flow that has been idle longer than their timeout. ' +
       'A keepalive probe is a real packet and resets that timer, but only if it comes before the timeout. When it ' +

@@ -303,6 +303,12 @@ export async function lint(options: LintOptions): Promise<LintRun> {
       g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `reading ${format.name} files`, error));
     }
   }
+  // Files a parser reached through the tree (an `!include`) that could not be read are reported too.
+  for (const s of discovery.view.skipped()) {
+    const held = g.files.get(s.path);
+    if (held?.skipped) continue;
+    g.files.set(s.path, { path: s.path, kind: null, owner: 'certain', reason: s.message, skipped: { ruleId: s.ruleId, message: s.message } });
+  }
   const declared = buildDeclaredServer(config);
   if (declared.server) g.servers.push(declared.server);
   g.problems.push(...declared.problems);

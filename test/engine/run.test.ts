@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { emptyConfig } from '../../src/config/config.js';
+import { createLintCache } from '../../src/engine/cache.js';
 import { defineRule } from '../../src/engine/define-rule.js';
 import { lint, runRules, UsageError } from '../../src/engine/run.js';
 import type { Model } from '../../src/model/model.js';
@@ -152,4 +155,23 @@ test('output does not depend on the order files are found in: a shuffled walk an
   const backward = await lint({ cwd: dir, paths: ['hikari.properties', 'my.cnf', 'etc', 'c', 'b', 'a'] });
   assert.equal(JSON.stringify(backward.result), JSON.stringify(forward.result));
   assert.ok(forward.result.findings.length > 0);
+});
+
+test('a shared cache keeps each parse result by path and content: re-linting after one change re-parses that file only', async () => {
+  const dir = tempRepo({
+    ...OVER,
+    'b/my.cnf': '[mysqld]\nwait_timeout=100\n',
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time=600\n',
+  });
+  const cache = createLintCache();
+  const first = await lint({ cwd: dir, paths: [], cache });
+  assert.deepEqual(cache.stats, { parsed: 4, reused: 0 });
+  const again = await lint({ cwd: dir, paths: [], cache });
+  assert.deepEqual(cache.stats, { parsed: 4, reused: 4 });
+  assert.equal(JSON.stringify(again.result), JSON.stringify(first.result));
+  writeFileSync(join(dir, 'my.cnf'), '[mysqld]\nwait_timeout = 7200\n');
+  const changed = await lint({ cwd: dir, paths: [], cache });
+  assert.deepEqual(cache.stats, { parsed: 5, reused: 7 });
+  assert.equal(first.result.findings.length, 1);
+  assert.deepEqual(changed.result.findings, [], 'the changed file was read again');
 });

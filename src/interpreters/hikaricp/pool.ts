@@ -427,6 +427,18 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     });
   }
 
+  // A value HikariCP rewrites at start-up is not the one that runs: say so where it is written.
+  for (const key of NUMERIC_KEYS) {
+    const s = settings.get(key);
+    if (!s?.clamp || s.origin.kind !== 'file' || s.value.kind === 'unknown') continue;
+    const runs = s.value.kind === 'duration' ? `${s.value.ms} (${s.value.ms === 0 ? 'off' : formatDuration(s.value.ms)})` : s.value.kind === 'count' ? String(s.value.value) : '';
+    problems.push({
+      severity: 'warning',
+      span: s.origin.span,
+      message: `HikariCP does not use ${s.key}=${s.text ?? ''}: ${s.clamp.reason}, so it runs with ${runs}`,
+    });
+  }
+
   const sorted = sortedByKey(settings);
   const hasKeepalive = known
     ? keepaliveDefault(known) !== undefined

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.js';
+import { formatDuration } from '../../model/duration.js';
 import type { Entry } from '../../model/entry.js';
 import type { Engine, Server } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
@@ -109,6 +110,15 @@ function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Re
       written: toValue(variable, n),
       reason: clamped.warning ?? `${canonical} adjusted to ${clamped.value}`,
       fact: variable.fact,
+    };
+    // The value in force is the adjusted one: say so where the other one is written.
+    return {
+      setting,
+      problem: {
+        severity: 'warning',
+        span: at,
+        message: `mysqld does not use ${option.name} = ${option.text}: it warns "${setting.clamp.reason}" at start-up and runs with ${clamped.value}${variable.unit === 's' ? ` (${formatDuration(clamped.value * 1000)})` : ''}`,
+      },
     };
   }
   return { setting };
