@@ -307,7 +307,13 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   for (const s of discovery.view.skipped()) {
     const held = g.files.get(s.path);
     if (held?.skipped) continue;
-    g.files.set(s.path, { path: s.path, kind: null, owner: 'certain', reason: s.message, skipped: { ruleId: s.ruleId, message: s.message } });
+    g.files.set(s.path, {
+      path: s.path,
+      kind: null,
+      owner: 'certain',
+      reason: s.message,
+      skipped: { ruleId: s.ruleId, message: s.message },
+    });
   }
   const declared = buildDeclaredServer(config);
   if (declared.server) g.servers.push(declared.server);

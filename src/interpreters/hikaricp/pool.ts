@@ -431,7 +431,12 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
   for (const key of NUMERIC_KEYS) {
     const s = settings.get(key);
     if (!s?.clamp || s.origin.kind !== 'file' || s.value.kind === 'unknown') continue;
-    const runs = s.value.kind === 'duration' ? `${s.value.ms} (${s.value.ms === 0 ? 'off' : formatDuration(s.value.ms)})` : s.value.kind === 'count' ? String(s.value.value) : '';
+    const runs =
+      s.value.kind === 'duration'
+        ? `${s.value.ms} (${s.value.ms === 0 ? 'off' : formatDuration(s.value.ms)})`
+        : s.value.kind === 'count'
+          ? String(s.value.value)
+          : '';
     problems.push({
       severity: 'warning',
       span: s.origin.span,
