@@ -4,7 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { type Config, emptyConfig } from '../config/config.js';
 import { type DiscoveredFile, discoverFiles, toPosix } from '../discover/find-files.js';
 import { globToRegExp } from '../discover/glob.js';
-import { type ClaimedFile, type Contribution, type Format, isNotRead } from '../formats/format.js';
+import { type ClaimedFile, type Contribution, type Declarations, type Format, type FormatModule, isNotRead } from '../formats/format.js';
 import { FORMATS, TEMPLATE_SUFFIX } from '../formats/registry.js';
 import { declaredNetwork } from '../interpreters/network/elements.js';
 import { KEEPALIVE_TIME, linuxDefault } from '../interpreters/linux/keepalive.js';
@@ -292,17 +292,41 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     }
   }
   const byFormat = claimFiles(discovery.files, g);
-  const context = { config, view: discovery.view, cache };
+  const base = { config, view: discovery.view, cache };
+  // Load every format that has files, then let each declare what others need (Compose environments),
+  // then contribute: a format never depends on the order of the registry.
+  const loaded: Array<{ format: Format; module: FormatModule; claimed: ClaimedFile[] }> = [];
   for (const format of FORMATS) {
     const claimed = byFormat.get(format);
     if (!claimed || claimed.length === 0) continue;
     try {
-      const module = await format.load();
-      addContribution(format, module.contribute(claimed, context), g);
+      loaded.push({ format, module: await format.load(), claimed });
+    } catch (error) {
+      g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `loading ${format.name} support`, error));
+    }
+  }
+  const declarations: Declarations = { environments: [] };
+  for (const { format, module, claimed } of loaded) {
+    if (!module.declare) continue;
+    try {
+      declarations.environments.push(...(module.declare(claimed, base).environments ?? []));
     } catch (error) {
       g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `reading ${format.name} files`, error));
     }
   }
+  const context = { ...base, declarations };
+  const replaced = new Set<string>();
+  for (const { format, module, claimed } of loaded) {
+    try {
+      const c = module.contribute(claimed, context);
+      for (const root of c.replacesServers ?? []) replaced.add(root);
+      addContribution(format, c, g);
+    } catch (error) {
+      g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `reading ${format.name} files`, error));
+    }
+  }
+  // Option files a Compose service mounts are that service's server, not a server of their own.
+  if (replaced.size > 0) g.servers = g.servers.filter((s) => s.hostnames !== undefined || s.root === null || !replaced.has(s.root));
   // Files a parser reached through the tree (an `!include`) that could not be read are reported too.
   for (const s of discovery.view.skipped()) {
     const held = g.files.get(s.path);
@@ -359,7 +383,10 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   findings.push(...ran.findings);
   for (let i = 0; i < findings.length; i++) findings[i] = lowered(findings[i] as Finding, byPath);
   // Whatever a parser or rule quoted, a secret written in a scanned file never reaches the output.
-  const secrets = secretValues([...model.pools, ...model.servers].flatMap((x) => [...x.settings.values()]));
+  const secrets = secretValues([
+    ...[...model.pools, ...model.servers].flatMap((x) => [...x.settings.values()]),
+    ...declarations.environments.flatMap((e) => e.variables),
+  ]);
   if (secrets.length > 0) {
     for (const f of findings) {
       f.message = scrubSecrets(f.message, secrets);

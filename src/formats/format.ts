@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { FileTreeView } from '../discover/file-tree.js';
+import type { Entry } from '../model/entry.js';
 import type { Host, NetworkElement, Owner, Pool, Server } from '../model/model.js';
 import type { Problem } from '../model/problem.js';
 
@@ -34,8 +35,29 @@ export interface ParseCache {
   get<T>(format: string, path: string, text: string, parse: () => T): T;
 }
 
+/**
+ * Facts a format states for other formats, gathered before any format contributes: a Compose file says
+ * which environment variables reach the application built from a folder, so the Spring Boot format can
+ * apply them over that application's `application.*` values.
+ */
+export interface Declarations {
+  environments: AppEnvironment[];
+}
+
+/** Environment variables an application receives, and where they are written. */
+export interface AppEnvironment {
+  /** Directory of the application the variables reach (a Compose service's build context), relative to the root; `.` for the root. */
+  appDir: string;
+  /** Who passes them, for messages: `service app in docker-compose.yml`. */
+  source: string;
+  /** One entry per variable: key = the name, text = the value (null when passed through from the shell, unknown), spans where written. */
+  variables: Entry[];
+}
+
 export interface FormatContext {
   config: Config;
+  /** What every format declared (empty lists when nothing did). */
+  declarations: Declarations;
   /** The scanned tree, for formats that follow references between files (`!include`). */
   view: FileTreeView;
   cache: ParseCache;
@@ -50,9 +72,16 @@ export interface Contribution {
   problems?: Problem[];
   /** Files read or not read beyond the claimed ones, or claimed files the format decided not to read after all. */
   files?: Array<{ path: string; read: boolean; owner?: Owner; reason: string }>;
+  /**
+   * Roots of servers another format built that this contribution's servers stand for (option files a
+   * Compose service mounts into its option directory belong to that service's server): the engine drops them.
+   */
+  replacesServers?: string[];
 }
 
 export interface FormatModule {
+  /** Optional first pass, run for every format before any `contribute`: facts other formats need. */
+  declare?(files: readonly ClaimedFile[], context: Omit<FormatContext, 'declarations'>): Partial<Declarations>;
   contribute(files: readonly ClaimedFile[], context: FormatContext): Contribution;
 }
 

@@ -80,6 +80,7 @@ export interface JsonServer {
   groups: string[];
   settings: JsonSetting[];
   notes: string[];
+  hostnames: string[];
 }
 
 export interface JsonIdleMechanism {
@@ -98,6 +99,8 @@ export interface JsonPool {
   engine: string | null;
   engineReason: string | null;
   environment: string | null;
+  environmentNote: string | null;
+  host: string | null;
   origin: JsonOrigin;
   validatesOnCheckout: { value: boolean; fact: string };
   idle: JsonIdleMechanism[];
@@ -109,6 +112,7 @@ export interface JsonHost {
   root: string;
   files: string[];
   settings: JsonSetting[];
+  container: { service: string; file: string } | null;
 }
 
 export interface JsonNetworkElement {
@@ -300,6 +304,7 @@ function jsonServer(server: Server): JsonServer {
     groups: [...server.groups],
     settings: jsonSettings(server.settings, server.source === 'file'),
     notes: server.notes.map(maskText),
+    hostnames: [...(server.hostnames ?? [])],
   };
 }
 
@@ -314,6 +319,8 @@ function jsonPool(pool: Pool): JsonPool {
     engine: pool.engine ?? null,
     engineReason: pool.engineReason === undefined ? null : maskText(pool.engineReason),
     environment: pool.environment ?? null,
+    environmentNote: pool.environmentNote === undefined ? null : maskText(pool.environmentNote),
+    host: pool.host ?? null,
     origin: origin(pool.origin),
     validatesOnCheckout: { value: pool.validatesOnCheckout.value, fact: pool.validatesOnCheckout.fact },
     idle: [...pool.idle]
@@ -330,7 +337,13 @@ function jsonPool(pool: Pool): JsonPool {
 }
 
 function jsonHost(host: Host): JsonHost {
-  return { id: host.id, root: host.root, files: [...host.files], settings: jsonSettings(host.settings, false) };
+  return {
+    id: host.id,
+    root: host.root,
+    files: [...host.files],
+    settings: jsonSettings(host.settings, false),
+    container: host.container ? { service: host.container.service, file: host.container.file } : null,
+  };
 }
 
 function jsonNetworkElement(e: NetworkElement): JsonNetworkElement {

@@ -165,7 +165,12 @@ function hostSection(out: Out, path: IdlePath): void {
   const choice = path.host;
   const os = allElements(path).find((e) => e.place === 'os');
   if (choice.host) {
-    const why = choice.reason === 'nearest-ancestor' ? 'the nearest sysctl tree above the pool' : 'the only sysctl tree scanned';
+    const why =
+      choice.reason === 'container'
+        ? `the container of service ${choice.host.container?.service} (${choice.host.container?.file}): its own network namespace, so the host's sysctl files do not reach it`
+        : choice.reason === 'nearest-ancestor'
+          ? 'the nearest sysctl tree above the pool'
+          : 'the only sysctl tree scanned';
     out.line(2, `os keepalive: ${choice.host.id}, ${why}`, true);
   } else {
     out.line(2, 'os keepalive: Linux defaults (no scanned sysctl tree applies)', true);

@@ -45,7 +45,8 @@ export interface PathElement {
 /** The sysctl tree whose keepalive applies to the pool's process, and why that one. */
 export interface HostChoice {
   host?: Host;
-  reason: 'nearest-ancestor' | 'only-host' | 'linux-default';
+  /** `container`: the pool's application runs in a container with its own network namespace (its sysctls, or Linux's defaults). */
+  reason: 'container' | 'nearest-ancestor' | 'only-host' | 'linux-default';
 }
 
 export interface IdlePath {
@@ -85,15 +86,18 @@ function parentDirs(path: string): string[] {
 
 /**
  * The sysctl tree that applies to a pool's process: the one whose directory is the nearest ancestor of
- * the pool's file; else the only one scanned; else none (Linux's own defaults). `byRoot` indexes hosts.
+ * the pool's file (a Compose service's container when the pool's application is built from that
+ * folder); else the only machine tree scanned; else none (Linux's own defaults). `byRoot` indexes hosts.
  */
 export function chooseHost(pool: Pool, hosts: readonly Host[], byRoot: ReadonlyMap<string, Host>): HostChoice {
   const dirs = parentDirs(pool.origin.path);
   for (let i = dirs.length - 1; i >= 0; i--) {
     const host = byRoot.get(dirs[i] as string);
-    if (host) return { host, reason: 'nearest-ancestor' };
+    if (host) return { host, reason: host.container ? 'container' : 'nearest-ancestor' };
   }
-  const only = hosts.length === 1 ? hosts[0] : undefined;
+  // A container's namespace is its own: it never stands in for another application's host.
+  const machines = hosts.filter((h) => !h.container);
+  const only = machines.length === 1 ? machines[0] : undefined;
   return only ? { host: only, reason: 'only-host' } : { reason: 'linux-default' };
 }
 

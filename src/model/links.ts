@@ -83,8 +83,8 @@ function nearest(trie: Node, poolPath: string): Server | undefined {
 }
 
 /**
- * Which server each pool talks to: the config's mapping; else the one server of the pool's engine
- * family; else the nearest by directory (ties: the byte-smallest root); else the engine's defaults.
+ * Which server each pool talks to: the config's mapping; else the one server answering to the host
+ * the pool's URL names; else the one server of the pool's engine family; else the nearest by directory (ties: the byte-smallest root); else the engine's defaults.
  * A pool of unknown engine is linked to nothing: a PostgreSQL pool must never meet a my.cnf.
  */
 export function linkPools(pools: readonly Pool[], servers: readonly Server[], input: LinkInput): Link[] {
@@ -106,6 +106,19 @@ export function linkPools(pools: readonly Pool[], servers: readonly Server[], in
         via: [],
         reason: 'config',
         note: `linked by ${input.configPath ?? 'the config'} (links: ${mapping.pattern})`,
+      });
+      continue;
+    }
+    // The URL names the host a Compose service (or another declared name) answers to.
+    const named = pool.host ? candidates.filter((s) => s.hostnames?.includes(pool.host as string)) : [];
+    if (named.length === 1) {
+      const server = named[0] as Server;
+      links.push({
+        pool,
+        server,
+        via: [],
+        reason: 'url-host',
+        note: `the pool's URL names host ${pool.host}, which is ${server.id}`,
       });
       continue;
     }

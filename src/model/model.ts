@@ -61,6 +61,8 @@ export interface Server {
   settings: Map<string, Setting>;
   /** Assumptions made while reading its files (where a relative include was resolved from ...), for `inspect`. */
   notes: string[];
+  /** Host names clients reach it by (a Compose service name and its aliases); pools whose URL names one link to it. */
+  hostnames?: string[];
 }
 
 /** How a pool bounds the time a pooled connection can sit idle without a round trip. */
@@ -112,7 +114,10 @@ export interface Pool {
   engine?: Engine;
   engineReason?: string;
   environment?: string;
-  /** The file (and line) that defines the pool. */
+  /** Why this environment is (or may be) the one that runs: `SPRING_PROFILES_ACTIVE=prod in docker-compose.yml:14`. */
+  environmentNote?: string;
+  /** The database host the pool's URL names (`db` in `jdbc:mysql://db:3306/app`), when it names one. */
+  host?: string;
   origin: Span;
   /** All settings, library defaults filled in, start-up clamps applied. */
   settings: Map<string, Setting>;
@@ -134,6 +139,8 @@ export interface Host {
   files: string[];
   /** Every key set, by canonical dotted key, last one wins; keepalive defaults filled in. */
   settings: Map<string, Setting>;
+  /** Set for a container's own network namespace (Compose `sysctls:`): the host's sysctl files do not reach it. */
+  container?: { service: string; file: string };
 }
 
 /** What a middlebox does when its idle timer fires (network-idle-timeouts.md, "Expiry" values). */
@@ -161,7 +168,7 @@ export interface Network {
   elements: NetworkElement[];
 }
 
-export type LinkReason = 'config' | 'only-candidate' | 'nearest-directory' | 'engine-default';
+export type LinkReason = 'config' | 'url-host' | 'only-candidate' | 'nearest-directory' | 'engine-default';
 
 /** A pool and the server it talks to. */
 export interface Link {

@@ -3,7 +3,7 @@ import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
-import { engineFromJdbc, jdbcDriverKeepalive } from '../jdbc/engine.js';
+import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 
 /**
  * c3p0 (`com.mchange.v2.c3p0`) configured by `c3p0.properties` from the classpath root, keys prefixed
@@ -118,6 +118,7 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
     libraryName: 'c3p0',
     name: input.path,
     ...(engine ? { engine: engine.engine, engineReason: engine.reason, tcpKeepalive: jdbcDriverKeepalive(engine.engine) } : {}),
+    ...(jdbcUrl && hostOfJdbcUrl(jdbcUrl) ? { host: hostOfJdbcUrl(jdbcUrl) as string } : {}),
     origin: first ? first.span : fileSpan(input.path),
     settings: sortedByKey(settings),
     idle,

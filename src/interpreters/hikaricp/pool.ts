@@ -10,7 +10,7 @@ import type { IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, type Setting, settingSpan, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan, type Span } from '../../model/span.js';
-import { engineFromJdbc, jdbcDriverKeepalive } from '../jdbc/engine.js';
+import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 
 import {
   type Version,
@@ -468,6 +468,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     name,
     ...(input.version ? { libraryVersion: input.version } : {}),
     ...(engine ? { engine: engine.engine, engineReason: engine.reason, tcpKeepalive: jdbcDriverKeepalive(engine.engine) } : {}),
+    ...(urlSource && hostOfJdbcUrl(urlSource) ? { host: hostOfJdbcUrl(urlSource) as string } : {}),
     ...(input.environment ? { environment: input.environment } : {}),
     origin,
     settings: sorted,

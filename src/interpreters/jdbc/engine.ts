@@ -102,3 +102,15 @@ export function jdbcDriverKeepalive(engine: Engine): DriverKeepalive {
     fact: `${DRIVER_NAMES[engine]} turns TCP keepalive on by default (tcpKeepAlive=true; jdbc-mysql-drivers.md, sysctl.md)`,
   };
 }
+
+/**
+ * The host a JDBC URL names: `db` in `jdbc:mysql://db:3306/app`, `jdbc:mariadb://user:pw@db/app`,
+ * `jdbc:postgresql://db/app`; the first host of a list. Undefined when the URL names none (a socket,
+ * an unknown form) or the host is a placeholder.
+ */
+export function hostOfJdbcUrl(url: string): string | undefined {
+  const m = /^jdbc:[a-z0-9:]+:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^/:?#,;()]+)/i.exec(url.trim());
+  const host = m?.[1];
+  if (!host || host.includes('${') || host.includes('(')) return undefined;
+  return host.toLowerCase();
+}
