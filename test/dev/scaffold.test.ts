@@ -41,16 +41,16 @@ const count = (text: string, part: string) => text.split(part).length - 1;
 test('new-format and new-rule write their files and registry lines, refuse a second run, and the tree type-checks', () => {
   const root = copyOfSources();
 
-  const format = scaffold('new-format', root, 'spring-boot');
+  const format = scaffold('new-format', root, 'pgbouncer-ini');
   assert.equal(format.status, 0, format.stderr);
-  for (const f of ['src/formats/spring-boot.ts', 'src/parsers/spring-boot.ts', 'test/formats/spring-boot.test.ts']) {
+  for (const f of ['src/formats/pgbouncer-ini.ts', 'src/parsers/pgbouncer-ini.ts', 'test/formats/pgbouncer-ini.test.ts']) {
     assert.ok(existsSync(join(root, f)), `${f} not written`);
     assert.match(format.stdout, new RegExp(`  ${f}\\n`), `${f} not in the report`);
   }
   assert.match(format.stdout, /fixtures\/<rule>\/<case>\//, 'the report says where fixtures go');
   const formats = read(root, 'src/formats/registry.ts');
-  assert.equal(count(formats, "import { springBoot } from './spring-boot.js';"), 1);
-  assert.match(formats, /export const FORMATS: readonly Format\[\] = \[mysqlOptionFile, sysctl, javaProperties, springBoot\];/);
+  assert.equal(count(formats, "import { pgbouncerIni } from './pgbouncer-ini.js';"), 1);
+  assert.match(formats, /export const FORMATS: readonly Format\[\] = \[mysqlOptionFile, sysctl, compose, springBoot, javaProperties, pgbouncerIni\];/);
 
   const rule = scaffold('new-rule', root, 'pool-size-exceeds-max-connections');
   assert.equal(rule.status, 0, rule.stderr);
@@ -71,7 +71,7 @@ test('new-format and new-rule write their files and registry lines, refuse a sec
   assert.ok(rules.indexOf('  poolSizeExceedsMaxConnections,\n') < rules.indexOf('  unreadablePath,\n'), 'RULES sorted by id');
 
   for (const [script, name] of [
-    ['new-format', 'spring-boot'],
+    ['new-format', 'pgbouncer-ini'],
     ['new-rule', 'pool-size-exceeds-max-connections'],
   ] as const) {
     const again = scaffold(script, root, name);
@@ -88,9 +88,9 @@ test('new-format and new-rule write their files and registry lines, refuse a sec
 
   // The scaffolded files pass the same format and lint check as the rest (npm run lint).
   const written = [
-    'src/formats/spring-boot.ts',
-    'src/parsers/spring-boot.ts',
-    'test/formats/spring-boot.test.ts',
+    'src/formats/pgbouncer-ini.ts',
+    'src/parsers/pgbouncer-ini.ts',
+    'test/formats/pgbouncer-ini.test.ts',
     'src/formats/registry.ts',
   ];
   written.push('rules/pool-size-exceeds-max-connections.ts', 'src/engine/registry.ts');
