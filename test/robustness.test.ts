@@ -99,6 +99,7 @@ const PIECES: Record<string, string[]> = {
     '    build: ./app',
     '    environment:',
     '      SPRING_DATASOURCE_URL: jdbc:mysql://u:secret1@db/app',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose and Spring placeholders, not a template literal
     '      - SPRING_DATASOURCE_HIKARI_MAXLIFETIME=${LIFE:-1800000}',
     '      SPRING_PROFILES_ACTIVE: prod',
     '    <<: *missing',
@@ -112,6 +113,7 @@ const PIECES: Record<string, string[]> = {
     '    password: secret1',
     '    hikari:',
     '      max-lifetime: 30m',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose and Spring placeholders, not a template literal
     '      maxLifetime: ${DB_LIFE:1800000}',
     '      keepalive-time: 10000',
     '    tomcat:',

@@ -221,7 +221,12 @@ export function idlePaths(input: {
   linuxDefault: Setting;
 }): IdlePath[] {
   const linkOf = new Map(input.links.map((l) => [l.pool.id, l]));
-  const byRoot = new Map(input.hosts.map((h) => [h.root, h]));
+  // A container's namespace and a sysctl tree can share a folder (`build: .`): the container is where the pool runs.
+  const byRoot = new Map<string, Host>();
+  for (const h of input.hosts) {
+    const held = byRoot.get(h.root);
+    if (!held || (h.container && !held.container)) byRoot.set(h.root, h);
+  }
   const network = input.network.map(networkElement);
   return input.pools.map((pool) => {
     const link = linkOf.get(pool.id);

@@ -90,7 +90,11 @@ function nearest(trie: Node, poolPath: string): Server | undefined {
 export function linkPools(pools: readonly Pool[], servers: readonly Server[], input: LinkInput): Link[] {
   const links: Link[] = [];
   const byFamily = new Map<string, Server[]>();
-  for (const s of servers) byFamily.set(s.family, [...(byFamily.get(s.family) ?? []), s]);
+  for (const s of servers) {
+    const list = byFamily.get(s.family);
+    if (list) list.push(s);
+    else byFamily.set(s.family, [s]);
+  }
   const tries = new Map<string, Node>();
   const byRoot = new Map(servers.map((s) => [`${s.family}\0${s.source === 'config' ? 'database' : s.root}`, s]));
   for (const pool of pools) {

@@ -74,7 +74,12 @@ export function parseYaml(path: string, input: string): { file: YamlFile; proble
       problem(`more than ${MAX_DOCUMENTS} YAML documents; the rest are not read`, spanAt(file, start, start + 3));
       break;
     }
-    for (const e of doc.errors) problem(`invalid YAML: ${lowerFirst(e.message)}`, spanAt(file, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)));
+    // The yaml package quotes the offending token (`Unexpected scalar token in YAML stream: "s3cret"`):
+    // the span already points at it, and a token can be a secret, so the quote is left out.
+    for (const e of doc.errors) {
+      const message = e.message.replace(/:\s*"[\s\S]*"\s*$/, '');
+      problem(`invalid YAML: ${lowerFirst(message)}`, spanAt(file, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)));
+    }
     indexDocument(file, doc.contents, new Map(), new Set(), problem);
     const root = file.resolve(doc.contents);
     const isEmpty = isScalar(root) && root.value === null && root.range?.[0] === root.range?.[1];

@@ -50,7 +50,10 @@ test('new-format and new-rule write their files and registry lines, refuse a sec
   assert.match(format.stdout, /fixtures\/<rule>\/<case>\//, 'the report says where fixtures go');
   const formats = read(root, 'src/formats/registry.ts');
   assert.equal(count(formats, "import { pgbouncerIni } from './pgbouncer-ini.js';"), 1);
-  assert.match(formats, /export const FORMATS: readonly Format\[\] = \[mysqlOptionFile, sysctl, compose, springBoot, javaProperties, pgbouncerIni\];/);
+  assert.match(
+    formats,
+    /export const FORMATS: readonly Format\[\] = \[mysqlOptionFile, sysctl, compose, springBoot, javaProperties, pgbouncerIni\];/,
+  );
 
   const rule = scaffold('new-rule', root, 'pool-size-exceeds-max-connections');
   assert.equal(rule.status, 0, rule.stderr);

@@ -67,3 +67,13 @@ test('a config file loads the YAML reader and the schema validator', () => {
   const urls = loaded(['--format', 'json', dir]);
   assert.ok(has(urls, '/node_modules/yaml/') && has(urls, '/node_modules/ajv/'));
 });
+
+test('Spring and Compose YAML load the YAML reader but never the config schema validator', () => {
+  const dir = tempRepo({
+    'app/src/main/resources/application.yml': 'spring:\n  datasource:\n    url: jdbc:mysql://db/app\n',
+    'docker-compose.yml': 'services:\n  db:\n    image: mysql:8.0\n',
+  });
+  const urls = loaded(['--format', 'json', dir]);
+  assert.ok(has(urls, '/node_modules/yaml/'));
+  assert.ok(!has(urls, '/node_modules/ajv/'), 'ajv is only for connlint.config.yaml');
+});

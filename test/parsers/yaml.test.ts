@@ -392,3 +392,10 @@ test('random bytes never throw, and every problem has a position', () => {
     for (const e of yamlEntries(file)) assert.ok(e.keySpan.line >= 1 && e.valueSpan.line >= 1, JSON.stringify({ text, e }));
   }
 });
+
+test('a syntax error never quotes the token it is about (it may be a secret); the span points at it', () => {
+  const { problems } = parseYaml('c.yaml', '- a\nb: s3cret\n');
+  assert.ok(problems.length > 0);
+  for (const p of problems) assert.doesNotMatch(p.message, /s3cret/);
+  assert.ok(problems.some((p) => p.span.line === 2));
+});
