@@ -39,7 +39,12 @@ export function claimCompose(path: string, text: string): Claim | NotRead {
       notRead: `not a default Compose file name: docker compose reads ${base} only when a command names it (-f), and which files are combined is not written in the repository`,
     };
   }
-  if (!SERVICES_KEY.test(text)) return { notRead: 'no top-level services: key, so it defines no Compose service' };
+  if (!SERVICES_KEY.test(text)) {
+    // `include:` pulls services from other Compose files (laradock): connlint does not follow it yet, and says so.
+    return /^include\s*:/m.test(text)
+      ? { notRead: 'its services come from other Compose files through a top-level include:, which connlint does not follow yet' }
+      : { notRead: 'no top-level services: key, so it defines no Compose service' };
+  }
   return isDefault
     ? {
         owner: 'certain',

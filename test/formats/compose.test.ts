@@ -50,6 +50,9 @@ test('claim: default Compose names and override names with a services key; other
   assert.ok(isNotRead(variant) && /only when a command names it \(-f\)/.test(variant.notRead));
   const none = claimCompose('docker-compose.yml', 'version: "3"\nvolumes:\n  data: {}\n  # services: none\n');
   assert.ok(isNotRead(none) && /no top-level services/.test(none.notRead));
+  // laradock's docker-compose.yml: every service comes from `include:` (not followed yet, and it says so).
+  const included = claimCompose('docker-compose.yml', 'networks:\n  backend: {}\ninclude:\n  - path: mysql/compose.yml\n');
+  assert.ok(isNotRead(included) && /include:, which connlint does not follow yet/.test(included.notRead));
 });
 
 test('which files docker compose reads in a folder: the first default name, then the first override name', () => {
