@@ -1,4 +1,4 @@
-import type { MyCnfDoc, MyCnfOption } from '../parsers/my-cnf.js';
+import type { MyCnfDoc } from '../parsers/my-cnf.js';
 import type { OptionFileTree } from '../parsers/my-cnf-tree.js';
 import type { ParseResult } from '../parsers/parse-result.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
@@ -73,18 +73,6 @@ type Parser = typeof import('../parsers/my-cnf.js');
 type TreeReader = typeof import('../parsers/my-cnf-tree.js');
 type ServerInterpreter = typeof import('../interpreters/mysql/server.js');
 
-function asEntry(option: MyCnfOption) {
-  return {
-    key: option.name,
-    text: option.text,
-    raw: option.raw,
-    keySpan: option.nameSpan,
-    valueSpan: option.valueSpan ?? option.nameSpan,
-    span: option.span,
-    section: option.group,
-  };
-}
-
 function contribute(
   files: readonly ClaimedFile[],
   ctx: FormatContext,
@@ -125,7 +113,7 @@ function contribute(
   const sources = trees.map((t) => ({
     root: t.root,
     files: t.files,
-    options: t.options.map((o) => ({ entry: asEntry(o.option), via: o.via })),
+    options: t.options.map((o) => ({ entry: parser.optionEntry(o.option), via: o.via })),
   }));
   const built = interpreter.buildFileServers(sources, ctx.config, notes);
   return {

@@ -1,3 +1,4 @@
+import type { Entry } from '../model/entry.js';
 import type { Span } from '../model/span.js';
 import type { ParseProblem, ParseResult } from './parse-result.js';
 
@@ -492,4 +493,17 @@ export function parseMyCnf(path: string, text: string): ParseResult<MyCnfDoc> {
     }
   }
   return { doc: { entries: reader.entries }, problems: reader.problems };
+}
+
+/** An option line as a neutral entry (key = the option name as written, section = its group). */
+export function optionEntry(option: MyCnfOption): Entry {
+  return {
+    key: option.name,
+    text: option.text,
+    raw: option.raw,
+    keySpan: option.nameSpan,
+    valueSpan: option.valueSpan ?? option.nameSpan,
+    span: option.span,
+    section: option.group,
+  };
 }

@@ -14,7 +14,7 @@ import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { resolveOptionFileTree } from '../../parsers/my-cnf-tree.js';
-import type { MyCnfDoc, MyCnfOption } from '../../parsers/my-cnf.js';
+import { type MyCnfDoc, optionEntry } from '../../parsers/my-cnf.js';
 import type { ParseResult } from '../../parsers/parse-result.js';
 import { type Argument, type CommandLine, readCommandLine } from '../mysql/command-line.js';
 import { buildFileServers, defaultServerSettings, type ServerOption } from '../mysql/server.js';
@@ -52,18 +52,6 @@ export interface ComposeServer {
   optionFiles: string[];
   /** Reasons for the listing, by option file. */
   mountedAt: Map<string, string>;
-}
-
-function asEntry(option: MyCnfOption): Entry {
-  return {
-    key: option.name,
-    text: option.text,
-    raw: option.raw,
-    keySpan: option.nameSpan,
-    valueSpan: option.valueSpan ?? option.nameSpan,
-    span: option.span,
-    section: option.group,
-  };
 }
 
 /** The markers a string command carries for unknown parts: one private-use character per part. */
@@ -282,7 +270,7 @@ export function buildComposeServer(input: ComposeServerInput): ComposeServer {
     }
     for (const o of tree.options) {
       const via = o.via.map((span) => (span.path.startsWith(IMAGE_FILE) ? (container.mountOf(o.file)?.span ?? input.imageSpan) : span));
-      options.push({ entry: asEntry(o.option), via });
+      options.push({ entry: optionEntry(o.option), via });
     }
     for (const p of tree.problems) {
       if (p.span.path.startsWith(IMAGE_FILE))
