@@ -50,10 +50,22 @@ test('new-format and new-rule write their files and registry lines, refuse a sec
   assert.match(format.stdout, /fixtures\/<rule>\/<case>\//, 'the report says where fixtures go');
   const formats = read(root, 'src/formats/registry.ts');
   assert.equal(count(formats, "import { pgbouncerIni } from './pgbouncer-ini.js';"), 1);
-  assert.match(
-    formats,
-    /export const FORMATS: readonly Format\[\] = \[mysqlOptionFile, sysctl, compose, springBoot, javaProperties, pgbouncerIni\];/,
+  // The new format is appended to the list, after every existing one (the list may wrap over lines).
+  const list = /export const FORMATS: readonly Format\[\] = \[([^\]]*)\];/.exec(formats)?.[1] ?? '';
+  assert.deepEqual(
+    list
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    [
+      ...list
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x && x !== 'pgbouncerIni'),
+      'pgbouncerIni',
+    ],
   );
+  assert.equal(count(list, 'pgbouncerIni'), 1);
 
   const rule = scaffold('new-rule', root, 'pool-size-exceeds-max-connections');
   assert.equal(rule.status, 0, rule.stderr);
