@@ -130,7 +130,8 @@ export default defineRule({
       const first = host.files[0];
       const refused = s.rejected?.[s.rejected.length - 1];
       // A value the kernel refused leaves this one in force: point at the line the user wrote and must fix.
-      const at = refused?.span ?? spanOr(s, first ? { path: first, line: 1, column: 1, endLine: 1, endColumn: 1 } : netSpan);
+      const at =
+        refused?.span ?? spanOr(s, host.origin ?? (first ? { path: first, line: 1, column: 1, endLine: 1, endColumn: 1 } : netSpan));
       report({
         messageId: 'kernel',
         data: {
@@ -142,7 +143,9 @@ export default defineRule({
             ? `${whereFrom(s)}, because the kernel rejects the value written at ${formatSpan(refused.span)}`
             : s.origin.kind === 'file'
               ? ''
-              : `Linux default; not set in ${host.files.join(', ')}`,
+              : host.container
+                ? `Linux default in the container of service ${host.container.service}, which does not see the host's sysctl files; set it under its sysctls: in ${host.container.file}`
+                : `Linux default; not set in ${host.files.join(', ')}`,
           safe: typedWithHuman(s, safeKeepaliveMs(timeoutMs)),
         },
         at,

@@ -141,6 +141,8 @@ export interface Host {
   settings: Map<string, Setting>;
   /** Set for a container's own network namespace (Compose `sysctls:`): the host's sysctl files do not reach it. */
   container?: { service: string; file: string };
+  /** Where to point when the finding is about the host as a whole (a Compose service's name); else its first file. */
+  origin?: Span;
 }
 
 /** What a middlebox does when its idle timer fires (network-idle-timeouts.md, "Expiry" values). */

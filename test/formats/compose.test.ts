@@ -383,3 +383,17 @@ test('a file Compose cannot load gives problems with locations and no server; ho
   assert.equal(big.r.model.servers.length, 5000);
   assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
 });
+
+test("a containerised pool's keepalive is the container's: Linux's default there, whatever the host's sysctl.conf says, reported at the service", async () => {
+  const dir = tempRepo({
+    'docker-compose.yml': 'services:\n  db:\n    image: mysql:8.0\n  app:\n    build: ./app\n',
+    'app/hikari.properties': 'jdbcUrl=jdbc:mysql://db:3306/x\nmaxLifetime=1800000\n',
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 60\n',
+    'connlint.config.yaml': 'network:\n  profile: aws-gwlb\nlibraries:\n  hikaricp: 5.1.0\n',
+  });
+  const { result } = await lint({ cwd: dir, paths: [] });
+  const keepalive = result.findings.filter((f) => f.ruleId === 'keepalive-exceeds-network-idle-timeout');
+  assert.equal(keepalive.length, 1);
+  assert.deepEqual([keepalive[0]?.location.path, keepalive[0]?.location.line], ['docker-compose.yml', 4]);
+  assert.match(keepalive[0]?.message ?? '', /Linux default in the container of service app, which does not see the host's sysctl files/);
+});

@@ -96,6 +96,7 @@ export function containerHost(input: ContainerHostInput): { host: Host; problems
       files,
       settings: sortedByKey(settings),
       container: { service: input.service.name, file: input.file },
+      origin: input.service.keySpan,
     },
     problems,
   };
