@@ -351,6 +351,7 @@ test('os.environ and os.getenv: the default is what the code gets when unset; in
       'G = int(os.getenv("X"))',
       'H = bool(os.getenv("X"))',
       'I = int(os.getenv("X", "abc"))',
+      'J = str(os.getenv("X"))',
     ].join('\n'),
   );
   assert.deepEqual(value(m, 'A'), { env: 'POOL_RECYCLE', via: 'os.environ[...]' });
@@ -362,6 +363,7 @@ test('os.environ and os.getenv: the default is what the code gets when unset; in
   assert.deepEqual(value(m, 'G'), { env: 'X', via: 'os.getenv', cast: 'int' }, 'int(None) raises: no default');
   assert.equal(value(m, 'H'), '<unknown>', 'bool() of a text is true for any non-empty text, not a parse');
   assert.deepEqual(value(m, 'I'), { env: 'X', via: 'os.getenv', default: '<unknown>', cast: 'int' });
+  assert.deepEqual(value(m, 'J'), { env: 'X', via: 'os.getenv', default: 'None', cast: 'str' });
 });
 
 test('django-environ: env.int/bool/str, env() smart cast, scheme, env.db() kept as a call', () => {

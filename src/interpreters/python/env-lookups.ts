@@ -174,8 +174,8 @@ export function castEnvironment(to: Cast, env: VEnv, span: Span): Val {
     return unknown(`${to}() of environment variable ${env.name} already read as ${env.cast}`, span);
   const out: VEnv = { ...env, cast: to, span };
   if (env.default) {
-    if (env.default.kind === 'none') {
-      // int(None) raises TypeError: unset means a crash, not a default.
+    if (env.default.kind === 'none' && to !== 'str') {
+      // int(None) raises TypeError: unset means a crash, not a default (str(None) is 'None').
       delete out.default;
     } else if (isConstant(env.default)) {
       const r = convert(to, env.default, env.default.span);

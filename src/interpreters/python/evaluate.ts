@@ -29,6 +29,15 @@ import type { PyClass, PyConfigWrite, PyImport, PyModule } from './value.js';
  * cannot decide (`if os.getenv("PROD"):`) run both ways and leave alternatives; function bodies run once,
  * after their module, with parameters unknown, for the calls and Flask config writes they make. Nothing
  * is read from the file system and no Python runs.
+ *
+ * Unknown on purpose (connlint does not run code): what calls return (except int/float/str/bool/dict/
+ * list/tuple of known values and a few str/dict methods), user functions' results, loop variables,
+ * comprehensions, lambdas, sets, bytes, complex numbers, `%` formatting and f-string format specs,
+ * `\N{...}` escapes (no Unicode name table), attributes of objects made by calls, module globals changed
+ * inside functions (the function may never run), names from modules outside the tree (a `ref`, or unknown
+ * for relative imports; their star imports are listed as opaque), `bool()` of an environment variable,
+ * lookups with a computed variable name, django-environ schemes and decouple casts other than
+ * int/float/str/bool, ints beyond 2**53 once projected.
  */
 
 export interface EvaluatedTree {
