@@ -81,6 +81,9 @@ export default defineRule({
       const bound = { ms: path.verdict.poolBound?.ms, by: path.verdict.poolBound?.mechanism };
       const smallest = limits[0];
       if (smallest && bound.ms !== undefined && bound.ms <= smallest.ms - margin) continue;
+      // A value written in a file that cannot be read (a placeholder without a default) might retire
+      // connections in time: no finding rests on an unknown, as in pool-lifetime-exceeds-wait-timeout.
+      if (pool.idle.some((m) => m.setting.value.kind === 'unknown' && m.setting.origin.kind === 'file')) continue;
       const library = pool.libraryName;
       const checkoutSetting = pool.validatesOnCheckout.setting;
       const key = checkoutSetting?.key ?? 'validation on checkout';
