@@ -1,5 +1,6 @@
 import type { Span } from '../../model/span.js';
 import { isConstant, unknown, type Val } from './eval-value.js';
+import { pyStrip } from './text.js';
 
 /*
  * Python's semantics for operators, truthiness, `str()`/`repr()` and the `int()`/`float()`/`str()`/`bool()`
@@ -432,20 +433,6 @@ export function pyRepr(v: Val): string | undefined {
 const INT_TEXT = /^[+-]?[0-9](?:_?[0-9])*$/;
 const FLOAT_TEXT =
   /^[+-]?(?:(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?|inf|infinity|nan)$/i;
-
-/** Python's str.strip() default: what str.isspace() accepts (JavaScript's whitespace plus \x1c-\x1f and \x85). */
-function isPySpace(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return /\s/.test(c) || (code >= 0x1c && code <= 0x1f) || code === 0x85;
-}
-
-function pyStrip(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isPySpace(s[a] as string)) a++;
-  while (b > a && isPySpace(s[b - 1] as string)) b--;
-  return s.slice(a, b);
-}
 
 /** `int(text)` as Python parses it (base 10), or undefined when Python raises ValueError. */
 export function parseIntText(text: string): bigint | undefined {

@@ -21,6 +21,7 @@ import { type AppliedDefault, TOMCAT_KEYS, buildTomcatPool } from '../tomcat-jdb
 import { type Converted, convertForSetter, intendedMs, javaTypeOf, type SetterType } from './conversion.js';
 import { hasPlaceholder, type Lookup, type Resolution, resolvePlaceholders } from './placeholders.js';
 import { afterPrefix, dashed, elementForm, elementsOf, envElements, isEnvStyle, type NameElement } from './relaxed-names.js';
+import { levenshtein } from '../edit-distance.js';
 
 export type PoolKind = 'hikari' | 'tomcat' | 'dbcp2';
 type Prefix = PoolKind | 'oracleucp' | 'dbcp';
@@ -301,20 +302,6 @@ function poolEntry(r: Resolved, poolKey: string, text: string): Entry {
     valueSpan: at ? at.valueSpan : e.valueSpan,
     span: at ? at.span : e.span,
   };
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const here = row[j] as number;
-      row[j] = Math.min(here + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
-    }
-  }
-  return row[b.length] as number;
 }
 
 /** Tomcat and DBCP names whose HikariCP counterpart has another name (hikaricp.md and java-pools.md, Settings). */

@@ -27,6 +27,7 @@ import {
   unknownReason,
 } from './python-scalar.js';
 import { engineOfDialect, hostOfUrl, isAsyncDriver, parseSqlalchemyUrl, type SqlalchemyUrl } from './url.js';
+import { levenshtein } from '../edit-distance.js';
 
 const FACT_DEFAULTS = 'sqlalchemy.md, Settings (create_engine defaults, the same in 1.3, 1.4, 2.0 and 2.1)';
 const FACT_RECYCLE =
@@ -192,20 +193,6 @@ const NUMERIC: Record<string, NumericKey> = {
 };
 const BOOLEAN: Record<string, boolean> = { pool_pre_ping: false, pool_use_lifo: false };
 const PING_WORDS: Record<string, string> = { pool_pre_ping: 'pre-ping', pool_use_lifo: 'LIFO' };
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const here = row[j] as number;
-      row[j] = Math.min(here + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
-    }
-  }
-  return row[b.length] as number;
-}
 
 /** The pool class a value names: a class reference the evaluator could not evaluate (`NullPool`), or its dotted name. */
 export function poolClassName(v: PyValue): string | undefined {

@@ -7,6 +7,7 @@
 import { maskSecrets } from '../../model/secrets.js';
 import type { Span } from '../../model/span.js';
 import type { PyCall, PyEnv, PyValue } from '../python/value.js';
+import { isPySpace, pyStrip } from '../python/text.js';
 
 export type PyLiteral = Extract<PyValue, { kind: 'int' | 'float' | 'str' | 'bool' | 'none' }>;
 export type PyCast = NonNullable<PyEnv['cast']>;
@@ -29,26 +30,6 @@ export interface Scalar {
   /** Words for the key in messages: `from environment POOL_RECYCLE, default 3600`. */
   note?: string;
   span: Span;
-}
-
-/** Python's whitespace (str.isspace), which `strip()` and `int()` skip; not the same set as JavaScript's `trim()`. */
-const PY_SPACE = new Set(
-  [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]
-    .concat(Array.from({ length: 11 }, (_, i) => 0x2000 + i))
-    .map((c) => String.fromCharCode(c)),
-);
-
-function isPySpace(ch: string): boolean {
-  return PY_SPACE.has(ch);
-}
-
-/** `str.strip()` with Python's whitespace. */
-export function pyStrip(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && isPySpace(text[start] as string)) start++;
-  while (end > start && isPySpace(text[end - 1] as string)) end--;
-  return text.slice(start, end);
 }
 
 /** Python's `int(text)` for base 10: surrounding whitespace, a sign, digits with single underscores between them. */
@@ -271,3 +252,5 @@ export function kwarg(call: PyCall, name: string): { name: string; value: PyValu
   for (const k of call.kwargs) if (k.name === name) found = k;
   return found;
 }
+
+export { isPySpace, pyStrip };
