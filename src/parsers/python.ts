@@ -465,6 +465,12 @@ function lezerInput(text: string): string {
   const isIdent = (c: number) => c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0x80;
   const isDigit = (c: number) => c >= 48 && c <= 57;
   let lineStart = true;
+  /** The newline (one or two characters) that ended the previous line, outside strings. */
+  let newline: { from: number; to: number } | undefined;
+  /** The line starts a `case` clause of a `match`. */
+  let caseLine = false;
+  /** Between `for` and `in`: a comprehension's target, where Lezer's grammar lacks starred names (`for a, *_ in x`). */
+  let forTarget = false;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (lineStart) {
@@ -473,11 +479,31 @@ function lezerInput(text: string): string {
       while (j < n && (text[j] === ' ' || text[j] === '\t' || text[j] === '\f')) j++;
       const blank = j >= n || text[j] === '\n' || text[j] === '\r' || text[j] === '#';
       if (blank) for (let m = i; m < j; m++) if (text[m] === '\f') set(m, m + 1, ' ');
+      // A blank or comment-only line joins the line before it (its newline becomes spaces): Lezer keeps a
+      // parser state for every such line of a block, and past a few hundred it cuts its stack and reports
+      // an error in valid code (saleor/settings.py). Python ignores these lines; not after a `\`.
+      if (blank && j < n && newline && text[newline.from - 1] !== '\\') set(newline.from, newline.to, ' ');
+      // `\` before a blank line: Python ends the statement at the blank line; Lezer reports an error there.
+      else if (blank && text[j] !== '#' && newline && text[newline.from - 1] === '\\') set(newline.from - 1, newline.from, ' ');
+      forTarget = false;
+      caseLine = /^case[ \t([{'"-]/.test(text.slice(j, j + 5)) && !/^case[ \t]*=(?!=)/.test(text.slice(j, j + 40));
       i = j;
       continue;
     }
     if (c === 10 || c === 13) {
       lineStart = true;
+      const to = c === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+      newline = { from: i, to };
+      i = to;
+    } else if (c === 40 && caseLine && text.charCodeAt(i + 1) === 41 && i > 0 && isIdent(text.charCodeAt(i - 1))) {
+      // A class pattern without arguments (`case Point():`), which Lezer's grammar lacks: read as the value
+      // pattern `Point.x` (same length; it binds no name either).
+      set(i, i + 1, '.');
+      set(i + 1, i + 2, 'x');
+      i += 2;
+    } else if (c === 42 && forTarget && text.charCodeAt(i + 1) !== 42 && /(?:[,([]|\bfor)[ \t]*$/.test(text.slice(Math.max(0, i - 8), i))) {
+      // `for a, *rest in x` read as `for a,  rest in x`: the same names; connlint does not evaluate loop targets.
+      set(i, i + 1, ' ');
       i++;
     } else if (c === 35) {
       while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
@@ -510,6 +536,12 @@ function lezerInput(text: string): string {
       const start = i;
       while (i < n && isIdent(text.charCodeAt(i))) i++;
       const q = text.charCodeAt(i);
+      const word = i - start <= 4 ? text.slice(start, i) : '';
+      if (word === 'for') forTarget = true;
+      else if (word === 'in') forTarget = false;
+      else if (word === 'with')
+        for (const [from, to] of withTargets(text, i))
+          for (let m = from; m < to; m++) if (text[m] !== '\n' && text[m] !== '\r') set(m, m + 1, ' ');
       if ((q === 34 || q === 39) && prefixOf(text.slice(start, i))) i = skipString(text, i);
       else if (i - start === 5 && text.startsWith('yield', start) && isBareYield(text, i)) set(start + 4, start + 5, '_');
     } else {
@@ -517,6 +549,50 @@ function lezerInput(text: string): string {
     }
   }
   return chars ? chars.join('') : text;
+}
+
+/**
+ * In a parenthesized `with (a as b, c as d):` (Python 3.10+), which Lezer's grammar lacks, the ` as target`
+ * parts: blanked, the items read as one tuple. The targets' names are then unbound for connlint, which does
+ * not evaluate what context managers return. Nothing when the parentheses are not the whole item list.
+ */
+function withTargets(text: string, after: number): Array<[number, number]> {
+  let i = after;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(') return [];
+  const out: Array<[number, number]> = [];
+  let depth = 0;
+  let as: number | undefined;
+  for (; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '"' || c === "'") {
+      i = skipString(text, i) - 1;
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) {
+        if (as !== undefined) out.push([as, i]);
+        let j = i + 1;
+        while (text[j] === ' ' || text[j] === '\t') j++;
+        return text[j] === ':' ? out : [];
+      }
+    } else if (depth === 1 && c === ',') {
+      if (as !== undefined) out.push([as, i]);
+      as = undefined;
+    } else if (
+      depth === 1 &&
+      c === 'a' &&
+      text[i + 1] === 's' &&
+      /[ \t\n\r]/.test(text[i - 1] ?? '') &&
+      /[ \t\n\r]/.test(text[i + 2] ?? '')
+    ) {
+      as = i;
+    }
+  }
+  return [];
 }
 
 /** `yield` with no value after it: the line, the statement or the bracket ends next. */

@@ -336,6 +336,27 @@ const oddLiterals = [
   'x = ...; y = None; z = True, False',
 ];
 
+/**
+ * Valid Python that Lezer's grammar (1.1.19) rejects or mis-parses, found by linting saleor and ckan:
+ * connlint rewrites the text it hands Lezer (same length) so none is a false syntax error.
+ */
+const lezerGaps = [
+  // A few hundred statements separated by blank lines or comment lines (Lezer cuts its stack: saleor/settings.py).
+  Array.from({ length: 1200 }, (_, i) => `X${i} = f("A", ${i})\n`).join('\n'),
+  Array.from({ length: 900 }, (_, i) => `X${i} = ${i}\n# comment ${i}`).join('\n'),
+  `class Plugin:\n${Array.from({ length: 300 }, (_, i) => `    # Trigger ${i}.\n    #\n    a${i}: Callable[["C", Any], Any] = ${i}\n`).join('\n')}`,
+  'if x:\n    a = 1\n\n    # c\n\n    b = 2\n\n\nc = 3\r\n\r\nd = 4\n',
+  // Class patterns without arguments (ckan datastore).
+  'match x:\n    case F() as op:\n        y = 1\n    case F() | G.H() as op:\n        y = 2\n    case F(a=1):\n        y = 3\n',
+  'case = 1\ncase()\nz = case\n',
+  // Starred targets in comprehensions (saleor graphql).
+  'r = [a for a, *_ in x]\ns = {a: b for a, *b in x}\nt = (a for *a, b in x)\nfor a, *b in x:\n    u = "k"\n',
+  // Parenthesized context managers (Python 3.10).
+  'with (a as b, c as d):\n    v = 1\nwith (\n    a as b,\n    c(1) as d,\n):\n    v = 2\nwith (a, b):\n    v = 3\nwith (a) as b:\n    v = 4\n',
+  // A backslash before a blank line ends the statement (ckan logic/action/get.py).
+  'q = a \\\n    .b(1) \\\n\nr = 2\n',
+];
+
 // ---- tests
 
 test('python3 is installed (the differential oracle)', () => {
@@ -357,6 +378,18 @@ test('odd literals: values and positions equal CPython ast', () => {
     const o = oracle[i] as OracleResult;
     assert.ok(o.ok, `CPython rejects odd literal case ${i}: ${!o.ok ? o.error : ''}`);
     compare(`odd-${i}.py`, text, o);
+  });
+});
+
+test("Lezer's grammar gaps: no syntax error where CPython accepts, literals and positions equal", () => {
+  const oracle = pythonAst(lezerGaps);
+  assert.ok(oracle, MISSING_PYTHON);
+  lezerGaps.forEach((text, i) => {
+    const o = oracle[i] as OracleResult;
+    assert.ok(o.ok, `CPython rejects gap case ${i}: ${!o.ok ? o.error : ''}`);
+    const problems = parsePython(`gap-${i}.py`, text).problems.filter((p) => p.severity === 'error');
+    assert.deepEqual(problems, [], `gap case ${i}`);
+    compare(`gap-${i}.py`, text, o);
   });
 });
 
