@@ -29,7 +29,8 @@ export default defineRule({
     whatItDoes:
       'Compares the longest time a pooled connection can sit idle before the pool retires it or pings it ' +
       '(HikariCP: `maxLifetime`, `keepaliveTime`, and `idleTimeout` only when `minimumIdle` is 0; c3p0: ' +
-      '`maxConnectionAge`, `maxIdleTime`, `idleConnectionTestPeriod`) with the `wait_timeout` of the MySQL or ' +
+      '`maxConnectionAge`, `maxIdleTime`, `idleConnectionTestPeriod`; SQLAlchemy and Flask-SQLAlchemy: ' +
+      '`pool_recycle`, -1 meaning never; Django: `CONN_MAX_AGE`, `None` meaning never) with the `wait_timeout` of the MySQL or ' +
       'MariaDB server the pool talks to (from its option files, from `database.variables` in ' +
       'connlint.config.yaml, or the documented default of 8 h). It fires when the pool does not act at least ' +
       '`marginSeconds` before the server closes the connection. Values are the effective ones: HikariCP start-up ' +
@@ -52,14 +53,18 @@ export default defineRule({
       'hikari.properties': 'jdbcUrl=jdbc:mysql://db:3306/app\nmaxLifetime=595000\n',
     },
     knownLimits:
-      'A session override of `wait_timeout` (Connector/J `sessionVariables`, `connectionInitSql`, `init_connect`) ' +
-      'is not read yet. With an unknown HikariCP version the default `keepaliveTime` is unknown (0 before 6.2.1, ' +
+      'A session `wait_timeout` set by a Python pool (`init_command` in SQLAlchemy `connect_args` or Django ' +
+      '`OPTIONS`) replaces the server value for that pool; the Java ones (Connector/J `sessionVariables`, ' +
+      "`connectionInitSql`) and the server's `init_connect` are not read yet. Django checks `CONN_MAX_AGE` only " +
+      'when a request starts or ends: a management command or worker that holds a connection is not covered. With an unknown HikariCP version the default `keepaliveTime` is unknown (0 before 6.2.1, ' +
       '2 min from 6.2.1): the finding is then a warning that says so; declare `libraries.hikaricp` in ' +
       'connlint.config.yaml. A connection that dies while checked out is not covered by any pool setting.',
     references: [
       'connlint knowledge: mysql-server.md (wait_timeout: seconds, default 28800, range 1-31536000; "What a linter can safely conclude")',
       'connlint knowledge: hikaricp.md (maxLifetime/idleTimeout/keepaliveTime defaults, start-up rewrites, checkout validation)',
       'connlint knowledge: java-pools.md (c3p0 maxIdleTime, maxConnectionAge, idleConnectionTestPeriod in seconds, default 0)',
+      'connlint knowledge: sqlalchemy.md (pool_recycle default -1; Flask-SQLAlchemy adds pool_recycle=7200 for mysql URLs)',
+      'connlint knowledge: django.md (CONN_MAX_AGE 0 closes after each request, None never; "What a linter can safely conclude")',
       'HikariCP README, `maxLifetime`: https://github.com/brettwooldridge/HikariCP#frequently-used',
       'MySQL wait_timeout: https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_wait_timeout',
     ],
@@ -108,15 +113,22 @@ export default defineRule({
       const floor = fix?.minimumMs ?? 0;
       let advice: string;
       if (fix && safeMs >= floor && safeMs > 0) {
-        advice = `Set ${fix.setting.key} to ${typedWithHuman(fix.setting, safeMs)} or lower.`;
+        advice = `Set ${fix.setting.writeAs ?? fix.setting.key} to ${typedWithHuman(fix.setting, safeMs)} or lower.`;
       } else {
         advice = `${library} cannot retire connections that early (it rewrites values under ${formatDuration(floor)}); raise wait_timeout above ${formatDuration(floor + margin)}.`;
       }
-      const serverWhere = serverPhrase(link, whereFrom(limit));
+      // The pool's own session value (an init command's SET SESSION wait_timeout) replaces the server's.
+      const session = limit.canonicalKey === 'session.wait_timeout';
+      const serverWhere = session ? `the session value, ${whereFrom(limit)}` : serverPhrase(link, whereFrom(limit));
       const related =
-        link.server.source === 'default'
+        link.server.source === 'default' && !session
           ? []
-          : [{ span: spanOr(limit, link.server.origin ?? pool.origin), message: `wait_timeout is ${formatDuration(limitMs)}` }];
+          : [
+              {
+                span: spanOr(limit, link.server.origin ?? pool.origin),
+                message: `${session ? 'session ' : ''}wait_timeout is ${formatDuration(limitMs)}`,
+              },
+            ];
       const validating = pool.validatesOnCheckout.value;
       let extra = validating
         ? ` ${library} validates connections on checkout, so each stale one costs a failed validation and a retry.`

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import type { IdlePath } from '../src/model/idle-path.js';
 import { type Setting, settingSpan } from '../src/model/setting.js';
-import { spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { setTo, spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 interface PathLimit {
   setting: Setting;
@@ -37,7 +37,8 @@ export default defineRule({
   docs: {
     whatItDoes:
       'Finds pools that hand out a pooled connection without a round trip to the server first (c3p0 with its ' +
-      'default `testConnectionOnCheckout=false`; later also SQLAlchemy without `pool_pre_ping`, mysql2, knex) ' +
+      'default `testConnectionOnCheckout=false`; a SQLAlchemy or Flask-SQLAlchemy engine without `pool_pre_ping`; a ' +
+      'Django alias with `CONN_MAX_AGE` other than 0 and without `CONN_HEALTH_CHECKS`, which needs Django 4.1) ' +
       'unless the pool retires or pings idle connections at least `marginSeconds` before the smallest idle limit ' +
       "on its path (the server's `wait_timeout` and the declared network idle timeout). HikariCP always " +
       'validates a connection idle for more than 500 ms, so it is never reported.',
@@ -56,11 +57,15 @@ export default defineRule({
     },
     knownLimits:
       'A check on checkout never protects a connection that goes stale while it is checked out (a long ' +
-      'transaction, a session held across an idle period).',
+      'transaction, a session held across an idle period). Django checks a connection only in the request ' +
+      'cycle. A SQLAlchemy engine whose URL comes from the environment may be SQLite, with no server: its ' +
+      'finding is a note that says so.',
     references: [
       'connlint knowledge: README.md, table 2 "Who checks a connection on checkout"',
       'connlint knowledge: java-pools.md (c3p0: testConnectionOnCheckout false by default; with defaults nothing expires and nothing is tested)',
       'connlint knowledge: hikaricp.md (checkout validation when idle > 500 ms, cannot be switched off)',
+      'connlint knowledge: sqlalchemy.md (pool_pre_ping default False; pings at checkout and replaces a dead connection)',
+      'connlint knowledge: django.md (CONN_HEALTH_CHECKS, 4.1+: checks a reused connection at the first use in a request)',
       'c3p0 docs, configuring connection testing: https://www.mchange.com/projects/c3p0/#configuring_connection_testing',
     ],
   },
@@ -68,6 +73,9 @@ export default defineRule({
     unchecked: (d: { library: string; key: string; limit: string; limitWhat: string; limitWhere: string; bound: string; advice: string }) =>
       `${d.library} lends pooled connections without checking them (${d.key} is off) and ${d.bound}, while ${d.limitWhat} ` +
       `is ${d.limit} (${d.limitWhere}), so a connection closed while idle reaches the application. ${d.advice}`,
+    uncheckedMaybeLocal: (d: { library: string; key: string; why: string; advice: string }) =>
+      `${d.library} lends pooled connections without checking them (${d.key} is off); if the database is a server, a ` +
+      `connection it closed while idle reaches the application (${d.why}). ${d.advice}`,
     uncheckedNoLimit: (d: { library: string; key: string; advice: string }) =>
       `${d.library} lends pooled connections without checking them (${d.key} is off), so a connection closed while idle ` +
       `(server restart, failover, a firewall) reaches the application. ${d.advice}`,
@@ -92,11 +100,23 @@ export default defineRule({
       const safeMs = smallest ? smallest.ms - margin : undefined;
       const retireAdvice =
         retire && safeMs !== undefined && safeMs >= (retire.minimumMs ?? 1000)
-          ? `, or set ${retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower`
+          ? `, or set ${retire.setting.writeAs ?? retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower`
           : '';
       const advice = checkoutSetting
-        ? `Set ${checkoutSetting.key} to true${retireAdvice}.`
+        ? `Set ${setTo(checkoutSetting, true)}${retireAdvice}.`
         : `Enable validation on checkout${retireAdvice}.`;
+      if (pool.serverUncertain && !smallest) {
+        // Not known to talk to a server: an idle limit needs one, so this is only a note.
+        const why = pool.serverUncertain;
+        report({
+          messageId: 'uncheckedMaybeLocal',
+          data: { library, key, why, advice },
+          at,
+          severity: 'note',
+          key: `${pool.id}/validation`,
+        });
+        continue;
+      }
       if (!smallest) {
         report({ messageId: 'uncheckedNoLimit', data: { library, key, advice }, at, key: `${pool.id}/validation` });
         continue;

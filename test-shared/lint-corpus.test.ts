@@ -36,3 +36,25 @@ for (const folder of [
     assert.equal(doc.hosts.length, run.model.hosts.length);
   });
 }
+
+/**
+ * The Python corpus as a person reads it (sqlalchemy.md, django.md): CodeMath builds a MySQL engine with
+ * no pool_recycle (-1: never) and no pre-ping, against MySQL's default 8 h wait_timeout; Kamekure's URL
+ * comes from a module not in the corpus (it may be SQLite: a note at most); NetBox's example keeps
+ * PostgreSQL connections 300 s without CONN_HEALTH_CHECKS; the cookiecutter template is Jinja, not Python.
+ * joker sets pool_recycle 3600 with pre-ping, the rest build URLs or settings that are not known here.
+ */
+test('the Python corpus: the findings a person expects, and no others', async () => {
+  const got: string[] = [];
+  for (const folder of ['sqlalchemy', 'django']) {
+    const run = await lint({ cwd: join(CORPUS, folder), paths: [] });
+    for (const f of run.result.findings) got.push(`${f.ruleId} ${f.severity} ${f.location.path.split('__')[0]}:${f.location.line}`);
+  }
+  assert.deepEqual(got.sort(), [
+    'parse-error note cookiecutter:2',
+    'pool-lifetime-exceeds-wait-timeout error CodeMath:15',
+    'pool-missing-validation note Kamekure-Maisuke:7',
+    'pool-missing-validation warning CodeMath:15',
+    'pool-missing-validation warning netbox-community:16',
+  ]);
+});

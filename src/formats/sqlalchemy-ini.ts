@@ -61,6 +61,12 @@ function engineSections(path: string, doc: IniDoc): Array<{ section: IniSection;
     .filter(({ section, alembic }) => own(section) || (alembic && inDefaults));
 }
 
+/** ` (egg:ckan)`: what a PasteDeploy section's `use` names, for messages. */
+function useOf(section: IniSection): string {
+  const text = section.options.get('use')?.value.trim();
+  return text ? ` (${text})` : '';
+}
+
 function contribute(files: readonly ClaimedFile[], ctx: FormatContext, parser: Parser, interpreter: Interpreter): Contribution {
   const problems: Problem[] = [];
   const pools: Pool[] = [];
@@ -121,6 +127,16 @@ function contribute(files: readonly ClaimedFile[], ctx: FormatContext, parser: P
           urlKey: byName.get('url')?.rawKey ?? `${PREFIX}url`,
           origin: section.span,
           entrySpan: entry,
+          // A PasteDeploy application may add defaults of its own before engine_from_config (CKAN sets
+          // sqlalchemy.pool_pre_ping = True): a key not written here is not known to take SQLAlchemy's default.
+          ...(alembic
+            ? {}
+            : {
+                open: {
+                  reason: `the application that reads [${section.name}]${useOf(section)} may set sqlalchemy.* keys of its own before engine_from_config (CKAN sets sqlalchemy.pool_pre_ping)`,
+                  span: section.span,
+                },
+              }),
         },
         source: 'engine_from_config',
         label: section.name,

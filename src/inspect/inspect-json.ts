@@ -98,6 +98,7 @@ export interface JsonPool {
   name: string;
   engine: string | null;
   engineReason: string | null;
+  serverUncertain: string | null;
   environment: string | null;
   environmentNote: string | null;
   host: string | null;
@@ -318,6 +319,7 @@ function jsonPool(pool: Pool): JsonPool {
     name: maskText(maskSecrets('poolName', pool.name)),
     engine: pool.engine ?? null,
     engineReason: pool.engineReason === undefined ? null : maskText(pool.engineReason),
+    serverUncertain: pool.serverUncertain === undefined ? null : maskText(pool.serverUncertain),
     environment: pool.environment ?? null,
     environmentNote: pool.environmentNote === undefined ? null : maskText(pool.environmentNote),
     host: pool.host ?? null,

@@ -166,15 +166,21 @@ function networkElement(e: NetworkElement): PathElement {
   };
 }
 
-function serverElement(server: Server): PathElement | undefined {
+/**
+ * The server's idle limit for this pool's connections: a session `wait_timeout` the pool sets on each
+ * connection (`SET SESSION wait_timeout` in an init command, under `session.wait_timeout`) replaces the
+ * server's global value for them (knowledge README, section 1); else the global one.
+ */
+function serverElement(server: Server, pool: Pool): PathElement | undefined {
   if (server.family !== 'mysql') return undefined;
-  const s = server.settings.get('wait_timeout');
+  const session = pool.settings.get('session.wait_timeout');
+  const s = session ?? server.settings.get('wait_timeout');
   if (!s) return undefined;
   const ms = durationOf(s);
   return {
     place: 'server',
     effect: ms !== undefined ? 'closes' : 'none',
-    label: `wait_timeout ${ms !== undefined ? formatDuration(ms) : 'unknown'}`,
+    label: `${session ? 'session wait_timeout' : 'wait_timeout'} ${ms !== undefined ? formatDuration(ms) : 'unknown'}`,
     setting: s,
     ms,
     ...(s.value.kind === 'unknown' ? { note: s.value.reason } : {}),
@@ -232,7 +238,7 @@ export function idlePaths(input: {
     const link = linkOf.get(pool.id);
     const host = chooseHost(pool, input.hosts, byRoot);
     const all: PathElement[] = [...pool.idle.map(poolElement), osElement(host, pool.tcpKeepalive, input.linuxDefault), ...network];
-    const server = link ? serverElement(link.server) : undefined;
+    const server = link ? serverElement(link.server, pool) : undefined;
     if (server) all.push(server);
     const elements = all.filter((e) => e.ms !== undefined && e.effect !== 'none').sort(byTime);
     const inactive = all.filter((e) => !(e.ms !== undefined && e.effect !== 'none'));

@@ -113,6 +113,11 @@ export interface Pool {
   /** Engine from the JDBC URL or driver class; undefined when unknown. */
   engine?: Engine;
   engineReason?: string;
+  /**
+   * Why it is not known that the pool talks to a database server at all (a SQLAlchemy URL from the
+   * environment that may name SQLite, a local file): findings that need a server are then notes.
+   */
+  serverUncertain?: string;
   environment?: string;
   /** Why this environment is (or may be) the one that runs: `SPRING_PROFILES_ACTIVE=prod in docker-compose.yml:14`. */
   environmentNote?: string;

@@ -59,6 +59,12 @@ export interface Setting {
   rejected?: Array<{ span: Span; reason: string }>;
   /** For durations: the unit the key is written in (HikariCP `ms`, my.cnf and sysctl `s`), for safe values a user can type. */
   unit?: 'ms' | 's';
+  /** How the file spells booleans, for advice a user can type (Python `True`/`False`); default `true`/`false`. */
+  literals?: { true: string; false: string };
+  /** What a user writes to change the value, when not the key itself (`conn_health_checks of dj_database_url.config()`). */
+  writeAs?: string;
+  /** The library version the key needs (`Django 4.1 or later`), said in advice that asks to set it. */
+  requires?: string;
 }
 
 /** The span a person can open for this origin: files and config declarations have one, defaults do not. */

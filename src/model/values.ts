@@ -53,3 +53,9 @@ export function typedWithHuman(setting: Setting, ms: number): string {
   const human = formatDuration(setting.unit === 's' ? Math.floor(ms / 1000) * 1000 : ms);
   return human === `${typed} s` ? typed : `${typed} (${human})`;
 }
+
+/** `CONN_HEALTH_CHECKS to True (Django 4.1 or later)`: asking for a boolean as the file spells it. */
+export function setTo(setting: Setting, value: boolean): string {
+  const literal = setting.literals ? setting.literals[value ? 'true' : 'false'] : String(value);
+  return `${setting.writeAs ?? setting.key} to ${literal}${setting.requires ? ` (${setting.requires})` : ''}`;
+}

@@ -77,3 +77,34 @@ test('Spring and Compose YAML load the YAML reader but never the config schema v
   assert.ok(has(urls, '/node_modules/yaml/'));
   assert.ok(!has(urls, '/node_modules/ajv/'), 'ajv is only for connlint.config.yaml');
 });
+
+test('a tree whose Python files hold no database settings never loads the Python parser', () => {
+  const dir = tempRepo({
+    'app/main.py': 'import os\n\nprint(os.getcwd())\n',
+    'app/models.py': 'class User:\n    name = "x"\n',
+    'etc/sysctl.conf': 'net.ipv4.tcp_keepalive_time = 600\n',
+  });
+  const urls = loaded(['--format', 'json', dir]);
+  for (const heavy of [
+    '/node_modules/@lezer/',
+    '/dist/src/parsers/python.js',
+    '/dist/src/interpreters/python/',
+    '/dist/src/interpreters/sqlalchemy/',
+  ]) {
+    assert.ok(!has(urls, heavy), `${heavy} loaded without a Python settings file`);
+  }
+});
+
+test('a Python settings file loads the Python parser and its interpreters, not the others', () => {
+  const dir = tempRepo({ 'app/db.py': 'from sqlalchemy import create_engine\n\nengine = create_engine("mysql+pymysql://db/app")\n' });
+  const urls = loaded(['--format', 'json', dir]);
+  assert.ok(has(urls, '/node_modules/@lezer/python/') && has(urls, '/dist/src/parsers/python.js'));
+  for (const other of [
+    '/node_modules/yaml/',
+    '/dist/src/parsers/my-cnf.js',
+    '/dist/src/parsers/java-properties.js',
+    '/dist/src/parsers/ini.js',
+  ]) {
+    assert.ok(!has(urls, other), `${other} loaded without a file that needs it`);
+  }
+});

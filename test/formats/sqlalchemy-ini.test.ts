@@ -117,11 +117,16 @@ test('Pyramid production.ini: int keys converted from strings, the rules compare
       ],
     ],
   );
+  // The application (egg:shop) may set keys of its own before engine_from_config, as CKAN sets
+  // sqlalchemy.pool_pre_ping = True: an unwritten pre-ping is unknown, so it is not reported as off.
+  const ping = pool.settings.get('pool_pre_ping')?.value;
+  assert.equal(ping?.kind, 'unknown');
+  assert.match(ping?.kind === 'unknown' ? ping.reason : '', /egg:shop/);
   const out = findings([pool], 600);
-  assert.match(out[0] as string, /^pool-lifetime-exceeds-wait-timeout:error:7: sqlalchemy\.pool_recycle is 1 h but wait_timeout is 10 min/);
+  assert.equal(out.length, 1, out.join('\n'));
   assert.match(
-    out[1] as string,
-    /^pool-missing-validation:warning:4: SQLAlchemy lends pooled connections without checking them \(sqlalchemy\.pool_pre_ping is off\).* Set sqlalchemy\.pool_pre_ping to true/,
+    out[0] as string,
+    /^pool-lifetime-exceeds-wait-timeout:warning:7: sqlalchemy\.pool_recycle is 1 h but wait_timeout is 10 min/,
   );
 });
 

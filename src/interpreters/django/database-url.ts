@@ -24,6 +24,13 @@ export function helperKeyword(v: PyValue): string | undefined {
   return KEYWORDS.get(v);
 }
 
+/** For a value the helper filled in, what a user writes to change it (`conn_health_checks of dj_database_url.config()`). */
+const WRITE_AS = new WeakMap<object, string>();
+
+export function helperWriteAs(v: PyValue): string | undefined {
+  return WRITE_AS.get(v);
+}
+
 /** Problems the helper's reading of the URL causes (a `?conn_max_age=` that is not CONN_MAX_AGE). */
 const URL_PROBLEMS = new WeakMap<object, Array<{ message: string; span: Span }>>();
 
@@ -115,8 +122,9 @@ function entry(key: string, value: PyValue, span: Span): PyDictEntry {
   return { key: str(key, span), value, span };
 }
 
-function noted<T extends PyValue>(v: T, note: string): T {
+function noted<T extends PyValue>(v: T, note: string, writeAs?: string): T {
   NOTES.set(v, note);
+  if (writeAs) WRITE_AS.set(v, writeAs);
   return v;
 }
 
@@ -244,7 +252,11 @@ export function expandDatabaseCall(call: PyCall): PyValue | undefined {
     entries.push(
       age
         ? { key: str('CONN_MAX_AGE', age.span), value: keyword(age.value, 'conn_max_age'), span: age.span }
-        : entry('CONN_MAX_AGE', noted({ kind: 'int', value: 0, span }, `set by ${fn}: conn_max_age defaults to 0`), span),
+        : entry(
+            'CONN_MAX_AGE',
+            noted({ kind: 'int', value: 0, span }, `set by ${fn}: conn_max_age defaults to 0`, `conn_max_age of ${fn}`),
+            span,
+          ),
     );
     const health = kwarg(call, 'conn_health_checks');
     entries.push(
@@ -252,7 +264,11 @@ export function expandDatabaseCall(call: PyCall): PyValue | undefined {
         ? { key: str('CONN_HEALTH_CHECKS', health.span), value: keyword(health.value, 'conn_health_checks'), span: health.span }
         : entry(
             'CONN_HEALTH_CHECKS',
-            noted({ kind: 'bool', value: false, span }, `set by ${fn}: conn_health_checks defaults to False`),
+            noted(
+              { kind: 'bool', value: false, span },
+              `set by ${fn}: conn_health_checks defaults to False`,
+              `conn_health_checks of ${fn}`,
+            ),
             span,
           ),
     );

@@ -25,8 +25,10 @@ import {
   type Scalar,
   type SourceTexts,
   scalarOf,
+  withPythonLiterals,
+  envWriteAs,
 } from '../sqlalchemy/python-scalar.js';
-import { expandDatabaseCall, helperKeyword, helperNote, helperProblems } from './database-url.js';
+import { expandDatabaseCall, helperKeyword, helperNote, helperProblems, helperWriteAs } from './database-url.js';
 
 export interface DjangoInput {
   /** The settings module's file (the leaf of a split settings package). */
@@ -168,6 +170,7 @@ function written(ctx: Ctx, key: string, canonicalKey: string, item: Item, value:
     origin: { kind: 'file', span: item.span, via: [] },
     overrides: (item.overrides ?? []).map((span) => ({ kind: 'file' as const, span, via: [] })),
     ...(unit ? { unit } : {}),
+    ...((helperWriteAs(item.value) ?? envWriteAs(s)) ? { writeAs: helperWriteAs(item.value) ?? envWriteAs(s) } : {}),
   };
 }
 
@@ -234,6 +237,14 @@ function readMaxAge(ctx: Ctx, item: Item | undefined, open: Open): Setting {
 }
 
 function readHealthChecks(ctx: Ctx, item: Item | undefined, open: Open): Setting {
+  const setting = readHealthChecksValue(ctx, item, open);
+  // Advice to switch it on says the version it needs, unless the project's Django is known to have it.
+  const version = ctx.input.version?.version;
+  if (!version || Number.parseFloat(version) < 4.1) setting.requires = 'Django 4.1 or later';
+  return setting;
+}
+
+function readHealthChecksValue(ctx: Ctx, item: Item | undefined, open: Open): Setting {
   const key = keyOf(ctx, 'CONN_HEALTH_CHECKS');
   if (!item && open) return mayBeMerged(key, 'CONN_HEALTH_CHECKS', open);
   if (!item) return djangoDefault(key, 'CONN_HEALTH_CHECKS', { kind: 'bool', value: false }, FACT_HEALTH_DEFAULT, '4.1+');
@@ -450,7 +461,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
         library: 'dj-db-conn-pool',
         libraryName: 'dj_db_conn_pool',
         ...base,
-        settings: sortedByKey(settings),
+        settings: withPythonLiterals(sortedByKey(settings)),
         idle: [
           {
             kind: 'max-lifetime',
@@ -565,7 +576,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
         library: 'psycopg-pool',
         libraryName: 'psycopg_pool',
         ...base,
-        settings: sortedByKey(settings),
+        settings: withPythonLiterals(sortedByKey(settings)),
         idle,
         validatesOnCheckout: {
           value: healthOn,
@@ -616,7 +627,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
       library: 'django',
       libraryName: 'Django',
       ...base,
-      settings: sortedByKey(settings),
+      settings: withPythonLiterals(sortedByKey(settings)),
       idle: [mechanism],
       validatesOnCheckout: validates,
     },

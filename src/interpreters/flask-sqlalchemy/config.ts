@@ -287,7 +287,11 @@ function merged(v2: EngineReading, v3: EngineReading): EngineReading {
   for (const [k, s3] of v3.settings) {
     const s2 = v2.settings.get(k);
     if (!s2 || sameValue(s2.value, s3.value)) {
-      settings.set(k, s3);
+      // A default both majors give (pool_recycle 7200 for mysql URLs) is not the 3.x one only.
+      const o2 = s2?.origin;
+      const o3 = s3.origin;
+      const both = o2?.kind === 'library-default' && o3.kind === 'library-default' && o2.version !== o3.version;
+      settings.set(k, both ? { ...s3, origin: { ...o3, version: `${o2.version} and ${o3.version}` } } : s3);
       continue;
     }
     // Keep the written side's origin, so no rule reasons from a default that may not apply.

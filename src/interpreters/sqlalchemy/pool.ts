@@ -25,6 +25,8 @@ import {
   type SourceTexts,
   scalarOf,
   unknownReason,
+  withPythonLiterals,
+  envWriteAs,
 } from './python-scalar.js';
 import { engineOfDialect, hostOfUrl, isAsyncDriver, parseSqlalchemyUrl, type SqlalchemyUrl } from './url.js';
 import { levenshtein } from '../edit-distance.js';
@@ -229,6 +231,7 @@ function written(ctx: Ctx, o: EngineOption, canonicalKey: string, value: Value, 
     origin: fileOrigin(o.span),
     overrides: (o.overrides ?? []).map(fileOrigin),
     ...(unit ? { unit } : {}),
+    ...(envWriteAs(s) ? { writeAs: envWriteAs(s) } : {}),
   };
 }
 
@@ -779,6 +782,15 @@ function driverKeepalive(reading: EngineReading): DriverKeepalive | undefined {
 }
 
 /** The pool from what was read. Its id is `sqlalchemy:<path>[@label][#environment]`. */
+/** Why the database may be no server: the URL, or its dialect, is not known here (it may be SQLite). */
+function serverUncertain(reading: EngineReading): string {
+  const url = reading.settings.get('url');
+  if (!url) return 'no URL is given here, so the database may be SQLite, a local file';
+  const v = url.value;
+  const what = v.kind === 'unknown' ? v.reason : `${url.key} names no server dialect connlint knows`;
+  return `the database may be SQLite, a local file: ${what}`;
+}
+
 export function poolFromReading(reading: EngineReading, input: SqlalchemyInput): Pool {
   const s = reading.settings;
   const idle: IdleMechanism[] = [];
@@ -835,11 +847,13 @@ export function poolFromReading(reading: EngineReading, input: SqlalchemyInput):
     libraryName: 'SQLAlchemy',
     name,
     ...(reading.engine ? { engine: reading.engine.engine, engineReason: reading.engine.reason } : {}),
+    ...(reading.engine ? {} : { serverUncertain: serverUncertain(reading) }),
     ...(env ? { environment: env } : {}),
     ...(input.environmentNote ? { environmentNote: input.environmentNote } : {}),
     ...(reading.host ? { host: reading.host } : {}),
     origin: reading.origin,
-    settings: sortedByKey(s),
+    // Advice spells booleans as the file does: Python source (not the strings of an .ini file).
+    settings: 'options' in call && input.source !== 'flask' ? sortedByKey(s) : withPythonLiterals(sortedByKey(s)),
     idle,
     validatesOnCheckout: validates,
     ...(keepalive ? { tcpKeepalive: keepalive } : {}),

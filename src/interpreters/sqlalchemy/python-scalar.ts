@@ -1,3 +1,4 @@
+import type { Setting } from '../../model/setting.js';
 /**
  * What one Python value is to a library that reads it (issue 17, "Static evaluation"): a literal, a
  * value from the environment (with the default the code gives, and the type the program gets when the
@@ -254,3 +255,17 @@ export function kwarg(call: PyCall, name: string): { name: string; value: PyValu
 }
 
 export { isPySpace, pyStrip };
+
+/** Settings read from Python source: advice spells booleans as Python does (`True`). */
+export function withPythonLiterals(settings: Map<string, Setting>): Map<string, Setting> {
+  for (const s of settings.values()) s.literals = { true: 'True', false: 'False' };
+  return settings;
+}
+
+/** What a user changes for a value read from the environment: the variable, or the default the code gives. */
+export function envWriteAs(s: Scalar): string | undefined {
+  if (!s.env) return undefined;
+  return s.env.hasDefault
+    ? `the environment variable ${s.env.name} (or the default in the code)`
+    : `the environment variable ${s.env.name}`;
+}
