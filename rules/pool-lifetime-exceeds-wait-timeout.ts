@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import type { IdleMechanism, Link } from '../src/model/model.js';
-import { humanValue, spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { humanValue, spanOr, throughLines, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const VERB: Record<IdleMechanism['kind'], string> = { 'max-lifetime': 'retires', 'idle-timeout': 'retires', keepalive: 'pings' };
 
@@ -120,19 +120,25 @@ export default defineRule({
       // The pool's own session value (an init command's SET SESSION wait_timeout) replaces the server's.
       const session = limit.canonicalKey === 'session.wait_timeout';
       const serverWhere = session ? `the session value, ${whereFrom(limit)}` : serverPhrase(link, whereFrom(limit));
-      const related =
-        link.server.source === 'default' && !session
+      const related = [
+        ...throughLines(target?.setting),
+        ...(link.server.source === 'default' && !session
           ? []
           : [
               {
                 span: spanOr(limit, link.server.origin ?? pool.origin),
                 message: `${session ? 'session ' : ''}wait_timeout is ${formatDuration(limitMs)}`,
               },
-            ];
+            ]),
+      ];
       const validating = pool.validatesOnCheckout.value;
-      let extra = validating
-        ? ` ${library} validates connections on checkout, so each stale one costs a failed validation and a retry.`
-        : '';
+      // A switch whose value is not known counts as on (no finding rests on an unknown), and the message says so.
+      const check = pool.validatesOnCheckout.setting;
+      let extra = !validating
+        ? ''
+        : check?.value.kind === 'unknown'
+          ? ` If ${check.key} turns validation on (its value is not known here), each stale connection costs a failed validation and a retry.`
+          : ` ${library} validates connections on checkout, so each stale one costs a failed validation and a retry.`;
       const unknownKeepalive = bound.unknown.find((m) => m.kind === 'keepalive' || m.kind === 'max-lifetime');
       if (bound.ms !== undefined && unknownKeepalive && unknownKeepalive.setting.value.kind === 'unknown') {
         extra += ` This assumes ${unknownKeepalive.setting.key} does not ping sooner: ${unknownKeepalive.setting.value.reason}.`;

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import type { IdlePath } from '../src/model/idle-path.js';
 import { type Setting, settingSpan } from '../src/model/setting.js';
-import { setTo, spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { setTo, spanOr, throughLines, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 interface PathLimit {
   setting: Setting;
@@ -138,7 +138,10 @@ export default defineRule({
           advice,
         },
         at,
-        related: relatedAt ? [{ span: relatedAt, message: `${smallest.what} is ${formatDuration(smallest.ms)}` }] : [],
+        related: [
+          ...throughLines(checkoutSetting),
+          ...(relatedAt ? [{ span: relatedAt, message: `${smallest.what} is ${formatDuration(smallest.ms)}` }] : []),
+        ],
         key: `${pool.id}/validation`,
       });
     }

@@ -10,6 +10,7 @@ import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead }
 
 type Closure = typeof import('../interpreters/python/module-closure.js');
 type Settings = typeof import('../interpreters/python/settings.js');
+type Environment = typeof import('../interpreters/python/environment.js');
 
 const SNIFF =
   /\b(?:create_(?:async_)?engine|(?:async_)?engine_from_config|DATABASES|SQLALCHEMY_(?:DATABASE_URI|BINDS|ENGINE_OPTIONS|POOL_\w+)|flask_sqlalchemy|dj_database_url)\b/;
@@ -29,7 +30,13 @@ export function claimPython(path: string, text: string): Claim | NotRead {
   };
 }
 
-function contribute(files: readonly ClaimedFile[], ctx: FormatContext, closure: Closure, settings: Settings): Contribution {
+function contribute(
+  files: readonly ClaimedFile[],
+  ctx: FormatContext,
+  closure: Closure,
+  settings: Settings,
+  environment: Environment,
+): Contribution {
   const claimed = files.map((f) => ({ path: f.path, text: f.text }));
   const key = claimed.map((f) => f.path).join('\0');
   const { tree, texts, added, starImporters } = ctx.cache.get('python', key, claimed.map((f) => f.text).join('\0'), () =>
@@ -52,6 +59,11 @@ function contribute(files: readonly ClaimedFile[], ctx: FormatContext, closure: 
     claimed: new Set([...claimed.map((f) => f.path), ...starImporters]),
     texts,
     versions: { ...(django ? { django } : {}), ...(flaskSqlalchemy ? { flaskSqlalchemy } : {}) },
+    environment: environment.environmentProvider({
+      compose: ctx.declarations.environments,
+      isFile: (p) => ctx.view.isFile(p),
+      readText: (p) => ctx.view.readText(p),
+    }),
   });
   const listed: NonNullable<Contribution['files']> = [];
   for (const [path, by] of added)
@@ -71,10 +83,11 @@ export const python: Format = {
   encoding: 'utf8',
   claim: claimPython,
   async load() {
-    const [closure, settings] = await Promise.all([
+    const [closure, settings, environment] = await Promise.all([
       import('../interpreters/python/module-closure.js'),
       import('../interpreters/python/settings.js'),
+      import('../interpreters/python/environment.js'),
     ]);
-    return { contribute: (files, ctx) => contribute(files, ctx, closure, settings) };
+    return { contribute: (files, ctx) => contribute(files, ctx, closure, settings, environment) };
   },
 };

@@ -59,3 +59,10 @@ export function setTo(setting: Setting, value: boolean): string {
   const literal = setting.literals ? setting.literals[value ? 'true' : 'false'] : String(value);
   return `${setting.writeAs ?? setting.key} to ${literal}${setting.requires ? ` (${setting.requires})` : ''}`;
 }
+
+/** The lines a value travels through to the program that reads it (the code reading an environment variable, an `!include`), for related locations. */
+export function throughLines(setting: Setting | undefined): Array<{ span: Span; message: string }> {
+  const o = setting?.origin;
+  if (!setting || o?.kind !== 'file') return [];
+  return o.via.map((span) => ({ span, message: `${setting.canonicalKey} is read here` }));
+}

@@ -242,3 +242,76 @@ test("a session wait_timeout set by init_command replaces the server's for that 
     [],
   );
 });
+
+test('python-decouple reads the nearest .env upwards from the module; the finding points at the .env line', async () => {
+  const settings = [
+    'from decouple import config',
+    '',
+    'DATABASES = {',
+    '    "default": {',
+    '        "ENGINE": "django.db.backends.mysql",',
+    '        "HOST": "db",',
+    '        "CONN_MAX_AGE": config("CONN_MAX_AGE", default=60, cast=int),',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+  const { r, pools } = await run({ ...MYSQL_CNF, 'shop/settings.py': settings, '.env': '# deployment\nCONN_MAX_AGE=3600\n' });
+  assert.deepEqual(pools[0]?.settings.get('CONN_MAX_AGE')?.value, { kind: 'duration', ms: 3_600_000 });
+  const f = r.result.findings.find((x) => x.ruleId === 'pool-lifetime-exceeds-wait-timeout');
+  assert.deepEqual([f?.location.path, f?.location.line], ['.env', 2]);
+  assert.match(f?.message ?? '', /from environment CONN_MAX_AGE = 3600 \(\.env:2\)/);
+  assert.deepEqual(
+    f?.related?.map((x) => [x.span.path, x.span.line, x.message]),
+    [
+      ['shop/settings.py', 7, 'CONN_MAX_AGE is read here'],
+      ['db/my.cnf', 2, 'wait_timeout is 10 min'],
+    ],
+  );
+  // A settings.ini nearer the module stops decouple's search: the .env above is not what it reads.
+  const stopped = await run({
+    ...MYSQL_CNF,
+    'shop/settings.py': settings,
+    'shop/settings.ini': '[settings]\n',
+    '.env': 'CONN_MAX_AGE=3600\n',
+  });
+  assert.deepEqual(stopped.pools[0]?.settings.get('CONN_MAX_AGE')?.value, { kind: 'duration', ms: 60_000 });
+  // os.getenv does not read .env files.
+  const plain = await run({
+    'shop/settings.py': settings
+      .replace('config("CONN_MAX_AGE", default=60, cast=int)', 'int(os.getenv("CONN_MAX_AGE", "60"))')
+      .replace('from decouple import config', 'import os'),
+    '.env': 'CONN_MAX_AGE=3600\n',
+  });
+  assert.deepEqual(plain.pools[0]?.settings.get('CONN_MAX_AGE')?.value, { kind: 'duration', ms: 60_000 });
+});
+
+test('a Compose service passes the URL and a pool setting to the app built from its folder; the pool links to the db service', async () => {
+  const { findings, pools } = await run({
+    'docker-compose.yml': [
+      'services:',
+      '  app:',
+      '    build: ./app',
+      '    environment:',
+      '      DATABASE_URL: mysql+pymysql://app:Secr3t-Pw@db/app',
+      '      POOL_RECYCLE: "3600"',
+      '  db:',
+      '    image: mysql:8.0',
+      '    command: --wait-timeout=300',
+      '',
+    ].join('\n'),
+    'app/db.py': [
+      'import os',
+      'from sqlalchemy import create_engine',
+      '',
+      'engine = create_engine(os.environ["DATABASE_URL"], pool_recycle=int(os.getenv("POOL_RECYCLE", "280")), pool_pre_ping=True)',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(pools[0]?.engine, 'mysql');
+  assert.equal(pools[0]?.host, 'db');
+  assert.deepEqual(findings, [
+    'warning pool-lifetime-exceeds-wait-timeout docker-compose.yml:6 pool_recycle (from environment POOL_RECYCLE = 3600 (docker-compose.yml:6)) is 1 h but wait_timeout is 5 min (docker-compose.yml:9), so the server closes idle pooled connections 55 min before the pool retires them. SQLAlchemy validates connections on checkout, so each stale one costs a failed validation and a retry. Set the environment variable POOL_RECYCLE (docker-compose.yml:6) to 295 or lower.',
+  ]);
+  for (const f of findings) assert.ok(!f.includes('Secr3t'), f);
+});

@@ -27,6 +27,7 @@ import {
   scalarOf,
   withPythonLiterals,
   envWriteAs,
+  valueOrigin,
 } from '../sqlalchemy/python-scalar.js';
 import { expandDatabaseCall, helperKeyword, helperNote, helperProblems, helperWriteAs } from './database-url.js';
 
@@ -167,7 +168,7 @@ function written(ctx: Ctx, key: string, canonicalKey: string, item: Item, value:
     raw: rawOf(item.value, ctx.input.sourceText),
     text: s.literal ? pyStr(s.literal) : null,
     value,
-    origin: { kind: 'file', span: item.span, via: [] },
+    origin: valueOrigin(item.span, s),
     overrides: (item.overrides ?? []).map((span) => ({ kind: 'file' as const, span, via: [] })),
     ...(unit ? { unit } : {}),
     ...((helperWriteAs(item.value) ?? envWriteAs(s)) ? { writeAs: helperWriteAs(item.value) ?? envWriteAs(s) } : {}),

@@ -5,7 +5,9 @@ import { djangoPools } from '../django/databases.js';
 import { flaskSqlalchemyPools } from '../flask-sqlalchemy/config.js';
 import { type EngineSource, sqlalchemyPool } from '../sqlalchemy/pool.js';
 import type { EvaluatedTree } from './evaluate.js';
-import type { PyBinding, PyCall, PyClass, PyConfigWrite, PyModule, PyValue } from './value.js';
+import { withEnvironment } from '../sqlalchemy/python-scalar.js';
+import type { ProvidedValue } from './environment.js';
+import type { PyBinding, PyCall, PyClass, PyConfigWrite, PyEnv, PyModule, PyValue } from './value.js';
 
 /*
  * From evaluated Python modules to pools (issue 17, "What to read"): every SQLAlchemy engine call, every
@@ -22,6 +24,8 @@ export interface PythonSettingsInput {
   claimed: ReadonlySet<string>;
   texts: ReadonlyMap<string, string>;
   versions: { django?: LibraryVersion; flaskSqlalchemy?: LibraryVersion };
+  /** Values the tree supplies for environment variables (Compose, decouple's .env). */
+  environment?: (env: PyEnv) => ProvidedValue | undefined;
 }
 
 export interface PythonSettingsResult {
@@ -355,6 +359,10 @@ function flaskSettings(input: PythonSettingsInput, c: Collector): void {
 
 /** The pools of every Python settings environment of the tree. */
 export function pythonSettingsPools(input: PythonSettingsInput): PythonSettingsResult {
+  return input.environment ? withEnvironment(input.environment, () => settingsPools(input)) : settingsPools(input);
+}
+
+function settingsPools(input: PythonSettingsInput): PythonSettingsResult {
   const c = new Collector();
   for (const m of input.tree.modules.values()) {
     if (!input.claimed.has(m.path)) continue;

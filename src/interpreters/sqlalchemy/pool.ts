@@ -27,6 +27,7 @@ import {
   unknownReason,
   withPythonLiterals,
   envWriteAs,
+  valueOrigin,
 } from './python-scalar.js';
 import { engineOfDialect, hostOfUrl, isAsyncDriver, parseSqlalchemyUrl, type SqlalchemyUrl } from './url.js';
 import { levenshtein } from '../edit-distance.js';
@@ -228,7 +229,7 @@ function written(ctx: Ctx, o: EngineOption, canonicalKey: string, value: Value, 
     raw: rawOf(o.value, ctx.input.sourceText),
     text: s.literal ? pyStr(s.literal) : null,
     value,
-    origin: fileOrigin(o.span),
+    origin: valueOrigin(o.span, s),
     overrides: (o.overrides ?? []).map(fileOrigin),
     ...(unit ? { unit } : {}),
     ...(envWriteAs(s) ? { writeAs: envWriteAs(s) } : {}),
@@ -477,6 +478,9 @@ function urlText(v: PyValue): { text?: string; unknown?: string; note?: string; 
   // A URL built from parts whose start is known (`f"mysql+pymysql://{user}:..."`): the dialect and driver are.
   const prefix = v.kind === 'unknown' ? /^([\w+]+):\/\//.exec(v.prefix ?? '') : null;
   if (prefix) return { drivername: prefix[1] as string, unknown: s.unknown ?? v.kind, ...(s.note ? { note: s.note } : {}) };
+  // An environment variable without a default in the code: its value is the deployment's.
+  if (s.env && s.literal?.kind === 'none')
+    return { unknown: `from environment ${s.env.name}, with no default in the code`, ...(s.note ? { note: s.note } : {}) };
   return { unknown: s.literal ? `it is ${pyRepr(s.literal)}` : (s.unknown ?? 'not known'), ...(s.note ? { note: s.note } : {}) };
 }
 

@@ -1,4 +1,5 @@
 import type { Setting } from '../../model/setting.js';
+import type { ProvidedValue } from '../python/environment.js';
 /**
  * What one Python value is to a library that reads it (issue 17, "Static evaluation"): a literal, a
  * value from the environment (with the default the code gives, and the type the program gets when the
@@ -20,6 +21,10 @@ export interface EnvSource {
   /** The type the program gets when the variable is set: text unless something converts it. */
   typeWhenSet: PyCast;
   hasDefault: boolean;
+  /** Where the tree sets the variable, when it does (`docker-compose.yml:12`, `.env:3`). */
+  suppliedBy?: string;
+  /** That place, where a finding about the value points (the code that reads it is the origin's `via`). */
+  suppliedAt?: Span;
 }
 
 export interface Scalar {
@@ -127,6 +132,8 @@ export function scalarOf(v: PyValue): Scalar {
     typeWhenSet: v.cast ?? 'str',
     hasDefault: v.default !== undefined,
   };
+  const provided = provider?.(v);
+  if (provided) return providedScalar(v, { ...env, suppliedBy: provided.where, suppliedAt: provided.span }, provided);
   if (!v.default)
     return {
       unknown: `it comes from environment variable ${v.name}, which has no default here`,
@@ -142,6 +149,67 @@ export function scalarOf(v: PyValue): Scalar {
   // A default URL may hold a password: notes end up in keys and messages, so it is masked here.
   const note = maskSecrets('', `from environment ${v.name}, default ${d.note ? `${pyRepr(d.literal)} ${d.note}` : pyRepr(d.literal)}`);
   return { literal: d.literal, env, note, span: v.span };
+}
+
+type Provider = (env: PyEnv) => ProvidedValue | undefined;
+let provider: Provider | undefined;
+
+/**
+ * Runs `fn` with the values the tree supplies for environment variables (a Compose service's
+ * `environment:`, decouple's `.env`): scalarOf then reads an environment lookup as the value it gets.
+ */
+export function withEnvironment<T>(p: Provider, fn: () => T): T {
+  const previous = provider;
+  provider = p;
+  try {
+    return fn();
+  } finally {
+    provider = previous;
+  }
+}
+
+const TRUE_WORDS = new Set(['y', 'yes', 't', 'true', 'on', '1']);
+const FALSE_WORDS = new Set(['n', 'no', 'f', 'false', 'off', '0']);
+
+/** The value a lookup gets from a supplied text, converted as the lookup converts it. */
+function providedScalar(v: PyEnv, env: EnvSource, p: ProvidedValue): Scalar {
+  const from = `from environment ${v.name}`;
+  if (p.text === null)
+    return { unknown: `${from}, passed in by ${p.where} from the environment it runs in`, env, note: `${from} (${p.where})`, span: v.span };
+  const text = p.text;
+  const span = v.span;
+  let literal: PyLiteral | undefined;
+  let fails: string | undefined;
+  switch (v.cast) {
+    case undefined:
+    case 'str':
+      literal = { kind: 'str', value: text, span };
+      break;
+    case 'int': {
+      const n = pyInt(text);
+      if (n === undefined) fails = `int(${JSON.stringify(text)}) raises ValueError`;
+      else literal = { kind: 'int', value: n, span };
+      break;
+    }
+    case 'float': {
+      const t = pyStrip(text);
+      if (/^[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$/.test(t))
+        literal = { kind: 'float', value: Number(t.replace(/_/g, '')), span };
+      else fails = `float(${JSON.stringify(text)}) is not known here`;
+      break;
+    }
+    case 'bool': {
+      // decouple's cast=bool (strtobool; the empty string is False); other libraries' words are not read here.
+      const w = text.toLowerCase();
+      if (v.via === 'decouple.config' && (w === '' || TRUE_WORDS.has(w) || FALSE_WORDS.has(w)))
+        literal = { kind: 'bool', value: TRUE_WORDS.has(w), span };
+      else fails = `${v.via} reads ${JSON.stringify(text)} as a boolean in a way connlint does not apply`;
+      break;
+    }
+  }
+  const note = maskSecrets('', `${from} = ${literal ? pyRepr(literal) : JSON.stringify(text)} (${p.where})`);
+  if (!literal) return { unknown: `${from}: ${fails}`, env, note, span };
+  return { literal, env, note, span };
 }
 
 /** The text of a span in a file's text (lines and UTF-16 columns, 1-based, end exclusive), or undefined when out of range. */
@@ -265,7 +333,13 @@ export function withPythonLiterals(settings: Map<string, Setting>): Map<string, 
 /** What a user changes for a value read from the environment: the variable, or the default the code gives. */
 export function envWriteAs(s: Scalar): string | undefined {
   if (!s.env) return undefined;
+  if (s.env.suppliedBy) return `the environment variable ${s.env.name} (${s.env.suppliedBy})`;
   return s.env.hasDefault
     ? `the environment variable ${s.env.name} (or the default in the code)`
     : `the environment variable ${s.env.name}`;
+}
+
+/** Where a value that runs is set: the line that supplies an environment variable (reached through the code that reads it), else the code. */
+export function valueOrigin(span: Span, s: Scalar): Setting['origin'] {
+  return s.env?.suppliedAt ? { kind: 'file', span: s.env.suppliedAt, via: [span] } : { kind: 'file', span, via: [] };
 }
