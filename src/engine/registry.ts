@@ -2,6 +2,7 @@ import binaryFile from '../../rules/binary-file.js';
 import fileTooLarge from '../../rules/file-too-large.js';
 import keepaliveExceedsNetworkIdleTimeout from '../../rules/keepalive-exceeds-network-idle-timeout.js';
 import linkNotFollowed from '../../rules/link-not-followed.js';
+import longRunningProcessHoldsIdleConnection from '../../rules/long-running-process-holds-idle-connection.js';
 import poolLifetimeExceedsWaitTimeout from '../../rules/pool-lifetime-exceeds-wait-timeout.js';
 import poolMissingValidation from '../../rules/pool-missing-validation.js';
 import unreadablePath from '../../rules/unreadable-path.js';
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = [
   fileTooLarge,
   keepaliveExceedsNetworkIdleTimeout,
   linkNotFollowed,
+  longRunningProcessHoldsIdleConnection,
   poolLifetimeExceedsWaitTimeout,
   poolMissingValidation,
   unreadablePath,

@@ -10,7 +10,7 @@ import { declaredNetwork } from '../interpreters/network/elements.js';
 import { KEEPALIVE_TIME, linuxDefault } from '../interpreters/linux/keepalive.js';
 import { buildDeclaredServer, defaultServer } from '../interpreters/mysql/server.js';
 import { assembleModel } from '../model/assemble.js';
-import type { Host, Model, NetworkElement, Pool, ScannedFile, Server } from '../model/model.js';
+import type { ConnectionHolder, Host, Model, NetworkElement, Pool, ScannedFile, Server } from '../model/model.js';
 import type { Problem } from '../model/problem.js';
 import { scrubSecrets, secretValues } from '../model/secrets.js';
 import { compareText } from '../model/sort-order.js';
@@ -191,6 +191,7 @@ interface Gathered {
   files: Map<string, ScannedFile>;
   servers: Server[];
   pools: Pool[];
+  holders: ConnectionHolder[];
   hosts: Host[];
   network: NetworkElement[];
   problems: Problem[];
@@ -235,6 +236,7 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered): Map<Format, Clai
 function addContribution(format: Format, c: Contribution, g: Gathered): void {
   g.servers.push(...(c.servers ?? []));
   g.pools.push(...(c.pools ?? []));
+  g.holders.push(...(c.holders ?? []));
   g.hosts.push(...(c.hosts ?? []));
   g.network.push(...(c.network ?? []));
   g.problems.push(...(c.problems ?? []));
@@ -275,7 +277,7 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     wanted,
     ...(options.order ? { order: options.order } : {}),
   });
-  const g: Gathered = { files: new Map(), servers: [], pools: [], hosts: [], network: [], problems: [], crashes: [] };
+  const g: Gathered = { files: new Map(), servers: [], pools: [], holders: [], hosts: [], network: [], problems: [], crashes: [] };
   for (const s of discovery.skipped) {
     g.files.set(s.path, {
       path: s.path,
@@ -355,6 +357,7 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     files: [...g.files.values()],
     servers: g.servers,
     pools: g.pools,
+    holders: g.holders,
     hosts: g.hosts,
     network: g.network,
     links: { mappings, ...(config.path ? { configPath: config.path } : {}), defaultServer },

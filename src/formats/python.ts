@@ -1,3 +1,4 @@
+import { MANAGEMENT_COMMAND } from '../interpreters/django/command-path.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
 
 /*
@@ -21,6 +22,8 @@ const VENDORED = /(?:^|\/)(?:site-packages|dist-packages|\.tox|\.nox|\.eggs|__py
 
 export function claimPython(path: string, text: string): Claim | NotRead {
   if (VENDORED.test(path)) return { notRead: 'an installed package or a tool cache, not the project’s settings' };
+  if (MANAGEMENT_COMMAND.test(path) && /\bBaseCommand\b/.test(text))
+    return { owner: 'certain', reason: 'a Django management command (BaseCommand): read for loops that hold a connection' };
   const sniff = SNIFF.exec(text);
   if (!sniff) return { notRead: 'no SQLAlchemy engine, Django DATABASES or Flask-SQLAlchemy setting' };
   if (LIBRARY.test(text)) return { owner: 'certain', reason: `Python settings: ${sniff[0]}` };
@@ -45,6 +48,7 @@ function contribute(
       readText: (p) => ctx.view.readText(p),
       listDir: (p) => ctx.view.listDir(p),
       isProjectFile: (p) => !VENDORED.test(p),
+      followsImports: (p) => !MANAGEMENT_COMMAND.test(p),
     }),
   );
   const libraries = ctx.config.libraries;
@@ -73,7 +77,7 @@ function contribute(
     if (!pooled.has(path)) listed.push({ path, read: true, reason: reasons.join('; ') });
   }
   // Syntax errors: one per file; those of imported files count too (the import fails).
-  return { pools: result.pools, problems: [...tree.problems, ...result.problems], files: listed };
+  return { pools: result.pools, holders: result.holders, problems: [...tree.problems, ...result.problems], files: listed };
 }
 
 export const python: Format = {

@@ -1,6 +1,7 @@
 import { canonicalOptionName } from '../interpreters/mysql/variables.js';
 import type { Effect, IdlePath, PathElement, Place } from '../model/idle-path.js';
 import {
+  type ConnectionHolder,
   ENGINE_NAMES,
   type Engine,
   type Expiry,
@@ -171,15 +172,38 @@ export interface JsonPath {
   verdict: JsonVerdict;
 }
 
+export interface JsonHolder {
+  id: string;
+  name: string;
+  loop: JsonOrigin;
+  wait: { text: string; ms: number | null; origin: JsonOrigin } | null;
+  refresh: { what: string; origin: JsonOrigin } | null;
+  pools: string[];
+  fact: string;
+}
+
 export interface InspectDocument {
   version: 2;
   files: JsonFile[];
   servers: JsonServer[];
   pools: JsonPool[];
+  holders: JsonHolder[];
   hosts: JsonHost[];
   network: JsonNetwork;
   links: JsonLink[];
   paths: JsonPath[];
+}
+
+function jsonHolder(h: ConnectionHolder): JsonHolder {
+  return {
+    id: h.id,
+    name: h.name,
+    loop: origin(h.loop),
+    wait: h.wait ? { text: maskText(h.wait.text), ms: h.wait.ms ?? null, origin: origin(h.wait.span) } : null,
+    refresh: h.refresh ? { what: h.refresh.what, origin: origin(h.refresh.span) } : null,
+    pools: [...h.pools].sort(compareText),
+    fact: h.fact,
+  };
 }
 
 function origin(span: Span): JsonOrigin {
@@ -439,6 +463,7 @@ export function inspectJson(input: InspectInput): InspectDocument {
     files: [...model.files].sort(byId((f) => f.path)).map(jsonFile),
     servers: inspectedServers(model).map(jsonServer),
     pools: [...model.pools].sort(byId((p) => p.id)).map(jsonPool),
+    holders: [...model.holders].sort(byId((h) => h.id)).map(jsonHolder),
     hosts: [...model.hosts].sort(byId((h) => h.id)).map(jsonHost),
     // Declaration order is the meaning here (the config's order); ids are unique.
     network: { elements: model.network.elements.map(jsonNetworkElement) },

@@ -1,6 +1,6 @@
 import { idlePaths } from './idle-path.js';
 import { type LinkInput, linkPools } from './links.js';
-import type { Host, Model, NetworkElement, Pool, ScannedFile, Server } from './model.js';
+import type { ConnectionHolder, Host, Model, NetworkElement, Pool, ScannedFile, Server } from './model.js';
 import type { Setting } from './setting.js';
 import { compareText } from './sort-order.js';
 
@@ -12,6 +12,7 @@ export function assembleModel(input: {
   files: ScannedFile[];
   servers: Server[];
   pools: Pool[];
+  holders?: ConnectionHolder[];
   hosts: Host[];
   network: NetworkElement[];
   links: LinkInput;
@@ -25,5 +26,6 @@ export function assembleModel(input: {
   const hosts = [...input.hosts].sort(byId);
   const links = linkPools(pools, servers, input.links);
   const paths = idlePaths({ pools, links, hosts, network: input.network, linuxDefault: input.linuxKeepalive });
-  return { files, servers, pools, hosts, network: { elements: input.network }, links, paths };
+  const holders = [...(input.holders ?? [])].sort(byId);
+  return { files, servers, pools, holders, hosts, network: { elements: input.network }, links, paths };
 }

@@ -188,11 +188,35 @@ export interface Link {
   note: string;
 }
 
+/**
+ * A process that keeps a database connection across idle periods outside its pool's own checks: a Django
+ * management command that loops (django.md, "Long-running processes": Django closes or checks a connection
+ * only when a request starts or ends, so CONN_MAX_AGE and CONN_HEALTH_CHECKS never run there).
+ */
+export interface ConnectionHolder {
+  /** Stable id: `<kind>:<path>@<line of the loop>`. */
+  id: string;
+  /** For messages: `management command "sendalerts"`. */
+  name: string;
+  /** The loop that keeps the process alive. */
+  loop: Span;
+  /** The wait between two rounds of the loop (a sleep), when the loop has one: `ms` when its length is known. */
+  wait?: { span: Span; text: string; ms?: number };
+  /** How the process renews its connection, when it does (`close_old_connections()` at a line). */
+  refresh?: { span: Span; what: string };
+  /** The pools whose connections it holds (the Django aliases of the project's settings). */
+  pools: string[];
+  /** The knowledge the holder rests on. */
+  fact: string;
+}
+
 export interface Model {
   /** Every file connlint looked at, read or not, sorted by path. */
   files: ScannedFile[];
   servers: Server[];
   pools: Pool[];
+  /** Processes that hold pool connections outside the pool's checks, by id. */
+  holders: ConnectionHolder[];
   hosts: Host[];
   network: Network;
   links: Link[];

@@ -66,6 +66,7 @@ test('a rule that throws becomes an internal-error finding and the other rules s
     files: [{ path: 'my.cnf', kind: 'mysql-option-file', owner: 'certain', reason: 'default option-file name' }],
     servers: [],
     pools: [],
+    holders: [],
     hosts: [],
     network: { elements: [] },
     links: [],

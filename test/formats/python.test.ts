@@ -315,3 +315,55 @@ test('a Compose service passes the URL and a pool setting to the app built from 
   ]);
   for (const f of findings) assert.ok(!f.includes('Secr3t'), f);
 });
+
+test('management commands: a wait of unknown length is a note; a short one, none; a renewal anywhere in the module, none', async () => {
+  const settings = { 'shop/settings.py': 'DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "HOST": "db"}}\n', ...MYSQL_CNF };
+  const command = (loop: string, extra = '') =>
+    [
+      'import time',
+      'from django.core.management.base import BaseCommand',
+      'from django.db import connection',
+      'from shop.models import Job',
+      extra,
+      'class Command(BaseCommand):',
+      '    def handle(self, *args, **options):',
+      loop,
+      '',
+    ].join('\n');
+  const at = 'shop/jobs/management/commands/work.py';
+  const unknown = await run({
+    ...settings,
+    [at]: command('        while True:\n            Job.objects.first()\n            time.sleep(options["every"])'),
+  });
+  const notes = unknown.findings.filter((f) => f.includes('long-running'));
+  assert.equal(notes.length, 1, notes.join('\n'));
+  assert.match(
+    notes[0] as string,
+    /^note long-running-process-holds-idle-connection shop\/jobs\/management\/commands\/work\.py:10 .*time\.sleep\(options\["every"\]\), a length not known here/,
+  );
+  const short = await run({
+    ...settings,
+    [at]: command('        while True:\n            Job.objects.first()\n            time.sleep(30)'),
+  });
+  assert.deepEqual(
+    short.findings.filter((f) => f.includes('long-running')),
+    [],
+  );
+  // connection.close() in a helper the loop calls: the command renews its connection.
+  const renewed = await run({
+    ...settings,
+    [at]: command(
+      '        while True:\n            self.round()\n            time.sleep(3600)\n    def round(self):\n        connection.close()\n        Job.objects.first()',
+    ),
+  });
+  assert.deepEqual(
+    renewed.findings.filter((f) => f.includes('long-running')),
+    [],
+  );
+  assert.equal(renewed.r.model.holders[0]?.refresh?.what, 'connection.close()');
+  // No database use, or no wait in the loop: not a holder at all.
+  const noDb = await run({ ...settings, [at]: command('        while True:\n            print("tick")\n            time.sleep(3600)') });
+  assert.deepEqual(noDb.r.model.holders, []);
+  const noWait = await run({ ...settings, [at]: command('        while Job.objects.exists():\n            Job.objects.first().delete()') });
+  assert.deepEqual(noWait.r.model.holders, []);
+});

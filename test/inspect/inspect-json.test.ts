@@ -28,7 +28,7 @@ const brief = (e: JsonPathElement) => `${e.place} ${e.effect} ${e.label}`;
 test('version 2 with every top-level field, in order', async () => {
   const { doc } = await inspectRepo(SHOP);
   assert.equal(doc.version, 2);
-  assert.deepStrictEqual(Object.keys(doc), ['version', 'files', 'servers', 'pools', 'hosts', 'network', 'links', 'paths']);
+  assert.deepStrictEqual(Object.keys(doc), ['version', 'files', 'servers', 'pools', 'holders', 'hosts', 'network', 'links', 'paths']);
 });
 
 test('files: every file looked at, read or not, with its format, owner and reason, sorted by path', async () => {
@@ -348,6 +348,7 @@ test('an empty repository gives empty lists', async () => {
     files: [],
     servers: [],
     pools: [],
+    holders: [],
     hosts: [],
     network: { elements: [] },
     links: [],

@@ -59,6 +59,8 @@ const CALLS_OF_INTEREST = [
   'env.db_url',
   'Env.db_url',
   'SQLAlchemy',
+  // A management command's wait between two rounds of its loop (django/commands.ts).
+  'sleep',
 ];
 
 export function isCallOfInterest(callee: string): boolean {

@@ -20,6 +20,8 @@ export interface TreeReader {
   listDir(path: string): string[] | undefined;
   /** Is the file the project's own (not an installed package)? Imports of other files are not followed. */
   isProjectFile(path: string): boolean;
+  /** Are a claimed file's own imports read (settings modules), or only the file (a management command)? Default: read. */
+  followsImports?(path: string): boolean;
 }
 
 export interface ModuleClosure {
@@ -103,7 +105,7 @@ export function evaluateWithImports(claimed: ReadonlyArray<{ path: string; text:
       }
     }
   }
-  const direct = new Set<string>([...claimed.map((f) => f.path), ...starImporters]);
+  const direct = new Set<string>([...claimed.map((f) => f.path), ...starImporters].filter((p) => reader.followsImports?.(p) ?? true));
   let tree = evaluateTree([...texts].map(([path, text]) => ({ path, text })));
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let grew = false;

@@ -1,4 +1,6 @@
-import type { LibraryVersion, Pool } from '../../model/model.js';
+import type { ConnectionHolder, LibraryVersion, Pool } from '../../model/model.js';
+import { parsePython } from '../../parsers/python.js';
+import { isManagementCommand, managementCommandHolder } from '../django/commands.js';
 import type { Problem } from '../../model/problem.js';
 import { formatSpan } from '../../model/span.js';
 import { djangoPools } from '../django/databases.js';
@@ -30,6 +32,8 @@ export interface PythonSettingsInput {
 
 export interface PythonSettingsResult {
   pools: Pool[];
+  /** Management commands that hold the Django pools' connections in a loop. */
+  holders: ConnectionHolder[];
   problems: Problem[];
   /** Claimed files that give no pool, and why. */
   noPool: Map<string, string[]>;
@@ -371,5 +375,19 @@ function settingsPools(input: PythonSettingsInput): PythonSettingsResult {
   sqlalchemyEngines(input, c);
   djangoSettings(input, c);
   flaskSettings(input, c);
-  return { pools: c.pools(), problems: c.problems, noPool: c.noPool };
+  const pools = c.pools();
+  return { pools, holders: commandHolders(input, pools), problems: c.problems, noPool: c.noPool };
+}
+
+/** Looping management commands: they hold the connections of every Django alias of the project. */
+function commandHolders(input: PythonSettingsInput, pools: Pool[]): ConnectionHolder[] {
+  const django = pools.filter((p) => p.library === 'django').map((p) => p.id);
+  const out: ConnectionHolder[] = [];
+  for (const m of input.tree.modules.values()) {
+    if (!input.claimed.has(m.path) || !isManagementCommand(m.path)) continue;
+    const text = input.texts.get(m.path) ?? '';
+    const holder = managementCommandHolder({ path: m.path, syntax: parsePython(m.path, text).doc, module: m, text, pools: django });
+    if (holder) out.push(holder);
+  }
+  return out;
 }
