@@ -367,3 +367,22 @@ test('management commands: a wait of unknown length is a note; a short one, none
   const noWait = await run({ ...settings, [at]: command('        while Job.objects.exists():\n            Job.objects.first().delete()') });
   assert.deepEqual(noWait.r.model.holders, []);
 });
+
+test('a Django alias whose ENGINE comes from an environment URL may be SQLite: notes only; an extension that only sets defaults is no Flask configuration', async () => {
+  const django = await run({
+    'site/settings.py': 'import dj_database_url\n\nDATABASES = {"default": dj_database_url.config(conn_max_age=500)}\n',
+  });
+  assert.match(django.pools[0]?.serverUncertain ?? '', /SQLite/);
+  for (const f of django.findings) assert.match(f, /^note /);
+  const extension = await run({
+    'src/flask_ext/extension.py': [
+      'from flask_sqlalchemy import SQLAlchemy',
+      '',
+      'def init_app(app):',
+      '    app.config.setdefault("SQLALCHEMY_DATABASE_URI", "mysql+pymysql://db/app")',
+      '    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})',
+      '',
+    ].join('\n'),
+  });
+  assert.deepEqual(extension.pools, []);
+});

@@ -414,6 +414,8 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
   const base = {
     name: `DATABASES["${ctx.alias}"]${env ? ` (${env})` : ''}`,
     ...(engine ? { engine, engineReason: backend.reason } : {}),
+    // An ENGINE that is not known here (a DATABASE_URL from the environment) may be SQLite's: no server.
+    ...(engine ? {} : { serverUncertain: `the database may be SQLite, a local file: ${backend.reason}` }),
     ...(env ? { environment: env } : {}),
     ...(input.environmentNote ? { environmentNote: input.environmentNote } : {}),
     ...(host ? { host } : {}),

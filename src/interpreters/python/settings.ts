@@ -339,9 +339,10 @@ function flaskSettings(input: PythonSettingsInput, c: Collector): void {
     const moduleNote = named.get(`${m.path}\0`);
     if (moduleNote && hasSqlalchemyKey(moduleConfig(m)))
       envs.push({ path: m.path, name: moduleLabel(m), config: moduleConfig(m), note: moduleNote });
-    // app.config written key by key is an environment of its own; one that only loads config objects is theirs.
+    // app.config written key by key is an environment of its own; one that only loads config objects is
+    // theirs, and one that only sets defaults (setdefault: an extension's own init_app) is no configuration.
     const writes = m.configWrites;
-    if (writes.some((w) => w.kind !== 'from_object')) {
+    if (writes.some((w) => w.kind !== 'from_object' && w.kind !== 'setdefault')) {
       for (const e of appConfigs(tree, m, writes)) if (hasSqlalchemyKey(e.config)) envs.push(e);
     }
   }
