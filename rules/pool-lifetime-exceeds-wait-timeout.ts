@@ -33,7 +33,8 @@ export default defineRule({
       '`pool_recycle`, -1 meaning never; Django: `CONN_MAX_AGE`, `None` meaning never) with the `wait_timeout` of the MySQL or ' +
       'MariaDB server the pool talks to (from its option files, from `database.variables` in ' +
       'connlint.config.yaml, or the documented default of 8 h). It fires when the pool does not act at least ' +
-      '`marginSeconds` before the server closes the connection. Values are the effective ones: HikariCP start-up ' +
+      '`marginSeconds` before the server closes the connection. A SQLAlchemy engine with `pool_pre_ping` on, or a Django ' +
+      'alias with `CONN_HEALTH_CHECKS=True`, is not reported: the knowledge base counts that check as enough. Values are the effective ones: HikariCP start-up ' +
       'rewrites (a `maxLifetime` under 30 s becomes 30 min) and server clamps are applied first.',
     whyIsThisBad:
       'The server silently closes a connection that stays idle longer than its `wait_timeout`. The pool does not ' +
@@ -101,6 +102,8 @@ export default defineRule({
         unknown: pool.idle.filter((m) => m.setting.value.kind === 'unknown'),
       };
       if (bound.ms !== undefined && bound.ms <= limitMs - margin) continue;
+      // A check on checkout the knowledge base counts as enough (SQLAlchemy pre-ping, Django health checks).
+      if (pool.validatesOnCheckout.value && pool.validatesOnCheckout.sufficient) continue;
       // A value written in a file that cannot be read (a placeholder, a value the pool rejects) could be
       // anything: stay silent rather than guess. Version-dependent defaults are reported with a caveat below.
       if (bound.unknown.some((m) => m.setting.origin.kind === 'file')) continue;

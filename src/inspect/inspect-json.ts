@@ -104,7 +104,7 @@ export interface JsonPool {
   environmentNote: string | null;
   host: string | null;
   origin: JsonOrigin;
-  validatesOnCheckout: { value: boolean; fact: string };
+  validatesOnCheckout: { value: boolean; fact: string; sufficient: string | null };
   idle: JsonIdleMechanism[];
   settings: JsonSetting[];
 }
@@ -348,7 +348,11 @@ function jsonPool(pool: Pool): JsonPool {
     environmentNote: pool.environmentNote === undefined ? null : maskText(pool.environmentNote),
     host: pool.host ?? null,
     origin: origin(pool.origin),
-    validatesOnCheckout: { value: pool.validatesOnCheckout.value, fact: pool.validatesOnCheckout.fact },
+    validatesOnCheckout: {
+      value: pool.validatesOnCheckout.value,
+      fact: pool.validatesOnCheckout.fact,
+      sufficient: pool.validatesOnCheckout.sufficient ?? null,
+    },
     idle: [...pool.idle]
       .sort((a, b) => IDLE_ORDER[a.kind] - IDLE_ORDER[b.kind] || compareText(a.setting.canonicalKey, b.setting.canonicalKey))
       .map((m) => ({

@@ -129,7 +129,16 @@ export interface Pool {
   /** Mechanisms that retire or ping idle connections. */
   idle: IdleMechanism[];
   /** Does the pool check a connection with a round trip before lending it? `setting`: the key that switches it, if any. */
-  validatesOnCheckout: { value: boolean; fact: string; setting?: Setting };
+  validatesOnCheckout: {
+    value: boolean;
+    fact: string;
+    setting?: Setting;
+    /**
+     * Set when the knowledge base says the check makes a lifetime over the server's idle limit harmless, so
+     * it is not reported (SQLAlchemy's pre-ping, Django's health checks: "trap: don't flag"); the fact.
+     */
+    sufficient?: string;
+  };
   /** TCP keepalive on the pool's sockets; undefined when the driver is not known. */
   tcpKeepalive?: DriverKeepalive;
 }

@@ -190,15 +190,14 @@ test('a syntax error is one error at its line; the other files are still checked
   const { findings } = await run({
     ...MYSQL_CNF,
     'broken.py': 'from sqlalchemy import create_engine\nengine = create_engine("mysql://db/a",\n',
-    'good.py':
-      'from sqlalchemy import create_engine\nengine = create_engine("mysql+pymysql://db/a", pool_recycle=3600, pool_pre_ping=True)\n',
+    'good.py': 'from sqlalchemy import create_engine\nengine = create_engine("mysql+pymysql://db/a", pool_recycle=3600)\n',
   });
   assert.ok(
     findings.some((f) => f.startsWith('error parse-error broken.py:')),
     findings.join('\n'),
   );
   assert.ok(
-    findings.some((f) => f.startsWith('warning pool-lifetime-exceeds-wait-timeout good.py:2 ')),
+    findings.some((f) => f.startsWith('error pool-lifetime-exceeds-wait-timeout good.py:2 ')),
     findings.join('\n'),
   );
 });
@@ -221,7 +220,6 @@ test("a session wait_timeout set by init_command replaces the server's for that 
       '        "ENGINE": "django.db.backends.mysql",',
       '        "HOST": "db",',
       `        "CONN_MAX_AGE": ${age},`,
-      '        "CONN_HEALTH_CHECKS": True,',
       '        "OPTIONS": {"init_command": "SET SESSION wait_timeout = 300"},',
       '    }',
       '}',
@@ -231,10 +229,11 @@ test("a session wait_timeout set by init_command replaces the server's for that 
   const over = await run({ 'app/settings.py': settings(600) });
   const finding = over.r.result.findings.find((f) => f.ruleId === 'pool-lifetime-exceeds-wait-timeout');
   assert.equal(finding?.location.line, 5, over.findings.join('\n'));
-  assert.match(finding?.message ?? '', /is 10 min but wait_timeout is 5 min \(the session value, app\/settings\.py:7\)/);
+  assert.equal(finding?.severity, 'error');
+  assert.match(finding?.message ?? '', /is 10 min but wait_timeout is 5 min \(the session value, app\/settings\.py:6\)/);
   assert.deepEqual(
     finding?.related?.map((r) => [r.span.path, r.span.line]),
-    [['app/settings.py', 7]],
+    [['app/settings.py', 6]],
   );
   const under = await run({ 'app/settings.py': settings(240) });
   assert.deepEqual(
@@ -304,14 +303,15 @@ test('a Compose service passes the URL and a pool setting to the app built from 
       'import os',
       'from sqlalchemy import create_engine',
       '',
-      'engine = create_engine(os.environ["DATABASE_URL"], pool_recycle=int(os.getenv("POOL_RECYCLE", "280")), pool_pre_ping=True)',
+      'engine = create_engine(os.environ["DATABASE_URL"], pool_recycle=int(os.getenv("POOL_RECYCLE", "280")))',
       '',
     ].join('\n'),
   });
   assert.equal(pools[0]?.engine, 'mysql');
   assert.equal(pools[0]?.host, 'db');
   assert.deepEqual(findings, [
-    'warning pool-lifetime-exceeds-wait-timeout docker-compose.yml:6 pool_recycle (from environment POOL_RECYCLE = 3600 (docker-compose.yml:6)) is 1 h but wait_timeout is 5 min (docker-compose.yml:9), so the server closes idle pooled connections 55 min before the pool retires them. SQLAlchemy validates connections on checkout, so each stale one costs a failed validation and a retry. Set the environment variable POOL_RECYCLE (docker-compose.yml:6) to 295 or lower.',
+    'warning pool-missing-validation app/db.py:4 SQLAlchemy lends pooled connections without checking them (pool_pre_ping is off) and idle connections can stay 1 h (pool_recycle (from environment POOL_RECYCLE = 3600 (docker-compose.yml:6)), docker-compose.yml:6), while wait_timeout is 5 min (docker-compose.yml:9), so a connection closed while idle reaches the application. Set pool_pre_ping to True, or set the environment variable POOL_RECYCLE (docker-compose.yml:6) to 295 or lower.',
+    'error pool-lifetime-exceeds-wait-timeout docker-compose.yml:6 pool_recycle (from environment POOL_RECYCLE = 3600 (docker-compose.yml:6)) is 1 h but wait_timeout is 5 min (docker-compose.yml:9), so the server closes idle pooled connections 55 min before the pool retires them. Set the environment variable POOL_RECYCLE (docker-compose.yml:6) to 295 or lower.',
   ]);
   for (const f of findings) assert.ok(!f.includes('Secr3t'), f);
 });

@@ -121,6 +121,8 @@ const FACT_AGE_DEFAULT = 'django.md, Settings: CONN_MAX_AGE defaults to 0 (all v
 const FACT_HEALTH_DEFAULT = 'django.md, Settings: CONN_HEALTH_CHECKS defaults to False (added in 4.1)';
 const FACT_HEALTH =
   'django.md, Behaviour: with CONN_HEALTH_CHECKS=True (Django 4.1+) the first database use of each request checks a reused connection (MySQL ping(), PostgreSQL SELECT 1) and reconnects if it is dead; never outside the request cycle';
+const FACT_HEALTH_SUFFICES =
+  'django.md, "What a linter can safely conclude": CONN_HEALTH_CHECKS=True on Django 4.1 or later makes a long or None CONN_MAX_AGE harmless for request handling (trap: don\'t flag)';
 const FACT_NO_HEALTH = 'django.md, Behaviour: without CONN_HEALTH_CHECKS Django reuses a persistent connection without checking it';
 const FACT_CLOSE_EACH =
   'django.md, Settings: CONN_MAX_AGE=0 closes the connection at the end of each request, so each request opens a new one and nothing stale is reused';
@@ -502,6 +504,8 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
     });
   }
   const healthOn = !healthIgnored && (hv.kind === 'unknown' || (hv.kind === 'bool' && hv.value));
+  // A health check written as True (not unknown, not ignored by an older Django) covers a long CONN_MAX_AGE.
+  const healthSuffices = healthOn && hv.kind === 'bool';
   const healthFact =
     hv.kind === 'unknown'
       ? `${health.key} is not known here, so it is not assumed off`
@@ -610,7 +614,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
       refreshesServer: false,
       note: `${maxAge.key} is None, so Django keeps each thread's connection open with no age limit`,
     };
-    validates = { value: healthOn, fact: healthFact, setting: health };
+    validates = { value: healthOn, fact: healthFact, setting: health, ...(healthSuffices ? { sufficient: FACT_HEALTH_SUFFICES } : {}) };
   } else if (av.kind === 'duration' && av.ms <= 0) {
     mechanism = {
       kind: 'max-lifetime',
@@ -622,7 +626,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
     validates = { value: true, fact: FACT_CLOSE_EACH, setting: maxAge };
   } else {
     mechanism = { kind: 'max-lifetime', setting: maxAge, boundMs: av.kind === 'duration' ? av.ms : undefined, refreshesServer: false };
-    validates = { value: healthOn, fact: healthFact, setting: health };
+    validates = { value: healthOn, fact: healthFact, setting: health, ...(healthSuffices ? { sufficient: FACT_HEALTH_SUFFICES } : {}) };
   }
   return {
     pool: {

@@ -35,6 +35,8 @@ import { levenshtein } from '../edit-distance.js';
 const FACT_DEFAULTS = 'sqlalchemy.md, Settings (create_engine defaults, the same in 1.3, 1.4, 2.0 and 2.1)';
 const FACT_RECYCLE =
   'sqlalchemy.md, Settings and Behaviour: pool_recycle (default -1, off) replaces a connection older than it at checkout; an age since connect, so it bounds idle time in the pool';
+const FACT_PRE_PING_SUFFICES =
+  'sqlalchemy.md, "What a linter can safely conclude": pool_pre_ping truthy makes a long or unset pool_recycle harmless for pooled connections (trap: don\'t flag)';
 const FACT_PRE_PING =
   'sqlalchemy.md, Behaviour: pool_pre_ping pings a reused connection at checkout (MySQL ping(), PostgreSQL SELECT 1) and replaces it when the ping finds it dead';
 const FACT_NO_PRE_PING =
@@ -832,7 +834,7 @@ export function poolFromReading(reading: EngineReading, input: SqlalchemyInput):
         ...(ping ? { setting: ping } : {}),
       };
     } else if (pv?.kind === 'bool' && pv.value) {
-      validates = { value: true, fact: FACT_PRE_PING, ...(ping ? { setting: ping } : {}) };
+      validates = { value: true, fact: FACT_PRE_PING, ...(ping ? { setting: ping } : {}), sufficient: FACT_PRE_PING_SUFFICES };
     } else {
       validates = { value: false, fact: FACT_NO_PRE_PING, ...(ping ? { setting: ping } : {}) };
     }
