@@ -318,6 +318,9 @@ function stringToken(raw: string, from: number): StringToken | undefined {
     if (!long && (c === '\n' || c === '\r')) break;
     j++;
   }
+  // An f-string may hold strings in its own quote inside replacement fields (Python 3.12, PEP 701): its
+  // extent is the node's, as Lezer found it on the rewritten text (skipFString).
+  if (prefix.format && end >= 0 && raw.length >= bodyFrom + quote.length && raw.endsWith(quote)) end = raw.length - quote.length;
   const terminated = end >= 0 && end + quote.length === raw.length;
   return { prefix, bodyFrom: from + bodyFrom, bodyTo: from + (terminated ? end : raw.length), quote, terminated };
 }
@@ -542,7 +545,9 @@ function lezerInput(text: string): string {
       else if (word === 'with')
         for (const [from, to] of withTargets(text, i))
           for (let m = from; m < to; m++) if (text[m] !== '\n' && text[m] !== '\r') set(m, m + 1, ' ');
-      if ((q === 34 || q === 39) && prefixOf(text.slice(start, i))) i = skipString(text, i);
+      const prefix = q === 34 || q === 39 ? prefixOf(text.slice(start, i)) : undefined;
+      if (prefix?.format) i = skipFString(text, i, set);
+      else if (prefix) i = skipString(text, i);
       else if (i - start === 5 && text.startsWith('yield', start) && isBareYield(text, i)) set(start + 4, start + 5, '_');
     } else {
       i++;
@@ -603,6 +608,79 @@ function isBareYield(text: string, after: number): boolean {
   return (
     next === undefined || next === '\n' || next === '\r' || next === '#' || next === ')' || next === ']' || next === '}' || next === ';'
   );
+}
+
+/**
+ * Offset just after the f-string whose quote is at `i`. Python 3.12 (PEP 701) lets a replacement field hold a
+ * string in the f-string's own quote (`f"{d["k"]}"`), which Lezer's tokenizer ends the f-string at: such a
+ * nested string's quotes are handed to Lezer as the other quote character (same length; connlint reads
+ * values from the real text). Format specs after `:` are literal text with nested fields.
+ */
+function skipFString(text: string, i: number, set: (from: number, to: number, c: string) => void): number {
+  const q = text[i] as string;
+  const long = text.startsWith(q.repeat(3), i);
+  const close = long ? q.repeat(3) : q;
+  const alt = q === '"' ? "'" : '"';
+  let j = i + close.length;
+  /** Bracket depth inside a replacement field; 0 in literal text. */
+  let depth = 0;
+  /** In a format spec (after `:` at depth 1): literal text until `}` or a nested `{`. */
+  const specAt: number[] = [];
+  while (j < text.length) {
+    const c = text[j] as string;
+    if (!long && (c === '\n' || c === '\r')) return j;
+    const literal = depth === 0 || specAt.at(-1) === depth;
+    if (literal) {
+      if (depth === 0 && text.startsWith(close, j)) return j + close.length;
+      if (c === '\\') j += 2;
+      else if (c === '{' && text[j + 1] === '{' && depth === 0) j += 2;
+      else if (c === '{') {
+        depth++;
+        j++;
+      } else if (c === '}' && depth > 0) {
+        specAt.pop();
+        depth--;
+        j++;
+      } else j++;
+      continue;
+    }
+    if (c === '{' || c === '[' || c === '(') {
+      depth++;
+      j++;
+    } else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+      j++;
+    } else if (c === ':' && text[j + 1] !== '=' && text[j - 1] !== '!' && depth > 0 && isFieldLevel(text, j)) {
+      specAt.push(depth);
+      j++;
+    } else if (c === '"' || c === "'") {
+      const end = skipString(text, j);
+      // A nested string in the f-string's own quote (PEP 701): Lezer would end the f-string at it.
+      if (!long && c === q && end - 1 > j && text[end - 1] === q && !text.slice(j + 1, end - 1).includes(alt)) {
+        set(j, j + 1, alt);
+        set(end - 1, end, alt);
+      }
+      j = end;
+    } else j++;
+  }
+  return j;
+}
+
+/** Is the `:` at `j` the start of a format spec (not a dict, slice or lambda colon inside brackets)? Approximated by the bracket just before. */
+function isFieldLevel(text: string, j: number): boolean {
+  let d = 0;
+  for (let k = j - 1; k >= 0; k--) {
+    const c = text[k];
+    if (c === ')' || c === ']' || c === '}') d++;
+    else if (c === '(' || c === '[') {
+      if (d === 0) return false;
+      d--;
+    } else if (c === '{') {
+      if (d === 0) return true;
+      d--;
+    }
+  }
+  return false;
 }
 
 /** Offset just after the string starting with the quote at `i` (or the end of its line when unterminated). */
@@ -1077,13 +1155,16 @@ class Converter {
         while (j < k.length && k[j]?.name !== 'Body') j++;
         this.checkLines(c, k[j]?.from ?? c.to);
         const header = k.slice(i + 1, j).filter((x) => x.name !== '*');
-        const sep = header.findIndex((x) => x.name === 'as' || x.name === ',');
-        if (sep >= 0 && header[sep]?.name === ',')
-          this.fault(c.from, k[j]?.from ?? c.to, 'multiple exception types must be parenthesized (a Python 2 except clause)');
-        const typeNodes = sep >= 0 ? header.slice(0, sep) : header;
-        const nameNode = sep >= 0 ? header[sep + 1] : undefined;
+        const comma = header.some((x) => x.name === ',');
+        const asAt = header.findIndex((x) => x.name === 'as');
+        // `except A, B:` is valid from Python 3.14 (PEP 758): one of several types; with `as` it still needs
+        // parentheses (and Python 2's `except E, e:` now means "E or e").
+        if (comma && asAt >= 0) this.fault(c.from, k[j]?.from ?? c.to, "multiple exception types must be parenthesized when using 'as'");
+        const typeNodes = asAt >= 0 ? header.slice(0, asAt) : header;
+        const nameNode = asAt >= 0 ? header[asAt + 1] : undefined;
         const handler: PyExceptHandler = { body: this.body(k[j]), span: this.lines.span(c.from, k[j]?.to ?? c.to) };
-        if (typeNodes.length) handler.type = this.onlyExpression(typeNodes, node);
+        // Several unparenthesized types: the handler's type is left out (it catches one of them).
+        if (typeNodes.length && !comma) handler.type = this.onlyExpression(typeNodes, node);
         if (nameNode) handler.name = this.src(nameNode);
         handlers.push(handler);
         i = j + 1;

@@ -148,6 +148,19 @@ test('f-strings: literal text, fields with conversion and nested spec, {{ }}, se
   assert.match(firstError('x = f"a}b"\n')?.message ?? '', /single '\}' is not allowed/i);
 });
 
+test('f-strings may reuse their own quote inside fields (Python 3.12, PEP 701), Lezer notwithstanding', () => {
+  const v = value('x = f"{d["user"]}@{h["host"]:>{w}}/{"-".join(p)}"') as PyExpr & { kind: 'fstring' };
+  assert.equal(v.kind, 'fstring');
+  assert.deepEqual(
+    v.parts.map((p) => (p.kind === 'text' ? p.value : p.value.kind)),
+    ['subscript', '@', 'subscript', '/', 'call'],
+  );
+  const inner = v.parts[0]?.kind === 'field' ? v.parts[0].value : undefined;
+  assert.ok(inner?.kind === 'subscript' && inner.index.kind === 'str' && inner.index.value === 'user', JSON.stringify(inner));
+  assert.equal(firstError('x = f"{d["k"]}"\ny = f\'{d[\'k\']}\'\nz = f"{ {"a": 1}["a"] }"\n'), undefined);
+  assert.match(firstError('x = f"a{b"\n')?.message ?? '', /unterminated string literal/i);
+});
+
 // ---- spans
 
 test('columns count UTF-16 units; lines end at \\n, \\r\\n and \\r; a byte-order mark is not a column', () => {
@@ -229,10 +242,11 @@ test('calls: positional, keyword, *args, **kwargs, generator argument; argument 
   assert.match(firstError('f(a=1, b)\n')?.message ?? '', /positional argument follows keyword argument/i);
 });
 
-test('Python 2 syntax is an error: print statement, <>, except X, e', () => {
+test('Python 2 syntax is an error: print statement, <>; except A, B is valid from 3.14 (PEP 758) but not with as', () => {
   assert.match(firstError('print "hi"\n')?.message ?? '', /print/i);
   assert.match(firstError('x = a <> b\n')?.message ?? '', /<>/i);
-  assert.match(firstError('try:\n    pass\nexcept E, e:\n    pass\n')?.message ?? '', /Python 2/i);
+  assert.equal(firstError('try:\n    pass\nexcept InvalidTokenError, ValidationError:\n    pass\n'), undefined);
+  assert.ok(firstError('try:\n    pass\nexcept E, F as e:\n    pass\n'), 'with as, the types need parentheses');
 });
 
 test('one error per file, the first; the statements that parse are kept', () => {
