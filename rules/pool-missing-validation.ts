@@ -10,6 +10,12 @@ interface PathLimit {
   what: string;
 }
 
+/** `pool_recycle, app/db.py:9`; the key alone when it already says where its value is set (`... (docker-compose.yml:6)`). */
+function keyAndWhere(setting: Setting): string {
+  const where = whereFrom(setting);
+  return setting.key.includes(where) ? setting.key : `${setting.key}, ${where}`;
+}
+
 /** The idle limits on the pool's path: its server's wait_timeout and the first network element to forget the flow. */
 function pathLimits(path: IdlePath): PathLimit[] {
   const limits: PathLimit[] = [];
@@ -124,7 +130,7 @@ export default defineRule({
       const boundText =
         bound.ms === undefined
           ? 'nothing retires or pings idle connections'
-          : `idle connections can stay ${formatDuration(bound.ms)} (${bound.by?.setting.key}, ${whereFrom(bound.by?.setting as Setting)})`;
+          : `idle connections can stay ${formatDuration(bound.ms)} (${keyAndWhere(bound.by?.setting as Setting)})`;
       const relatedAt = settingSpan(smallest.setting);
       report({
         messageId: 'unchecked',

@@ -310,7 +310,7 @@ test('a Compose service passes the URL and a pool setting to the app built from 
   assert.equal(pools[0]?.engine, 'mysql');
   assert.equal(pools[0]?.host, 'db');
   assert.deepEqual(findings, [
-    'warning pool-missing-validation app/db.py:4 SQLAlchemy lends pooled connections without checking them (pool_pre_ping is off) and idle connections can stay 1 h (pool_recycle (from environment POOL_RECYCLE = 3600 (docker-compose.yml:6)), docker-compose.yml:6), while wait_timeout is 5 min (docker-compose.yml:9), so a connection closed while idle reaches the application. Set pool_pre_ping to True, or set the environment variable POOL_RECYCLE (docker-compose.yml:6) to 295 or lower.',
+    'warning pool-missing-validation app/db.py:4 SQLAlchemy lends pooled connections without checking them (pool_pre_ping is off) and idle connections can stay 1 h (pool_recycle (from environment POOL_RECYCLE = 3600 (docker-compose.yml:6))), while wait_timeout is 5 min (docker-compose.yml:9), so a connection closed while idle reaches the application. Set pool_pre_ping to True, or set the environment variable POOL_RECYCLE (docker-compose.yml:6) to 295 or lower.',
     'error pool-lifetime-exceeds-wait-timeout docker-compose.yml:6 pool_recycle (from environment POOL_RECYCLE = 3600 (docker-compose.yml:6)) is 1 h but wait_timeout is 5 min (docker-compose.yml:9), so the server closes idle pooled connections 55 min before the pool retires them. Set the environment variable POOL_RECYCLE (docker-compose.yml:6) to 295 or lower.',
   ]);
   for (const f of findings) assert.ok(!f.includes('Secr3t'), f);
