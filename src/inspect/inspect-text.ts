@@ -2,6 +2,7 @@ import { type IdlePath, type PathElement, type Place, serverIdleLimit } from '..
 import { ENGINE_NAMES, type Engine, type Link, type Model, type NetworkElement, type Pool, type Server } from '../model/model.js';
 import { originSpan, type Setting, settingSpan } from '../model/setting.js';
 import { compareText } from '../model/sort-order.js';
+import { formatDuration } from '../model/duration.js';
 import { formatSpan } from '../model/span.js';
 import { humanValue, whereFrom } from '../model/values.js';
 import { defaultSource, type InspectInput, inspectedServers, maskSetting, maskText } from './inspect-json.js';
@@ -304,6 +305,19 @@ export function inspectText(input: InspectInput, options: { color: boolean; widt
     if (linked.length === 0) {
       if (model.network.elements.length === 0) out.line(2, 'network: no idle timeout declared');
       for (const n of model.network.elements) out.line(2, `network: ${networkLine(n)}`);
+    }
+  }
+  // Processes that hold pool connections outside the pools' checks (long-running-process-holds-idle-connection).
+  if (model.holders.length > 0) {
+    out.blank();
+    out.line(0, 'processes that hold connections', true);
+    for (const h of [...model.holders].sort((a, b) => compareText(a.id, b.id))) {
+      const wait = h.wait
+        ? `waits ${h.wait.ms !== undefined ? formatDuration(h.wait.ms) : 'an unknown time'} (${maskText(h.wait.text)}, ${formatSpan(h.wait.span)})`
+        : 'no wait found in its loop';
+      const renew = h.refresh ? `renews its connection: ${h.refresh.what} at ${formatSpan(h.refresh.span)}` : 'never renews its connection';
+      out.line(2, `${h.name} (loop at ${formatSpan(h.loop)}): ${wait}; ${renew}`);
+      out.line(4, `holds: ${h.pools.length > 0 ? h.pools.join(', ') : 'no pool of the tree'}`);
     }
   }
   // Files a format knows by name but that no program reads (openssl.cnf, a modprobe.d file, a template),

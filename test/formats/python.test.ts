@@ -4,6 +4,7 @@ import { lint } from '../../src/engine/run.js';
 import { isNotRead } from '../../src/formats/format.js';
 import { claimPython, python } from '../../src/formats/python.js';
 import { inspectJson } from '../../src/inspect/inspect-json.js';
+import { inspectText } from '../../src/inspect/inspect-text.js';
 import { tempRepo } from '../temp-repo.js';
 
 async function run(files: Record<string, string>) {
@@ -361,6 +362,12 @@ test('management commands: a wait of unknown length is a note; a short one, none
     [],
   );
   assert.equal(renewed.r.model.holders[0]?.refresh?.what, 'connection.close()');
+  // inspect shows the holder the rule read.
+  const text = inspectText({ model: renewed.r.model }, { color: false, width: 200 });
+  assert.match(
+    text,
+    /processes that hold connections\n {2}management command "work" \(loop at shop\/jobs\/management\/commands\/work\.py:8\): waits 1 h \(time\.sleep\(3600\), [^)]*\); renews its connection: connection\.close\(\) at/,
+  );
   // No database use, or no wait in the loop: not a holder at all.
   const noDb = await run({ ...settings, [at]: command('        while True:\n            print("tick")\n            time.sleep(3600)') });
   assert.deepEqual(noDb.r.model.holders, []);
