@@ -1,6 +1,14 @@
 import type { Span } from '../../model/span.js';
 
 /*
+ * Additions after the first version (optional fields only; no existing field changed meaning):
+ * - JsEnv.equals / JsEnv.negated: what a `convert: 'boolean'` value is (`process.env.X === 'true'`).
+ * - JsEnv.orFalsy: a converted value with `||` (`Number(process.env.X) || 10`) falls back on 0 and NaN too.
+ * - JsEnv.autoRadix: `parseInt(process.env.X)` without a radix (text starting `0x` reads as hexadecimal).
+ * - JsCall.ref: the module and name the callee was imported as, when it comes from outside the tree.
+ */
+
+/*
  * What connlint knows statically about a JavaScript/TypeScript expression (issue 18, "Static
  * evaluation (just enough, never guessing)"): the contract between the evaluator (evaluate.ts,
  * `evaluateJsTree`) and the Knex, mysql2/mysql/mariadb, TypeORM, Sequelize and Prisma interpreters.
@@ -67,6 +75,21 @@ export interface JsEnv {
   /** The fallback also applies when the variable is set to the empty string (`||`). */
   orEmpty?: boolean;
   convert?: 'number' | 'int' | 'float' | 'boolean';
+  /**
+   * With `convert: 'boolean'`: the program gets `value === equals` (`!==` when `negated`), written
+   * `process.env.X === 'true'` (also `==`, `!=`, either side, and `!` of it). The evaluator writes a
+   * boolean only in this form; `fallback` is then the boolean the program gets when the variable is
+   * unset (false for `===` without a fallback: undefined equals no string).
+   */
+  equals?: string;
+  negated?: true;
+  /**
+   * With a numeric `convert` and `||` (`Number(process.env.X) || 10`): the fallback also applies when the
+   * converted value is 0 or NaN (unset, empty, `0` or text that is not a number).
+   */
+  orFalsy?: true;
+  /** `convert: 'int'` from `parseInt(x)` without a radix: like radix 10, except that `0x`/`0X` text is read as hexadecimal. */
+  autoRadix?: true;
   span: Span;
 }
 
@@ -86,6 +109,15 @@ export interface JsCall {
   isNew: boolean;
   args: JsValue[];
   span: Span;
+  /**
+   * For a callee imported from outside the tree, its `ref` (`callee` is then `<module>.<name>`, or
+   * `<module>` alone when `name` is `*`). Names: `import x from 'm'` is `default`; `import * as x from 'm'`,
+   * `const x = require('m')` and `import x = require('m')` are `*` (the module object itself); `import { a }`
+   * and `const { a } = require('m')` are `a`; member accesses append (`x.createPool` -> `createPool` from a
+   * namespace or require, `default.createPool` from a default import). So `knex(...)` after
+   * `import knex from 'knex'` is `knex.default`, after `const knex = require('knex')` it is `knex`.
+   */
+  ref?: { module: string; name: string };
 }
 
 /** One evaluated module (a JS/TS file of the scanned tree). */
