@@ -1,0 +1,84 @@
+/**
+ * A Prisma datasource URL as the classic engine reads it (prisma.md, "A. Classic engine: datasource URL
+ * query parameters" and "Syntax and parsing facts"): `scheme://[user[:password]@]host[:port]/db?k=v&k2=v2`,
+ * query pairs split on `&` and percent-decoded (`+` is a space), as the Rust `url` crate's `query_pairs`.
+ * Offsets are into the URL text, so a parameter can be pointed at inside the .env line that holds it.
+ */
+
+export interface PrismaUrlParam {
+  /** Decoded key and value. */
+  key: string;
+  value: string;
+  /** Offsets of `key=value` and of the value alone in the URL text. */
+  from: number;
+  to: number;
+  valueFrom: number;
+  valueTo: number;
+}
+
+export interface PrismaUrl {
+  /** Lower-case scheme without `://` (`mysql`, `postgresql`, `prisma+postgres`); undefined when there is none. */
+  scheme?: string;
+  /** The host the authority names (brackets of an IPv6 address removed); undefined for none. */
+  host?: string;
+  params: PrismaUrlParam[];
+}
+
+function decode(text: string): string {
+  const plus = text.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    // The url crate keeps a malformed escape as written; decode what can be decoded.
+    return plus.replace(/(%[0-9A-Fa-f]{2})+/g, (m) => {
+      try {
+        return decodeURIComponent(m);
+      } catch {
+        return m;
+      }
+    });
+  }
+}
+
+export function parsePrismaUrl(text: string): PrismaUrl {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
+  const params: PrismaUrlParam[] = [];
+  const hash = text.indexOf('#');
+  const end = hash < 0 ? text.length : hash;
+  const q = text.indexOf('?');
+  let host: string | undefined;
+  if (m) {
+    const rest = m[0].length;
+    let authEnd = text.slice(rest).search(/[/?#]/);
+    authEnd = authEnd < 0 ? text.length : rest + authEnd;
+    const authority = text.slice(rest, authEnd);
+    const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
+    const h = hostPort.startsWith('[')
+      ? hostPort.slice(1, hostPort.indexOf(']') < 0 ? undefined : hostPort.indexOf(']'))
+      : hostPort.split(':')[0];
+    if (h) host = decode(h);
+  }
+  if (q >= 0 && q < end) {
+    let from = q + 1;
+    while (from <= end) {
+      let to = text.indexOf('&', from);
+      if (to < 0 || to > end) to = end;
+      if (to > from) {
+        const pair = text.slice(from, to);
+        const eq = pair.indexOf('=');
+        const keyText = eq < 0 ? pair : pair.slice(0, eq);
+        const valueText = eq < 0 ? '' : pair.slice(eq + 1);
+        params.push({
+          key: decode(keyText),
+          value: decode(valueText),
+          from,
+          to,
+          valueFrom: eq < 0 ? to : from + eq + 1,
+          valueTo: to,
+        });
+      }
+      from = to + 1;
+    }
+  }
+  return { ...(m ? { scheme: (m[1] as string).toLowerCase() } : {}), ...(host ? { host } : {}), params };
+}
