@@ -108,9 +108,12 @@ export default defineRule({
         retire && safeMs !== undefined && safeMs >= (retire.minimumMs ?? 1000)
           ? `, or set ${retire.setting.writeAs ?? retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower`
           : '';
+      // A library with no switch for a check on checkout (Sequelize, mysql2) can only retire connections in time.
       const advice = checkoutSetting
         ? `Set ${setTo(checkoutSetting, true)}${retireAdvice}.`
-        : `Enable validation on checkout${retireAdvice}.`;
+        : retireAdvice
+          ? `${library} cannot check a connection on checkout: s${retireAdvice.slice(', or s'.length)}.`
+          : `${library} cannot check a connection on checkout: close idle connections in the application, or use a pool that checks them.`;
       if (pool.serverUncertain && !smallest) {
         // Not known to talk to a server: an idle limit needs one, so this is only a note.
         const why = pool.serverUncertain;
