@@ -109,7 +109,9 @@ export default defineRule({
       if (bound.unknown.some((m) => m.setting.origin.kind === 'file')) continue;
 
       const library = pool.libraryName;
-      const target = bound.by ?? pool.idle.find((m) => m.kind === 'max-lifetime');
+      // The setting to advise on: what binds, else a lifetime, else an idle timeout (which may need more,
+      // such as maxIdle or min 0: its writeAs says so).
+      const target = bound.by ?? pool.idle.find((m) => m.kind === 'max-lifetime') ?? pool.idle.find((m) => m.kind === 'idle-timeout');
       // Advise on the setting that binds (or, when nothing does, the lifetime), in the key's own unit.
       const fix = target;
       const safeMs = limitMs - margin;
@@ -117,6 +119,8 @@ export default defineRule({
       let advice: string;
       if (fix && safeMs >= floor && safeMs > 0) {
         advice = `Set ${fix.setting.writeAs ?? fix.setting.key} to ${typedWithHuman(fix.setting, safeMs)} or lower.`;
+      } else if (!fix) {
+        advice = `${library} has no setting connlint knows that retires idle connections: close them in the application before ${formatDuration(safeMs)} of idleness, or raise wait_timeout.`;
       } else {
         advice = `${library} cannot retire connections that early (it rewrites values under ${formatDuration(floor)}); raise wait_timeout above ${formatDuration(floor + margin)}.`;
       }

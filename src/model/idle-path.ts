@@ -62,7 +62,7 @@ export interface IdlePath {
 }
 
 export interface PathVerdict {
-  /** The pool mechanism with the smallest time (what bounds idle time in the pool), if any. */
+  /** The pool mechanism with the smallest time that retires a connection or pings the server with a query (what bounds idle time against the server), if any. */
   poolBound?: PathElement;
   /** The server's idle limit on this path, if known. */
   serverLimit?: PathElement;
@@ -242,7 +242,9 @@ export function idlePaths(input: {
     if (server) all.push(server);
     const elements = all.filter((e) => e.ms !== undefined && e.effect !== 'none').sort(byTime);
     const inactive = all.filter((e) => !(e.ms !== undefined && e.effect !== 'none'));
-    const poolBound = firstAt(elements.filter((e) => e.place === 'pool'))[0];
+    // What bounds idle time against the server: a retirement, or a ping that is a real query. A driver's TCP
+    // keepalive probe keeps a middlebox's timer alive but not the server's (mysql2 enableKeepAlive).
+    const poolBound = firstAt(elements.filter((e) => e.place === 'pool' && (e.effect === 'retires' || e.refreshesServer)))[0];
     const serverLimit = elements.find((e) => e.place === 'server');
     const networkFirst = firstAt(elements.filter((e) => e.place === 'network'));
     const keepalive = elements.find((e) => e.place === 'os');

@@ -1,0 +1,533 @@
+/**
+ * TypeORM data sources: `new DataSource({...})`, `createConnection({...})`, NestJS
+ * `TypeOrmModule.forRoot({...})` and `forRootAsync({ useFactory: () => ({...}) })`, ormconfig files and
+ * `TYPEORM_*` variables (typeorm.md). TypeORM owns no pool: for `mysql`/`mariadb` it hands one options
+ * object to the mysql or mysql2 pool (its own `connectTimeout`, `acquireTimeout`, `poolSize` from 0.3.10,
+ * then `extra`, which wins), for `postgres`/`cockroachdb` to a pg Pool. So a pool here has library
+ * `typeorm` (the file configures TypeORM) with the driver package's facts inside, and its libraryName
+ * names the package (`TypeORM (mysql2)`), so every message says whose pool it is.
+ */
+import type { Engine, IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
+import type { Problem } from '../../model/problem.js';
+import { maskSecrets } from '../../model/secrets.js';
+import { type Setting, sortedByKey } from '../../model/setting.js';
+import { formatSpan, type Span } from '../../model/span.js';
+import { jsProperties, jsScalarOf } from '../js/scalar.js';
+import type { JsValue } from '../js/value.js';
+import { type DriverOptions, type DriverReading, mergeReadings, pgKeepalive, readDriver } from '../node-mysql/drivers.js';
+import { count, defaultSetting, durationMs, type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
+import { DRIVER_RANGES, driverProblems } from '../node-mysql/pool.js';
+import { atLeast, type Candidate, candidates, TYPEORM_RANGES, versionInterval } from '../node-mysql/versions.js';
+
+export type TypeormSource = 'DataSource' | 'createConnection' | 'forRoot' | 'forRootAsync' | 'ormconfig';
+
+export interface TypeormInput {
+  path: string;
+  options: JsValue;
+  source: TypeormSource;
+  version?: LibraryVersion;
+  /** The version of the driver package TypeORM loads (mysql, mysql2 or pg). */
+  driverVersion?: LibraryVersion;
+  /**
+   * The MySQL package TypeORM 0.x loads, when the project's manifest says (0.x prefers `mysql` when both
+   * are installed, typeorm.md `connectorPackage`); 1.x always loads mysql2.
+   */
+  driverPackage?: 'mysql' | 'mysql2';
+  environment?: string;
+  environmentNote?: string;
+  sourceText?: ReadonlyMap<string, string>;
+}
+
+export interface TypeormResult {
+  pools: Pool[];
+  problems: Problem[];
+  notPooled: Array<{ name: string; reason: string }>;
+}
+
+const SQLITE = new Set(['sqlite', 'better-sqlite3', 'sqljs', 'cordova', 'react-native', 'nativescript', 'expo', 'capacitor']);
+const DATA_API = new Set(['aurora-mysql', 'aurora-postgres', 'aurora-data-api', 'aurora-data-api-pg']);
+const FACT_NO_POOL =
+  'typeorm.md: TypeORM owns no connection pool for MySQL/MariaDB/PostgreSQL; it hands its options to the driver pool, which alone decides idle handling and validation';
+
+interface Ctx {
+  input: TypeormInput;
+  result: TypeormResult;
+}
+
+/** One pool per data source, from whatever the options are. */
+export function typeormPools(input: TypeormInput): TypeormResult {
+  const ctx: Ctx = { input, result: { pools: [], problems: [], notPooled: [] } };
+  let options: JsValue | undefined = input.options;
+  if (input.source === 'forRootAsync') {
+    const view = jsProperties(options);
+    const factory = view?.props.get('useFactory')?.value;
+    if (factory?.kind !== 'function' || !factory.returns) {
+      const other = view?.props.get('useClass') ?? view?.props.get('useExisting');
+      ctx.result.notPooled.push({
+        name: `TypeOrmModule.forRootAsync() at ${formatSpan(input.options.span)}`,
+        reason: other
+          ? `${other.key} builds the options in a class, which is not evaluated`
+          : "useFactory's body is not a single returned object, so the options are not known here",
+      });
+      return ctx.result;
+    }
+    options = factory.returns;
+  }
+  visit(ctx, options, input.environment, input.environmentNote);
+  return ctx.result;
+}
+
+function visit(ctx: Ctx, v: JsValue, environment: string | undefined, environmentNote: string | undefined): void {
+  if (v.kind === 'branch') {
+    for (const c of v.cases) {
+      const env = `${v.variable}=${c.when ?? '(other)'}`;
+      visit(ctx, c.value, environment ? `${environment}, ${env}` : env, environmentNote ?? `${v.variable} decides which options apply`);
+    }
+    return;
+  }
+  if (v.kind === 'array') {
+    for (const item of v.items) visit(ctx, item, environment, environmentNote);
+    return;
+  }
+  if (v.kind !== 'object') {
+    const s = jsScalarOf(v);
+    ctx.result.notPooled.push({
+      name: `TypeORM options at ${formatSpan(v.span)}`,
+      reason: `the options are ${s.unknown ?? `a ${v.kind}`}, not an object known here`,
+    });
+    return;
+  }
+  dataSource(ctx, v, environment, environmentNote);
+}
+
+function stringOf(e: OptionEntry | undefined): string | undefined {
+  const s = e ? jsScalarOf(e.value) : undefined;
+  return s?.literal?.kind === 'string' ? s.literal.value : undefined;
+}
+
+function dataSource(ctx: Ctx, v: JsValue, environment: string | undefined, environmentNote: string | undefined): void {
+  const { input } = ctx;
+  const view = optionEntries(v);
+  if (!view) return;
+  const top = view.entries;
+  const dsName = stringOf(top.get('name')) ?? 'default';
+  const label = `TypeORM data source "${dsName}"${environment ? ` (${environment})` : ''}`;
+  const typeEntry = top.get('type');
+  const type = stringOf(typeEntry);
+  const where = formatSpan(v.span);
+  if (!typeEntry) {
+    const nest = input.source === 'forRoot' || input.source === 'forRootAsync';
+    ctx.result.notPooled.push({
+      name: label,
+      reason: nest
+        ? 'no type: @nestjs/typeorm up to 8.0.x then calls createConnection() with no options and reads ormconfig or TYPEORM_* instead (typeorm.md)'
+        : `no type at ${where}: TypeORM fails at start-up with MissingDriverError`,
+    });
+    return;
+  }
+  if (type === undefined) {
+    ctx.result.notPooled.push({
+      name: label,
+      reason: `type is ${jsScalarOf(typeEntry.value).unknown ?? 'not a string'}, so the driver and its pool are not known`,
+    });
+    return;
+  }
+  if (SQLITE.has(type)) {
+    ctx.result.notPooled.push({
+      name: label,
+      reason: `type "${type}": a local SQLite database, with no server or network to close idle connections`,
+    });
+    return;
+  }
+  if (DATA_API.has(type)) {
+    ctx.result.notPooled.push({
+      name: label,
+      reason: `type "${type}" uses the RDS Data API over HTTPS: no TCP pool, so idle and keepalive rules do not apply (typeorm.md)`,
+    });
+    return;
+  }
+  const mysql = type === 'mysql' || type === 'mariadb';
+  const pg = type === 'postgres' || type === 'cockroachdb';
+  if (!mysql && !pg) {
+    ctx.result.notPooled.push({ name: label, reason: `type "${type}": its driver's pool is not covered by the knowledge base` });
+    return;
+  }
+  const extraEntry = top.get('extra');
+  const extraView = extraEntry ? optionEntries(extraEntry.value, 'extra.') : { entries: new Map<string, OptionEntry>() };
+  const extra = extraView?.entries ?? new Map<string, OptionEntry>();
+  const open =
+    view.open ??
+    (extraView?.open
+      ? extraView.open
+      : extraEntry && !extraView
+        ? { reason: `extra, which is ${jsScalarOf(extraEntry.value).unknown ?? 'not known here'}`, span: extraEntry.span }
+        : undefined);
+  const url = urlOf(ctx, top, mysql);
+  const host = url.host ?? replicationHost(top) ?? stringOf(top.get('host'))?.toLowerCase();
+  const engine: Engine = type === 'mariadb' ? 'mariadb' : pg ? 'postgresql' : 'mysql';
+  const common = {
+    label,
+    dsName,
+    environment,
+    environmentNote,
+    host,
+    engine,
+    type,
+    typeSpan: typeEntry.span,
+    origin: v.span,
+    url: url.setting,
+  };
+  if (mysql) mysqlPool(ctx, top, extra, open, common);
+  else pgPool(ctx, top, extra, open, common);
+}
+
+interface Common {
+  label: string;
+  dsName: string;
+  environment: string | undefined;
+  environmentNote: string | undefined;
+  host: string | undefined;
+  engine: Engine;
+  type: string;
+  typeSpan: Span;
+  origin: Span;
+  url: Setting | undefined;
+}
+
+/** TypeORM's own URL reading: MySQL keeps user, password, host, port and database and drops the query; postgres hands it to pg (typeorm.md). */
+function urlOf(ctx: Ctx, top: Map<string, OptionEntry>, mysql: boolean): { host?: string; setting?: Setting } {
+  const e = top.get('url');
+  if (!e) return {};
+  const r = readScalar(e);
+  const text = r.known && typeof r.js === 'string' ? r.js : undefined;
+  const setting = writtenSetting(
+    e,
+    'url',
+    r,
+    text === undefined
+      ? { kind: 'unknown', reason: `${e.key}: ${r.scalar.unknown ?? 'not a string'}` }
+      : { kind: 'string', value: maskSecrets('url', text) },
+    ctx.input.sourceText,
+  );
+  if (text === undefined) return { setting };
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(text);
+  } catch {
+    return { setting };
+  }
+  if (mysql && parsed.search.length > 1) {
+    const keys = [...parsed.searchParams.keys()].join(', ');
+    ctx.result.problems.push({
+      severity: 'warning',
+      span: e.span,
+      message: `${e.key} has query options (${keys}) that TypeORM drops: it keeps only the user, password, host, port and database of a MySQL URL (typeorm.md). Move them to extra`,
+    });
+  }
+  return { ...(parsed.hostname ? { host: decodeURIComponent(parsed.hostname).toLowerCase() } : {}), setting };
+}
+
+function replicationHost(top: Map<string, OptionEntry>): string | undefined {
+  const rep = top.get('replication');
+  const master = rep ? jsProperties(rep.value)?.props.get('master')?.value : undefined;
+  const host = master ? jsProperties(master)?.props.get('host')?.value : undefined;
+  const s = host ? jsScalarOf(host) : undefined;
+  return s?.literal?.kind === 'string' ? s.literal.value.toLowerCase() : undefined;
+}
+
+function slaveCount(top: Map<string, OptionEntry>): number | undefined {
+  const rep = top.get('replication');
+  const slaves = rep ? jsProperties(rep.value)?.props.get('slaves')?.value : undefined;
+  return slaves?.kind === 'array' ? slaves.items.length : undefined;
+}
+
+function replicationNote(top: Map<string, OptionEntry>): string {
+  const n = slaveCount(top);
+  return n === undefined ? '' : `; replication: the master and ${n} slave${n === 1 ? '' : 's'} each get a pool with these settings`;
+}
+
+function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, OptionEntry>, open: DriverOptions['open'], c: Common): void {
+  const { input } = ctx;
+  const problems = ctx.result.problems;
+  const typeormC = candidates(TYPEORM_RANGES, 'TypeORM', input.version, problems);
+  const connector = stringOf(top.get('connectorPackage'));
+  const readings: Array<{ label: string; reading: DriverReading }> = [];
+  const packages = new Set<'mysql' | 'mysql2'>();
+  const dims: string[] = [];
+  const parts = (t: Candidate, p: string, d: Candidate, manyP: boolean, manyD: boolean) =>
+    [typeormC.known ? '' : `TypeORM ${t.label}`, manyP || !typeormC.known ? p : '', manyD ? `${p} ${d.label}` : '']
+      .filter(Boolean)
+      .join(' with ');
+  let poolSizeIgnored = true;
+  for (const t of typeormC.list) {
+    const entries = new Map<string, OptionEntry>();
+    for (const k of ['connectTimeout', 'acquireTimeout', 'host']) {
+      const e = top.get(k);
+      if (e) entries.set(k, e);
+    }
+    const poolSize = top.get('poolSize');
+    if (poolSize && atLeast(t.ver, [0, 3, 10])) {
+      entries.set('connectionLimit', poolSize);
+      poolSizeIgnored = false;
+    }
+    // extra is merged last and wins (typeorm.md, extra).
+    for (const [k, e] of extra) entries.set(k.replace(/^extra\./, ''), e);
+    const o: DriverOptions = {
+      entries,
+      keyOf: (k) => (k === 'connectTimeout' || k === 'acquireTimeout' ? k : `extra.${k}`),
+      ...(open ? { open } : {}),
+      ...(input.sourceText ? { sources: input.sourceText } : {}),
+    };
+    let pkgs: Array<'mysql' | 'mysql2'>;
+    if (atLeast(t.ver, [1, 0, 0])) pkgs = ['mysql2'];
+    else if (input.driverPackage) pkgs = [input.driverPackage];
+    else if ((connector === 'mysql' || connector === 'mysql2') && atLeast(t.ver, [0, 3, 2])) pkgs = [connector];
+    else pkgs = ['mysql', 'mysql2'];
+    for (const p of pkgs) {
+      packages.add(p);
+      const dc = candidates(DRIVER_RANGES[p], p, pkgs.length === 1 ? input.driverVersion : undefined, problems);
+      const driverReadings = dc.list.map((d) => ({ label: d.label, ver: d.ver, reading: readDriver(p, o, d) }));
+      for (const pr of driverProblems(p, o, driverReadings, dc.known))
+        if (!problems.some((x) => x.message === pr.message)) problems.push(pr);
+      for (const d of dc.list) readings.push({ label: parts(t, p, d, pkgs.length > 1, dc.list.length > 1), reading: readDriver(p, o, d) });
+    }
+  }
+  if (!typeormC.known) dims.push('TypeORM version');
+  if (packages.size > 1) dims.push('MySQL package');
+  dims.push('driver version');
+  const poolSize = top.get('poolSize');
+  if (poolSize && poolSizeIgnored && typeormC.known) {
+    problems.push({
+      severity: 'warning',
+      span: poolSize.span,
+      message: `${poolSize.key} is ignored: TypeORM ${input.version?.version} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.connectionLimit`,
+    });
+  }
+  // acquireTimeout with mysql2 is reported by driverProblems (a key mysql2 warns about and ignores).
+  const merged = mergeReadings(readings.length > 1 ? dims.join(' / ') : 'driver', readings);
+  const pkgName = packages.size === 1 ? [...packages][0] : 'mysql or mysql2';
+  const why =
+    packages.size === 1
+      ? atLeast(typeormC.list[0]?.ver ?? [0, 0, 0], [1, 0, 0])
+        ? 'TypeORM 1.x loads only mysql2'
+        : input.driverPackage
+          ? `the project installs ${pkgName}`
+          : `connectorPackage is "${pkgName}"`
+      : 'TypeORM 0.x loads mysql when it is installed, else mysql2, and which is installed is not known here';
+  pushPool(ctx, c, merged, `TypeORM (${pkgName})`, `${why}${replicationNote(top)}`);
+}
+
+function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, OptionEntry>, open: DriverOptions['open'], c: Common): void {
+  const { input } = ctx;
+  const problems = ctx.result.problems;
+  const sources = input.sourceText;
+  const typeormC = candidates(TYPEORM_RANGES, 'TypeORM', input.version, problems);
+  const lib = 'node-postgres (pg-pool)';
+  const fact = 'postgresql.md, node-postgres (pg.Pool = pg-pool)';
+  const readings = typeormC.list.map((t) => {
+    const entries = new Map<string, OptionEntry>();
+    const poolSize = top.get('poolSize');
+    if (poolSize && atLeast(t.ver, [0, 3, 10])) entries.set('max', poolSize);
+    const connect = top.get('connectTimeoutMS');
+    if (connect) entries.set('connectionTimeoutMillis', connect);
+    for (const [k, e] of extra) entries.set(k.replace(/^extra\./, ''), e);
+    const o: DriverOptions = { entries, keyOf: (k) => `extra.${k}`, ...(open ? { open } : {}), ...(sources ? { sources } : {}) };
+    const settings = new Map<string, Setting>();
+    const read = (
+      key: string,
+      def: number,
+      conv: (js: unknown) => number,
+      unit: 'ms' | 's' | 'count',
+      f: string,
+    ): { s: Setting; n?: number } => {
+      const e = entries.get(key);
+      const toValue = (n: number) => (unit === 'count' ? count(n) : durationMs(unit === 's' ? n * 1000 : n));
+      const u = unit === 'count' ? undefined : unit;
+      if (e) {
+        const r = readScalar(e);
+        if (!r.known) return { s: writtenSetting(e, key, r, { kind: 'unknown', reason: `${e.key}: ${r.scalar.unknown}` }, sources, u) };
+        const n = conv(r.js);
+        return { s: writtenSetting(e, key, r, toValue(n), sources, u), n };
+      }
+      if (open) {
+        return {
+          s: {
+            key: o.keyOf(key),
+            canonicalKey: key,
+            raw: null,
+            text: null,
+            value: { kind: 'unknown', reason: `${o.keyOf(key)} may be set by ${open.reason}` },
+            origin: { kind: 'file', span: open.span, via: [] },
+            overrides: [],
+          },
+        };
+      }
+      return { s: defaultSetting(o.keyOf(key), key, toValue(def), lib, f, undefined, u), n: def };
+    };
+    // pg-pool: `max || poolSize || 10`; only an undefined idleTimeoutMillis takes 10000 (0: never); `min || 0`; `maxLifetimeSeconds || 0`.
+    const max = read('max', 10, (js) => Number(js) || 10, 'count', `${fact}: max 10 (0 becomes 10)`);
+    const idleT = read(
+      'idleTimeoutMillis',
+      10_000,
+      (js) => (js === undefined ? 10_000 : Number(js)),
+      'ms',
+      `${fact}: idleTimeoutMillis 10000 (0: never)`,
+    );
+    const min = read('min', 0, (js) => Number(js) || 0, 'count', `${fact}: min 0`);
+    const life = read('maxLifetimeSeconds', 0, (js) => Number(js) || 0, 's', `${fact}: maxLifetimeSeconds 0 (off)`);
+    for (const x of [max, idleT, min, life]) settings.set(x.s.canonicalKey, x.s);
+    if (entries.get('connectionTimeoutMillis'))
+      settings.set('connectionTimeoutMillis', read('connectionTimeoutMillis', 0, (js) => Number(js) || 0, 'ms', `${fact}`).s);
+    const idle: IdleMechanism[] = [];
+    if (idleT.s.value.kind === 'unknown' || min.s.value.kind === 'unknown') {
+      const u = idleT.s.value.kind === 'unknown' ? idleT.s : min.s;
+      idle.push({
+        kind: 'idle-timeout',
+        setting: u,
+        boundMs: undefined,
+        refreshesServer: false,
+        note: u.value.kind === 'unknown' ? u.value.reason : '',
+      });
+    } else if (!idleT.n) {
+      idle.push({
+        kind: 'idle-timeout',
+        setting: idleT.s,
+        boundMs: undefined,
+        refreshesServer: false,
+        note: `${idleT.s.key} 0 keeps idle clients forever`,
+      });
+    } else if ((min.n ?? 0) > 0) {
+      idle.push({
+        kind: 'idle-timeout',
+        setting: idleT.s,
+        boundMs: undefined,
+        refreshesServer: false,
+        note: `pg-pool evicts only clients above ${min.s.key} (${min.n}, pg-pool 3.10.0+; older versions ignore min)`,
+      });
+    } else {
+      idle.push({
+        kind: 'idle-timeout',
+        setting: idleT.s,
+        boundMs: idleT.n,
+        refreshesServer: false,
+        note: 'a per-client timer armed at release (pg-pool)',
+      });
+    }
+    if (life.s.origin.kind === 'file') {
+      const pgVer = input.driverVersion ? versionInterval(input.driverVersion.version) : undefined;
+      const supported = pgVer ? atLeast(pgVer.lo, [8, 7, 2]) : undefined;
+      const secs = life.n;
+      idle.push({
+        kind: 'max-lifetime',
+        setting: life.s,
+        boundMs: supported && secs && secs > 0 ? secs * 1000 : undefined,
+        refreshesServer: false,
+        ...(supported === undefined
+          ? { note: 'maxLifetimeSeconds needs pg-pool 3.5.0 (pg 8.7.2 or later); the pg version is not known here' }
+          : supported
+            ? {}
+            : { note: `pg ${input.driverVersion?.version} predates maxLifetimeSeconds (pg-pool 3.5.0, pg 8.7.2)` }),
+      });
+    }
+    const k = pgKeepalive(o);
+    for (const s of k.settings) settings.set(s.canonicalKey, s);
+    if (k.mechanism) idle.push(k.mechanism);
+    const reading: DriverReading = {
+      settings,
+      idle,
+      ...(k.keepalive ? { keepalive: k.keepalive } : {}),
+      validates: {
+        value: false,
+        fact: 'postgresql.md, Behaviour: pg-pool never validates a client on checkout; the verify hook runs only for new clients',
+      },
+    };
+    return { label: `TypeORM ${t.label}`, reading };
+  });
+  const poolSize = top.get('poolSize');
+  if (poolSize && typeormC.known && !atLeast(typeormC.list[0]?.ver ?? [0, 0, 0], [0, 3, 10])) {
+    problems.push({
+      severity: 'warning',
+      span: poolSize.span,
+      message: `${poolSize.key} is ignored: TypeORM ${input.version?.version} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.max`,
+    });
+  }
+  pushPool(ctx, c, mergeReadings('TypeORM', readings), 'TypeORM (pg)', `a pg Pool${replicationNote(top)}`);
+}
+
+function pushPool(ctx: Ctx, c: Common, reading: DriverReading, libraryName: string, why: string): void {
+  const { input } = ctx;
+  const settings = reading.settings;
+  if (c.url) settings.set('url', c.url);
+  const env = c.environment;
+  const pool: Pool = {
+    id: `typeorm:${input.path}@${c.dsName}${env ? `#${env}` : ''}`,
+    library: 'typeorm',
+    libraryName,
+    name: `${c.label} at ${formatSpan(c.origin)}`,
+    ...(input.version ? { libraryVersion: input.version } : {}),
+    engine: c.engine,
+    engineReason: `type "${c.type}" at ${formatSpan(c.typeSpan)}; the pool is the driver's, not TypeORM's: ${why} (${FACT_NO_POOL})`,
+    ...(env ? { environment: env } : {}),
+    ...(c.environmentNote ? { environmentNote: c.environmentNote } : {}),
+    ...(c.host ? { host: c.host } : {}),
+    origin: c.origin,
+    settings: sortedByKey(settings),
+    idle: reading.idle,
+    validatesOnCheckout: reading.validates,
+    ...(reading.keepalive ? { tcpKeepalive: reading.keepalive } : {}),
+  };
+  ctx.result.pools.push(pool);
+}
+
+/**
+ * The options TypeORM 0.2.x–0.3.x builds from `TYPEORM_*` variables (an .env file or the environment;
+ * typeorm.md, "Env variable names"), as an object for `typeormPools` (source `ormconfig`). Undefined
+ * when neither TYPEORM_CONNECTION nor TYPEORM_URL is set (the env reader is then not used).
+ */
+export function typeormEnvOptions(vars: ReadonlyMap<string, { value: string; span: Span; keySpan?: Span }>, at: Span): JsValue | undefined {
+  const conn = vars.get('TYPEORM_CONNECTION');
+  const url = vars.get('TYPEORM_URL');
+  if (!conn && !url) return undefined;
+  const properties: Array<{ key: string; value: JsValue; span: Span; keySpan: Span }> = [];
+  const add = (key: string, value: JsValue, span: Span, keySpan?: Span) => properties.push({ key, value, span, keySpan: keySpan ?? span });
+  const str = (name: string, key: string) => {
+    const v = vars.get(name);
+    if (v) add(key, { kind: 'string', value: v.value, span: v.span }, v.span, v.keySpan);
+  };
+  if (conn) str('TYPEORM_CONNECTION', 'type');
+  else if (url) {
+    // 0.2.12+: the type is the URL's scheme (`postgresql://` gives an invalid type).
+    const scheme = /^([^:]+):\/\//.exec(url.value)?.[1];
+    if (scheme) add('type', { kind: 'string', value: scheme, span: url.span }, url.span, url.keySpan);
+  }
+  str('TYPEORM_URL', 'url');
+  str('TYPEORM_HOST', 'host');
+  str('TYPEORM_USERNAME', 'username');
+  str('TYPEORM_PASSWORD', 'password');
+  str('TYPEORM_DATABASE', 'database');
+  const port = vars.get('TYPEORM_PORT');
+  if (port) add('port', { kind: 'number', value: Number.parseInt(port.value, 10), span: port.span }, port.span, port.keySpan);
+  const extra = vars.get('TYPEORM_DRIVER_EXTRA');
+  if (extra) {
+    let value: JsValue;
+    try {
+      const parsed: unknown = JSON.parse(extra.value);
+      value = toJs(parsed, extra.span);
+    } catch {
+      value = { kind: 'unknown', reason: 'TYPEORM_DRIVER_EXTRA is not valid JSON, so TypeORM fails at start-up', span: extra.span };
+    }
+    add('extra', value, extra.span, extra.keySpan);
+  }
+  return { kind: 'object', properties, span: at };
+}
+
+function toJs(v: unknown, span: Span): JsValue {
+  if (typeof v === 'number') return { kind: 'number', value: v, span };
+  if (typeof v === 'string') return { kind: 'string', value: v, span };
+  if (typeof v === 'boolean') return { kind: 'boolean', value: v, span };
+  if (v === null) return { kind: 'null', span };
+  if (Array.isArray(v)) return { kind: 'array', items: v.map((x) => toJs(x, span)), span };
+  if (typeof v === 'object')
+    return { kind: 'object', properties: Object.entries(v).map(([key, x]) => ({ key, value: toJs(x, span), span, keySpan: span })), span };
+  return { kind: 'unknown', reason: 'not a JSON value', span };
+}
