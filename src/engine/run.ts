@@ -320,7 +320,7 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   const replaced = new Set<string>();
   for (const { format, module, claimed } of loaded) {
     try {
-      const c = module.contribute(claimed, context);
+      const c = await module.contribute(claimed, context);
       for (const root of c.replacesServers ?? []) replaced.add(root);
       addContribution(format, c, g);
     } catch (error) {

@@ -84,7 +84,8 @@ export interface Contribution {
 export interface FormatModule {
   /** Optional first pass, run for every format before any `contribute`: facts other formats need. */
   declare?(files: readonly ClaimedFile[], context: Omit<FormatContext, 'declarations'>): Partial<Declarations>;
-  contribute(files: readonly ClaimedFile[], context: FormatContext): Contribution;
+  /** May be asynchronous when a file needs a parser loaded on demand (a prisma.config.ts beside a schema). */
+  contribute(files: readonly ClaimedFile[], context: FormatContext): Contribution | Promise<Contribution>;
 }
 
 export interface Format {

@@ -108,3 +108,24 @@ test('a Python settings file loads the Python parser and its interpreters, not t
     assert.ok(!has(urls, other), `${other} loaded without a file that needs it`);
   }
 });
+
+test('a Prisma schema loads its parser, never ts-morph unless a prisma.config.* sits beside it; unrelated JS loads neither', () => {
+  const schema = 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n';
+  const plain = loaded(['--format', 'json', tempRepo({ 'prisma/schema.prisma': schema, 'src/index.js': 'console.log(1)\n' })]);
+  assert.ok(has(plain, '/dist/src/parsers/prisma-schema.js'));
+  for (const heavy of ['/node_modules/ts-morph/', '/node_modules/@ts-morph/', '/dist/src/parsers/js.js'])
+    assert.ok(!has(plain, heavy), `${heavy} loaded`);
+  const js = loaded(['--format', 'json', tempRepo({ 'src/index.ts': 'export const x = 1;\n', 'src/app.js': 'module.exports = {}\n' })]);
+  for (const heavy of ['/node_modules/ts-morph/', '/dist/src/parsers/js.js', '/dist/src/parsers/prisma-schema.js'])
+    assert.ok(!has(js, heavy), `${heavy} loaded`);
+  const withConfig = loaded([
+    '--format',
+    'json',
+    tempRepo({
+      'prisma/schema.prisma': schema,
+      'prisma.config.ts':
+        'import { defineConfig } from "prisma/config";\nexport default defineConfig({ schema: "prisma/schema.prisma" });\n',
+    }),
+  ]);
+  assert.ok(has(withConfig, '/dist/src/parsers/js.js'), 'the config is evaluated');
+});
