@@ -82,6 +82,10 @@ export default defineRule({
     uncheckedMaybeLocal: (d: { library: string; key: string; why: string; advice: string }) =>
       `${d.library} lends pooled connections without checking them (${d.key} is off); if the database is a server, a ` +
       `connection it closed while idle reaches the application (${d.why}). ${d.advice}`,
+    uncheckedSilentOnly: (d: { library: string; key: string; advice: string }) =>
+      `${d.library} lends pooled connections without checking them (${d.key} is off); its driver notices a connection the ` +
+      'server closed and discards it, so only a silent drop on the path (a firewall or NAT that forgets the flow, a host ' +
+      `that disappears) would reach the application. ${d.advice}`,
     uncheckedNoLimit: (d: { library: string; key: string; advice: string }) =>
       `${d.library} lends pooled connections without checking them (${d.key} is off), so a connection closed while idle ` +
       `(server restart, failover, a firewall) reaches the application. ${d.advice}`,
@@ -120,6 +124,17 @@ export default defineRule({
         report({
           messageId: 'uncheckedMaybeLocal',
           data: { library, key, why, advice },
+          at,
+          severity: 'note',
+          key: `${pool.id}/validation`,
+        });
+        continue;
+      }
+      if (!smallest && pool.validatesOnCheckout.noticesServerClose) {
+        // A server's close is noticed by the driver: only a silent drop on the path (none declared) would reach the application.
+        report({
+          messageId: 'uncheckedSilentOnly',
+          data: { library, key, advice },
           at,
           severity: 'note',
           key: `${pool.id}/validation`,

@@ -11,12 +11,16 @@ type Dotenv = typeof import('../parsers/dotenv-node.js');
 type EnvFiles = typeof import('../interpreters/prisma/env-files.js');
 type Pools = typeof import('../interpreters/prisma/pools.js');
 type Evaluate = typeof import('../interpreters/js/evaluate.js');
+type Manifest = typeof import('../interpreters/prisma/manifest.js');
+type Json = typeof import('../interpreters/js/json-value.js');
 
 interface Modules {
   schema: Schema;
   dotenv: Dotenv;
   envFiles: EnvFiles;
   pools: Pools;
+  manifest: Manifest;
+  json: Json;
   /** Loaded only when a prisma.config.* file exists (it pulls in the TypeScript parser). */
   evaluate: () => Promise<Evaluate>;
 }
@@ -51,16 +55,33 @@ function projectDir(schemaPath: string): string {
   return dir.split('/').pop() === 'prisma' ? dirname(dir) : dir;
 }
 
+/** The package.json nearest to the project folder (up to the root), read for the Prisma version and adapter. */
+function nearestManifest(project: string, ctx: FormatContext, m: Modules) {
+  for (let d = project; ; d = dirname(d)) {
+    const path = join(d, 'package.json');
+    if (ctx.view.isFile(path)) {
+      const text = ctx.view.readText(path);
+      const value = text === undefined ? undefined : ctx.cache.get('json', path, text, () => m.json.jsonToJsValue(path, text)).value;
+      return value ? { path, facts: m.manifest.prismaManifest(value) } : undefined;
+    }
+    if (!d) return undefined;
+  }
+}
+
 async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Modules): Promise<Contribution> {
   const pools: NonNullable<Contribution['pools']> = [];
   const problems: NonNullable<Contribution['problems']> = [];
   const listed: NonNullable<Contribution['files']> = [];
   const declared = ctx.config.libraries.prisma;
-  const version = declared ? { version: declared.value, span: declared.span } : undefined;
   for (const f of files) {
     const parsed = ctx.cache.get('prisma-schema', f.path, f.text, () => m.schema.parsePrismaSchema(f.path, f.text));
     problems.push(...parsed.problems);
     const project = projectDir(f.path);
+    // The version (connlint.config.yaml first, else what the nearest package.json pins) and the adapter package.
+    const manifest = nearestManifest(project, ctx, m);
+    if (manifest) listed.push({ path: manifest.path, read: true, owner: 'certain', reason: `the Prisma version and adapter of ${f.path}` });
+    const version = declared ? { version: declared.value, span: declared.span } : manifest?.facts.version;
+    const adapter = manifest?.facts.adapter;
     const configPath = CONFIG_NAMES.map((n) => join(project, n)).find((p) => ctx.view.isFile(p));
     let config: { path: string; value: import('../interpreters/js/value.js').JsValue } | undefined;
     if (configPath) {
@@ -77,7 +98,7 @@ async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: 
       }
     }
     const envDocs = new Map<string, import('../parsers/dotenv-node.js').DotenvNodeDoc>();
-    for (const p of m.envFiles.prismaEnvFiles(f.path, configPath !== undefined, declared?.value)) {
+    for (const p of m.envFiles.prismaEnvFiles(f.path, configPath !== undefined, version?.version)) {
       if (!ctx.view.isFile(p)) continue;
       const text = ctx.view.readText(p);
       if (text === undefined) continue;
@@ -89,8 +110,9 @@ async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: 
     const result = m.pools.prismaPools({
       schemaPath: f.path,
       schema: parsed.doc,
-      env: m.envFiles.prismaEnvLookup(envDocs, f.path, configPath !== undefined, declared?.value),
+      env: m.envFiles.prismaEnvLookup(envDocs, f.path, configPath !== undefined, version?.version),
       ...(version ? { version } : {}),
+      ...(adapter ? { adapter } : {}),
       ...(config ? { config } : {}),
     });
     pools.push(...result.pools);
@@ -108,13 +130,15 @@ export const prisma: Format = {
   encoding: 'utf8',
   claim: claimPrisma,
   async load() {
-    const [schema, dotenv, envFiles, pools] = await Promise.all([
+    const [schema, dotenv, envFiles, pools, manifest, json] = await Promise.all([
       import('../parsers/prisma-schema.js'),
       import('../parsers/dotenv-node.js'),
       import('../interpreters/prisma/env-files.js'),
       import('../interpreters/prisma/pools.js'),
+      import('../interpreters/prisma/manifest.js'),
+      import('../interpreters/js/json-value.js'),
     ]);
-    const modules: Modules = { schema, dotenv, envFiles, pools, evaluate: () => import('../interpreters/js/evaluate.js') };
+    const modules: Modules = { schema, dotenv, envFiles, pools, manifest, json, evaluate: () => import('../interpreters/js/evaluate.js') };
     return { contribute: (files, ctx) => contribute(files, ctx, modules) };
   },
 };

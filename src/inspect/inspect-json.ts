@@ -104,7 +104,7 @@ export interface JsonPool {
   environmentNote: string | null;
   host: string | null;
   origin: JsonOrigin;
-  validatesOnCheckout: { value: boolean; fact: string; sufficient: string | null };
+  validatesOnCheckout: { value: boolean; fact: string; sufficient: string | null; noticesServerClose: string | null };
   idle: JsonIdleMechanism[];
   settings: JsonSetting[];
 }
@@ -352,6 +352,7 @@ function jsonPool(pool: Pool): JsonPool {
       value: pool.validatesOnCheckout.value,
       fact: pool.validatesOnCheckout.fact,
       sufficient: pool.validatesOnCheckout.sufficient ?? null,
+      noticesServerClose: pool.validatesOnCheckout.noticesServerClose ?? null,
     },
     idle: [...pool.idle]
       .sort((a, b) => IDLE_ORDER[a.kind] - IDLE_ORDER[b.kind] || compareText(a.setting.canonicalKey, b.setting.canonicalKey))

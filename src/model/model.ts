@@ -138,6 +138,12 @@ export interface Pool {
      * it is not reported (SQLAlchemy's pre-ping, Django's health checks: "trap: don't flag"); the fact.
      */
     sufficient?: string;
+    /**
+     * Set when the driver notices a connection the server closed cleanly and discards it before lending it
+     * (node-postgres reads the server's FATAL message and close; postgresql.md): only a silent drop on the path
+     * can reach the application. The fact.
+     */
+    noticesServerClose?: string;
   };
   /** TCP keepalive on the pool's sockets; undefined when the driver is not known. */
   tcpKeepalive?: DriverKeepalive;

@@ -438,7 +438,12 @@ function adapterSettings(
           note: 'maxLifetimeSeconds is 0, so pg.Pool never retires connections by age',
         },
       ],
-      validates: { value: false, fact: `${FACT_ADAPTER}; Behaviour: pg-pool lends an idle client without a check (adapter-pg)` },
+      validates: {
+        value: false,
+        fact: `${FACT_ADAPTER}; Behaviour: pg-pool lends an idle client without a check (adapter-pg)`,
+        noticesServerClose:
+          'postgresql.md: the server sends a FATAL message and closes the socket cleanly, so node-postgres notices at once and discards the connection',
+      },
       keepalive: { driver: 'node-postgres', value: false, fact: `${FACT_ADAPTER}: adapter-pg keepAlive defaults to false (pg Client)` },
     };
   }
