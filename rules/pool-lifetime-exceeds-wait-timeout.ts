@@ -111,7 +111,13 @@ export default defineRule({
       const library = pool.libraryName;
       // The setting to advise on: what binds, else a lifetime, else an idle timeout (which may need more,
       // such as maxIdle or min 0: its writeAs says so).
-      const target = bound.by ?? pool.idle.find((m) => m.kind === 'max-lifetime') ?? pool.idle.find((m) => m.kind === 'idle-timeout');
+      // An idle timeout whose library says how to make it bind (writeAs: tarn's `pool.min to 0 and
+      // pool.idleTimeoutMillis`) is the fix its knowledge recommends, ahead of a lifetime checked only at checkout.
+      const target =
+        bound.by ??
+        pool.idle.find((m) => m.kind === 'idle-timeout' && m.setting.writeAs !== undefined) ??
+        pool.idle.find((m) => m.kind === 'max-lifetime') ??
+        pool.idle.find((m) => m.kind === 'idle-timeout');
       // Advise on the setting that binds (or, when nothing does, the lifetime), in the key's own unit.
       const fix = target;
       const safeMs = limitMs - margin;
@@ -150,7 +156,10 @@ export default defineRule({
       if (bound.ms !== undefined && unknownKeepalive && unknownKeepalive.setting.value.kind === 'unknown') {
         extra += ` This assumes ${unknownKeepalive.setting.key} does not ping sooner: ${unknownKeepalive.setting.value.reason}.`;
       }
-      const severity = validating || unknownKeepalive ? ('warning' as const) : undefined;
+      // A driver that notices the server's close replaces the connection (knex-tarn.md: "usually harmless ... flag it as a warning").
+      if (!validating && pool.validatesOnCheckout.noticesServerClose)
+        extra += ` ${library}'s driver notices the server's close and replaces the connection, so this costs a reconnect rather than a failed query.`;
+      const severity = validating || unknownKeepalive || pool.validatesOnCheckout.noticesServerClose ? ('warning' as const) : undefined;
       const at = spanOr(target?.setting, pool.origin);
       if (bound.ms !== undefined && target) {
         const gap = bound.ms - limitMs;

@@ -398,7 +398,10 @@ test('mounts: keys are absolute container paths', () => {
 
 test('libraries: unknown names are unknown keys', () => {
   const error = onlyError('libraries:\n  hikari: 6.3.0\n');
-  assert.equal(error.message, 'unknown key "libraries.hikari" (expected one of hikaricp, django, flask-sqlalchemy, prisma)');
+  assert.equal(
+    error.message,
+    'unknown key "libraries.hikari" (expected one of hikaricp, django, flask-sqlalchemy, prisma, knex, mysql2, mysql, mariadb, typeorm, sequelize)',
+  );
   assert.deepEqual(error.span, span(2, 3, 9));
 });
 

@@ -128,12 +128,13 @@ test('a knexfile gives one pool per environment; the default min 2 is never reap
   const dev = r.pools[0] as Pool;
   assert.equal(dev.settings.get('pool.min')?.origin.kind, 'library-default');
   assert.match(dev.idle[0]?.note ?? '', /pool\.min \(2, the default\)/);
-  // PostgreSQL has no wait_timeout: only the missing validation is reported.
+  // PostgreSQL has no wait_timeout, and the driver notices a server close: the missing validation is a note
+  // (only a silent drop on the path would reach the application).
   const out = findings([prod], 'postgresql');
   assert.equal(out.length, 1);
   assert.match(
     out[0] as string,
-    /^pool-missing-validation:warning:\d+: Knex lends pooled connections without checking them \(pool\.validate is off\).* Set pool\.validate to a function that runs a query such as SELECT 1 \(knex 3\.2\.0 or later\)/,
+    /^pool-missing-validation:note:\d+: Knex lends pooled connections without checking them \(pool\.validate is off\); its driver notices .* Set pool\.validate to a function that runs a query such as SELECT 1 \(knex 3\.2\.0 or later\)/,
   );
 });
 
@@ -142,13 +143,14 @@ test('mysql2 with the default min: idle connections outlive wait_timeout; min 0 
   assert.equal(pool.id, 'knex:knexfile.js');
   assert.deepEqual([pool.engine, pool.host, pool.library, pool.libraryName], ['mysql', 'db', 'knex', 'Knex']);
   assert.match(pool.validatesOnCheckout.fact, /mysql2 dialect tests !_fatalError, and from knex 0\.95\.14 also _protocolError/);
+  // knex-tarn.md: a server's close reaches the client and the connection is replaced, "usually harmless ...
+  // flag it as a warning"; the advice is the one the knowledge base gives (min 0 and an idle timeout).
   const out = findings([pool], 'mysql', 600);
-  assert.equal(out.length, 2);
+  assert.equal(out.length, 1, out.join('\n'));
   assert.match(
     out[0] as string,
-    /^pool-lifetime-exceeds-wait-timeout:error:1: Nothing in knexfile\.js retires or pings idle connections \(pool\.idleTimeoutMillis: pool\.min \(2, the default\) connections are never reaped.* Set pool\.maxConnectionLifetimeMillis \(knex 3\.2\.0 or later\) to 595000 \(595 s\) or lower\.$/,
+    /^pool-lifetime-exceeds-wait-timeout:warning:1: Nothing in knexfile\.js retires or pings idle connections \(pool\.idleTimeoutMillis: pool\.min \(2, the default\) connections are never reaped.* Set pool\.min to 0 and pool\.idleTimeoutMillis to 595000 \(595 s\) or lower\.$/,
   );
-  assert.match(out[1] as string, /^pool-missing-validation:warning:1: .*or set pool\.min to 0 and pool\.idleTimeoutMillis to 595000/);
 
   const reaped = only(run(MYSQL({ min: num(0, 7) })));
   assert.equal(reaped.idle[0]?.boundMs, 31_000);
@@ -158,7 +160,7 @@ test('mysql2 with the default min: idle connections outlive wait_timeout; min 0 
   const short = findings([reaped], 'mysql', 20);
   assert.match(
     short[0] as string,
-    /^pool-lifetime-exceeds-wait-timeout:error:\d+: pool\.idleTimeoutMillis is 30 s .* Set pool\.idleTimeoutMillis to 15000 \(15 s\) or lower\.$/,
+    /^pool-lifetime-exceeds-wait-timeout:warning:\d+: pool\.idleTimeoutMillis is 30 s .* Set pool\.idleTimeoutMillis to 15000 \(15 s\) or lower\.$/,
   );
 });
 

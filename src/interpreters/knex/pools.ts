@@ -726,6 +726,8 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
       value: false,
       fact: `${FACT_NO_PING}. Instead ${flags}: a connection the server closed while idle (FIN/RST seen by the client) is replaced, one a middlebox dropped silently is handed out`,
       setting: validate,
+      noticesServerClose:
+        'knex-tarn.md, "What a linter can safely conclude": a server-side close that reaches the client is usually harmless (driver error, the connection is disposed and replaced on acquire; confirmed by running)',
     };
 
   // Engine, host, keepalive.
