@@ -27,6 +27,7 @@ const DECLARATION = /\.d\.[cm]?ts$/;
 /** Build output, bundles and tool folders: never the project's configuration. */
 const GENERATED = /(?:^|\/)(?:dist|build|out|coverage|\.next|\.nuxt|\.output|vendor|public)\/|\.min\.js$/;
 const KNEXFILE = /(?:^|\/)knexfile\.[cm]?[jt]s$/;
+const TEST_CODE = /(?:^|\/)(?:tests?|__tests__|spec|e2e)\/|\.(?:test|spec|e2e-spec)\.[cm]?[jt]s$/;
 const STRAPI = /(?:^|\/)config\/database\.[jt]s$/;
 const PRISMA_CONFIG = /(?:^|\/)prisma\.config\.[cm]?[jt]s$/;
 const SNIFF =
@@ -46,7 +47,11 @@ export function claimJsConfig(path: string, text: string): Claim | NotRead {
     return { owner: 'certain', reason: "Strapi's database configuration (knex)" };
   const sniff = SNIFF.exec(text);
   if (!sniff) return { notRead: 'no database pool configuration (knex, createPool, DataSource, TypeOrmModule, Sequelize)' };
-  return { owner: 'certain', reason: `JavaScript/TypeScript pool configuration: ${sniff[0].replace(/\s+/g, ' ')}` };
+  const what = sniff[0].replace(/\s+/g, ' ');
+  // Test code runs when the tests run, not in production: its findings are notes at most.
+  if (TEST_CODE.test(path))
+    return { owner: 'uncertain', reason: `test code with a pool configuration (${what}): it runs when the tests run` };
+  return { owner: 'certain', reason: `JavaScript/TypeScript pool configuration: ${what}` };
 }
 
 function dirname(path: string): string {

@@ -65,3 +65,17 @@ test('knexfile environments: one pool each; the knexfile imports its connection 
   );
   assert.ok(!JSON.stringify(r.result).includes('s3cret-Knex'));
 });
+
+test('several knex() calls in one test file: one pool each, and test code gets notes at most', async () => {
+  const call = (line: string) => `  const db${line} = knex({ client: 'mysql2', connection: { host: 'db' }, pool: { min: 2, max: 5 } });`;
+  const { r, findings } = await run({
+    ...WAIT_600,
+    'test/migrations.test.js': ["const knex = require('knex');", "test('a', () => {", call('1'), call('2'), '});', ''].join('\n'),
+  });
+  assert.deepEqual(
+    r.model.pools.map((p) => p.id),
+    ['knex:test/migrations.test.js@3', 'knex:test/migrations.test.js@4'],
+  );
+  assert.ok(findings.length > 0);
+  for (const f of findings) assert.match(f, /^note /);
+});

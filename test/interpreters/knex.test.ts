@@ -337,8 +337,8 @@ test('a knex() call: a NODE_ENV branch gives one pool per case, and no secret re
   assert.deepEqual(
     r.pools.map((p) => [p.id, p.environment, p.host, p.idle[0]?.boundMs]),
     [
-      ['knex:src/db.ts#production', 'production', 'db.internal', 31_000],
-      ['knex:src/db.ts#NODE_ENV not production', 'NODE_ENV not production', 'db.internal', undefined],
+      ['knex:src/db.ts@1#production', 'production', 'db.internal', 31_000],
+      ['knex:src/db.ts@1#NODE_ENV not production', 'NODE_ENV not production', 'db.internal', undefined],
     ],
   );
   assert.match(r.pools[0]?.environmentNote ?? '', /^when NODE_ENV is "production" \(knexfile\.js:4\)$/);

@@ -79,7 +79,7 @@ test('(database, user, password, options): defaults max 5, min 0, idle 10 s + ev
   const r = run(FOUR(undefined));
   assert.deepEqual(r.problems, []);
   const pool = only(r);
-  assert.equal(pool.id, 'sequelize:src/db.js');
+  assert.equal(pool.id, 'sequelize:src/db.js@1');
   assert.equal(pool.name, 'new Sequelize() at src/db.js:1');
   assert.deepEqual([pool.library, pool.libraryName, pool.engine, pool.host], ['sequelize', 'Sequelize', 'mysql', 'db']);
   assert.deepEqual(

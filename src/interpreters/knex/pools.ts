@@ -743,7 +743,8 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
 
   const env = cfg.environment;
   out.pools.push({
-    id: `knex:${input.path}${env ? `#${env}` : ''}`,
+    // Several knex() calls in one file are told apart by their line.
+    id: `knex:${input.path}${input.source === 'call' ? `@${cfg.origin.line}` : ''}${env ? `#${env}` : ''}`,
     library: 'knex',
     libraryName: 'Knex',
     name: displayName,

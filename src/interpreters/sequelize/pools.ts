@@ -418,7 +418,8 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
   const keepalive = dialect ? input.driverKeepalive?.(dialect, connectionOptions) : undefined;
   const env = cfg.environment;
   out.pools.push({
-    id: `sequelize:${input.path}${env ? `#${env}` : ''}`,
+    // Several new Sequelize() calls in one file are told apart by their line.
+    id: `sequelize:${input.path}${input.source === 'constructor' && input.config.kind === 'call' ? `@${input.config.span.line}` : ''}${env ? `#${env}` : ''}`,
     library: 'sequelize',
     libraryName: 'Sequelize',
     name: displayName,
