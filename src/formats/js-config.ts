@@ -13,16 +13,22 @@ type Knex = typeof import('../interpreters/knex/pools.js');
 type NodeMysql = typeof import('../interpreters/node-mysql/pool.js');
 type Typeorm = typeof import('../interpreters/typeorm/data-source.js');
 type Sequelize = typeof import('../interpreters/sequelize/pools.js');
+type Json = typeof import('../interpreters/js/json-value.js');
 
 interface Modules {
-  evaluate: Evaluate;
+  /** Loaded only when a JS/TS file is claimed (it pulls in ts-morph); JSON configurations do without. */
+  evaluate: () => Promise<Evaluate>;
   knex: Knex;
   nodeMysql: NodeMysql;
   typeorm: Typeorm;
   sequelize: Sequelize;
+  json: Json;
 }
 
 const SOURCE = /\.(?:[cm]?[jt]s)$/;
+/** JSON configurations read by name: TypeORM's ormconfig.json and sequelize-cli's config/config.json. */
+const ORMCONFIG_JSON = /(?:^|\/)ormconfig\.json$/;
+const SEQUELIZE_JSON = /(?:^|\/)config\/config\.json$/;
 const DECLARATION = /\.d\.[cm]?ts$/;
 /** Build output, bundles and tool folders: never the project's configuration. */
 const GENERATED = /(?:^|\/)(?:dist|build|out|coverage|\.next|\.nuxt|\.output|vendor|public)\/|\.min\.js$/;
@@ -40,6 +46,14 @@ const EXTENSIONS = ['', '.ts', '.js', '.mts', '.mjs', '.cts', '.cjs', '.json', '
 const MAX_IMPORTED = 200;
 
 export function claimJsConfig(path: string, text: string): Claim | NotRead {
+  if (ORMCONFIG_JSON.test(path))
+    return /"type"\s*:/.test(text)
+      ? { owner: 'certain', reason: "TypeORM's ormconfig.json" }
+      : { notRead: 'an ormconfig.json without a "type"' };
+  if (SEQUELIZE_JSON.test(path))
+    return /"dialect"\s*:|"use_env_variable"\s*:/.test(text)
+      ? { owner: 'certain', reason: "sequelize-cli's config/config.json (one configuration per environment)" }
+      : { notRead: 'a config/config.json without a Sequelize dialect' };
   if (PRISMA_CONFIG.test(path)) return { notRead: 'a Prisma configuration: read with its schema by the Prisma format' };
   if (GENERATED.test(path)) return { notRead: 'build output or a bundle, not the project’s configuration' };
   if (KNEXFILE.test(path)) return { owner: 'certain', reason: 'a knexfile (read by the knex CLI and the application)' };
@@ -74,7 +88,7 @@ function normalize(path: string): string | undefined {
 /** The claimed files and the modules they import from the tree by relative path (transitively, bounded). */
 function withImports(files: readonly ClaimedFile[], ctx: FormatContext): Array<{ path: string; text: string }> {
   const texts = new Map<string, string>(files.map((f) => [f.path, f.text]));
-  const claimed = new Set(files.map((f) => f.path));
+  const claimed = new Set(files.filter((f) => !f.path.endsWith('.json')).map((f) => f.path));
   const queue = [...files.map((f) => f.path)];
   while (queue.length > 0 && texts.size < files.length + MAX_IMPORTED) {
     const from = queue.shift() as string;
@@ -95,10 +109,17 @@ function withImports(files: readonly ClaimedFile[], ctx: FormatContext): Array<{
   return [...texts].map(([path, text]) => ({ path, text }));
 }
 
-function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Modules): Contribution {
-  const all = withImports(files, ctx);
+async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Modules): Promise<Contribution> {
+  const jsonFiles = files.filter((f) => f.path.endsWith('.json'));
+  const all = withImports(
+    files.filter((f) => !f.path.endsWith('.json')),
+    ctx,
+  );
   const key = all.map((f) => f.path).join('\0');
-  const tree = ctx.cache.get('js-eval', key, all.map((f) => f.text).join('\0'), () => m.evaluate.evaluateJsTree(all));
+  const evaluate = all.length > 0 ? await m.evaluate() : undefined;
+  const tree = evaluate
+    ? ctx.cache.get('js-eval', key, all.map((f) => f.text).join('\0'), () => evaluate.evaluateJsTree(all))
+    : { modules: new Map<string, import('../interpreters/js/value.js').JsModule>(), problems: [] };
   const sourceText = new Map(all.map((f) => [f.path, f.text]));
   const libraries = ctx.config.libraries;
   const version = (name: string) => {
@@ -123,7 +144,7 @@ function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Module
   const pools: NonNullable<Contribution['pools']> = [];
   const problems: NonNullable<Contribution['problems']> = [...tree.problems];
   const listed: NonNullable<Contribution['files']> = [];
-  const claimed = new Set(files.map((f) => f.path));
+  const claimed = new Set(files.filter((f) => !f.path.endsWith('.json')).map((f) => f.path));
   for (const f of all)
     if (!claimed.has(f.path)) listed.push({ path: f.path, read: true, owner: 'certain', reason: `imported by a configuration file` });
   const take = (r: { pools: NonNullable<Contribution['pools']>; problems: NonNullable<Contribution['problems']> }) => {
@@ -187,23 +208,45 @@ function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Module
       }
     }
   }
+  // JSON configurations: read with positions, never evaluated.
+  for (const f of jsonFiles) {
+    const parsed = ctx.cache.get('json', f.path, f.text, () => m.json.jsonToJsValue(f.path, f.text));
+    problems.push(...parsed.problems);
+    if (!parsed.value) continue;
+    if (ORMCONFIG_JSON.test(f.path)) {
+      const v = version('typeorm');
+      take(m.typeorm.typeormPools({ path: f.path, options: parsed.value, source: 'ormconfig', sourceText, ...(v ? { version: v } : {}) }));
+    } else {
+      const v = version('sequelize');
+      take(
+        m.sequelize.sequelizePools({
+          path: f.path,
+          config: parsed.value,
+          source: 'config-json',
+          driverKeepalive: keepalive,
+          ...(v ? { version: v } : {}),
+        }),
+      );
+    }
+  }
   return { pools, problems, files: listed };
 }
 
 export const jsConfig: Format = {
   id: 'js-config',
   name: 'JavaScript/TypeScript pool configuration (Knex, mysql2/mysql/mariadb, TypeORM, Sequelize)',
-  matchesName: (path) => SOURCE.test(path) && !DECLARATION.test(path),
+  matchesName: (path) => (SOURCE.test(path) && !DECLARATION.test(path)) || ORMCONFIG_JSON.test(path) || SEQUELIZE_JSON.test(path),
   encoding: 'utf8',
   claim: claimJsConfig,
   async load() {
-    const [evaluate, knex, nodeMysql, typeorm, sequelize] = await Promise.all([
-      import('../interpreters/js/evaluate.js'),
+    const [knex, nodeMysql, typeorm, sequelize, json] = await Promise.all([
       import('../interpreters/knex/pools.js'),
       import('../interpreters/node-mysql/pool.js'),
       import('../interpreters/typeorm/data-source.js'),
       import('../interpreters/sequelize/pools.js'),
+      import('../interpreters/js/json-value.js'),
     ]);
-    return { contribute: (files, ctx) => contribute(files, ctx, { evaluate, knex, nodeMysql, typeorm, sequelize }) };
+    const evaluate = () => import('../interpreters/js/evaluate.js');
+    return { contribute: (files, ctx) => contribute(files, ctx, { evaluate, knex, nodeMysql, typeorm, sequelize, json }) };
   },
 };

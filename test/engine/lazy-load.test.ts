@@ -129,3 +129,15 @@ test('a Prisma schema loads its parser, never ts-morph unless a prisma.config.* 
   ]);
   assert.ok(has(withConfig, '/dist/src/parsers/js.js'), 'the config is evaluated');
 });
+
+test('a sequelize-cli config/config.json is read without ts-morph; a knexfile loads it', () => {
+  const json = loaded(['--format', 'json', tempRepo({ 'config/config.json': '{"production": {"dialect": "mysql", "host": "db"}}\n' })]);
+  assert.ok(has(json, '/dist/src/interpreters/sequelize/'));
+  assert.ok(!has(json, '/node_modules/ts-morph/') && !has(json, '/dist/src/parsers/js.js'), 'ts-morph loaded for a JSON config');
+  const knex = loaded([
+    '--format',
+    'json',
+    tempRepo({ 'knexfile.js': "module.exports = { client: 'mysql2', connection: { host: 'db' } };\n" }),
+  ]);
+  assert.ok(has(knex, '/dist/src/parsers/js.js'));
+});

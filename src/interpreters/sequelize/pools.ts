@@ -412,6 +412,8 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
     fact: validateP
       ? `sequelize.md, Settings: a user pool.validate replaces the default and is called synchronously on checkout, so it cannot wait for a query; ${FACT_FLAGS_TAIL}`
       : `${FACT_NO_PING}: ${FACT_FLAGS_TAIL}`,
+    noticesServerClose:
+      'sequelize.md, Model: a connection the server closed with a FIN is marked broken by the driver and destroyed, so it is not reused; only a silently dropped one is handed out',
   };
 
   const connectionOptions = ctx.major === 7 ? cfg.options : dialectOptions?.value;
