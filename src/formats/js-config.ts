@@ -109,6 +109,27 @@ function withImports(files: readonly ClaimedFile[], ctx: FormatContext): Array<{
   return [...texts].map(([path, text]) => ({ path, text }));
 }
 
+/** The MySQL package TypeORM 0.x loads, when the nearest package.json installs exactly one of mysql and mysql2. */
+function mysqlPackage(path: string, ctx: FormatContext, m: Modules): 'mysql' | 'mysql2' | undefined {
+  for (let d = dirname(path); ; d = dirname(d)) {
+    const manifest = d ? `${d}/package.json` : 'package.json';
+    if (ctx.view.isFile(manifest)) {
+      const text = ctx.view.readText(manifest);
+      const value =
+        text === undefined ? undefined : ctx.cache.get('json', manifest, text, () => m.json.jsonToJsValue(manifest, text)).value;
+      if (value?.kind !== 'object') return undefined;
+      const names = new Set<string>();
+      for (const p of value.properties)
+        if ((p.key === 'dependencies' || p.key === 'devDependencies') && p.value.kind === 'object')
+          for (const q of p.value.properties) names.add(q.key);
+      const mysql = names.has('mysql');
+      const mysql2 = names.has('mysql2');
+      return mysql && !mysql2 ? 'mysql' : mysql2 && !mysql ? 'mysql2' : undefined;
+    }
+    if (!d) return undefined;
+  }
+}
+
 async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Modules): Promise<Contribution> {
   const jsonFiles = files.filter((f) => f.path.endsWith('.json'));
   const all = withImports(
@@ -192,7 +213,18 @@ async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: 
                 : 'forRoot';
         const v = version('typeorm');
         const options = call.args[0];
-        if (options) take(m.typeorm.typeormPools({ path, options, source, sourceText, ...(v ? { version: v } : {}) }));
+        const pkg = mysqlPackage(path, ctx, m);
+        if (options)
+          take(
+            m.typeorm.typeormPools({
+              path,
+              options,
+              source,
+              sourceText,
+              ...(v ? { version: v } : {}),
+              ...(pkg ? { driverPackage: pkg } : {}),
+            }),
+          );
       } else if (/^(?:sequelize|@sequelize\/core)\.(?:default\.)?Sequelize$/.test(callee) && call.isNew) {
         const v = version('sequelize');
         take(

@@ -79,3 +79,23 @@ test('several knex() calls in one test file: one pool each, and test code gets n
   assert.ok(findings.length > 0);
   for (const f of findings) assert.match(f, /^note /);
 });
+
+test('TypeORM: the MySQL package comes from package.json; with it unknown, what only one package would do is a note', async () => {
+  const module = [
+    "import { TypeOrmModule } from '@nestjs/typeorm';",
+    "export const db = TypeOrmModule.forRoot({ type: 'mysql', host: 'db', extra: { connectionLimit: 10, maxIdle: 10, idleTimeout: 60000 } });",
+    '',
+  ].join('\n');
+  const unknown = await run({ ...WAIT_600, 'src/app.module.ts': module });
+  assert.ok(
+    unknown.findings.some((f) => f.startsWith('note parse-error src/app.module.ts:2 If TypeORM loads mysql ')),
+    unknown.findings.join('\n'),
+  );
+  const known = await run({
+    ...WAIT_600,
+    'src/app.module.ts': module,
+    'package.json': '{"dependencies": {"typeorm": "^0.3.20", "mysql2": "^3.11.3"}}\n',
+  });
+  assert.equal(known.r.model.pools[0]?.libraryName, 'TypeORM (mysql2)');
+  assert.ok(!known.findings.some((f) => f.includes('If TypeORM loads')), known.findings.join('\n'));
+});

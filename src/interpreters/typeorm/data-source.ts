@@ -287,8 +287,18 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
       packages.add(p);
       const dc = candidates(DRIVER_RANGES[p], p, pkgs.length === 1 ? input.driverVersion : undefined, problems);
       const driverReadings = dc.list.map((d) => ({ label: d.label, ver: d.ver, reading: readDriver(p, o, d) }));
-      for (const pr of driverProblems(p, o, driverReadings, dc.known))
-        if (!problems.some((x) => x.message === pr.message)) problems.push(pr);
+      for (const pr of driverProblems(p, o, driverReadings, dc.known)) {
+        // Which package TypeORM loads is not known: what only one of them would do is a note that says so.
+        const said =
+          pkgs.length > 1
+            ? {
+                ...pr,
+                severity: 'note' as const,
+                message: `If TypeORM loads ${p} (it loads mysql when that is installed, else mysql2; which is installed is not known here): ${pr.message}`,
+              }
+            : pr;
+        if (!problems.some((x) => x.message === said.message)) problems.push(said);
+      }
       for (const d of dc.list) readings.push({ label: parts(t, p, d, pkgs.length > 1, dc.list.length > 1), reading: readDriver(p, o, d) });
     }
   }
