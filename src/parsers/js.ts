@@ -1,6 +1,7 @@
 import { Project, ts } from 'ts-morph';
 import type { Span } from '../model/span.js';
 import type { ParseProblem, ParseResult } from './parse-result.js';
+import { LineStarts } from './line-starts.js';
 
 /*
  * JavaScript/TypeScript source -> the TypeScript compiler's syntax tree, with connlint spans (issue 18).
@@ -25,33 +26,17 @@ export interface JsSyntaxFile {
 
 /** Maps string offsets to 1-based lines and UTF-16 columns. */
 export class JsLineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: LineStarts;
 
   constructor(
     readonly path: string,
     text: string,
   ) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      }
-    }
-    // A byte-order mark is not part of line 1 (editors hide it; the compiler skips it).
-    if (text.charCodeAt(0) === 0xfeff) this.starts[0] = 1;
+    this.starts = new LineStarts(text);
   }
 
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: Math.max(1, offset - (this.starts[lo] ?? 0) + 1) };
+    return this.starts.position(offset);
   }
 
   /** The span of [from, to). */

@@ -2,6 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { Span } from '../model/span.js';
 import type { ParseProblem, ParseResult } from './parse-result.js';
+import { LineStarts } from './line-starts.js';
 
 /*
  * Python source -> a small typed syntax tree with exact spans (issue 17). @lezer/python finds the
@@ -179,34 +180,18 @@ const BRACKETED_NODES = new Set([
 
 /** Maps string offsets to 1-based lines and UTF-16 columns. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: LineStarts;
 
   constructor(
     readonly path: string,
     private readonly text: string,
   ) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      }
-    }
-    // A byte-order mark is not part of line 1: CPython skips it and editors hide it.
-    if (text.charCodeAt(0) === 0xfeff) this.starts[0] = 1;
+    this.starts = new LineStarts(text);
   }
 
   /** 1-based line and column of an offset. */
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: Math.max(1, offset - (this.starts[lo] ?? 0) + 1) };
+    return this.starts.position(offset);
   }
 
   /** The span of [from, to), less the line breaks and blanks Lezer leaves at the end of compound statements. */
@@ -219,7 +204,7 @@ export class LineIndex {
   }
 
   lineCount(): number {
-    return this.starts.length;
+    return this.starts.lineCount;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Setting, Value } from '../../model/setting.js';
 import type { Span } from '../../model/span.js';
 import type { JsObject, JsProperty, JsValue } from './value.js';
 
@@ -85,4 +86,32 @@ export function jsProperties(v: JsValue): { props: Map<string, JsProperty>; open
   for (const p of o.properties) props.set(p.key, p);
   const spread = o.spreads?.[0];
   return { props, ...(spread ? { open: { reason: `...${reasonOf(spread.value)}`, span: spread.span } } : {}) };
+}
+
+/** What a user changes for a value read from the environment (`writeAs` of its Setting): the variable, or its fallback in the code. */
+export function jsEnvWriteAs(s: JsScalar): string | undefined {
+  if (!s.env) return undefined;
+  return `the environment variable ${s.env.name}${s.env.hasFallback ? ' (or the default in the code)' : ''}`;
+}
+
+/** A library default, named as the user would write the key. */
+export function defaultSetting(
+  key: string,
+  canonicalKey: string,
+  value: Value,
+  library: string,
+  fact: string,
+  version?: string,
+  unit?: 'ms' | 's',
+): Setting {
+  return {
+    key,
+    canonicalKey,
+    raw: null,
+    text: null,
+    value,
+    origin: { kind: 'library-default', library, ...(version ? { version } : {}), fact },
+    overrides: [],
+    ...(unit ? { unit } : {}),
+  };
 }

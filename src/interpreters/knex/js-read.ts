@@ -6,7 +6,7 @@
 import type { Engine } from '../../model/model.js';
 import type { Origin, Setting, Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
-import { type JsLiteral, jsRepr, jsScalarOf, type JsScalar } from '../js/scalar.js';
+import { type JsLiteral, jsEnvWriteAs, jsRepr, jsScalarOf, type JsScalar } from '../js/scalar.js';
 import type { JsProperty, JsValue } from '../js/value.js';
 
 /** `a >= b` for dotted versions (`3.2.0`, `6.37`); prerelease tails are ignored. */
@@ -153,28 +153,7 @@ export function writtenSetting(
     origin: fileOrigin(property.span),
     overrides: (property.overrides ?? []).map(fileOrigin),
     ...(unit ? { unit } : {}),
-    ...(s.env ? { writeAs: `the environment variable ${s.env.name}${s.env.hasFallback ? ' (or the default in the code)' : ''}` } : {}),
-  };
-}
-
-export function defaultSetting(
-  key: string,
-  canonicalKey: string,
-  value: Value,
-  library: string,
-  fact: string,
-  version?: string,
-  unit?: 'ms' | 's',
-): Setting {
-  return {
-    key,
-    canonicalKey,
-    raw: null,
-    text: null,
-    value,
-    origin: { kind: 'library-default', library, ...(version ? { version } : {}), fact },
-    overrides: [],
-    ...(unit ? { unit } : {}),
+    ...(s.env ? { writeAs: jsEnvWriteAs(s) } : {}),
   };
 }
 

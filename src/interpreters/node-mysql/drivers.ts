@@ -9,7 +9,6 @@ import type { Setting, Value } from '../../model/setting.js';
 import { humanValue } from '../../model/values.js';
 import {
   count,
-  defaultSetting,
   durationMs,
   isNaNRule,
   type OptionEntry,
@@ -21,6 +20,7 @@ import {
   writtenSetting,
 } from './options.js';
 import { atLeast, type Candidate, type Ver } from './versions.js';
+import { defaultSetting } from '../js/scalar.js';
 
 export type NodeMysqlDriver = 'mysql2' | 'mysql' | 'mariadb';
 export type NodeDriver = NodeMysqlDriver | 'pg';

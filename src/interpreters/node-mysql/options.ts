@@ -1,7 +1,7 @@
 import { maskSecrets } from '../../model/secrets.js';
 import type { Origin, Setting, Value } from '../../model/setting.js';
 import type { Span } from '../../model/span.js';
-import { type JsLiteral, type JsScalar, jsProperties, jsRepr, jsScalarOf } from '../js/scalar.js';
+import { jsEnvWriteAs, type JsLiteral, type JsScalar, jsProperties, jsRepr, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
 
 /** One option as written: a property of an options object, a URL query parameter, a TypeORM key mapped to a driver key. */
@@ -123,31 +123,7 @@ export function writtenSetting(
     origin: fileOrigin(e.span),
     overrides: (e.overrides ?? []).map((s) => fileOrigin(s)),
     ...(unit ? { unit } : {}),
-    ...(r.scalar.env
-      ? { writeAs: `the environment variable ${r.scalar.env.name}${r.scalar.env.hasFallback ? ' (or the default in the code)' : ''}` }
-      : {}),
-  };
-}
-
-/** A library default, named as the user would write the key. */
-export function defaultSetting(
-  key: string,
-  canonicalKey: string,
-  value: Value,
-  library: string,
-  fact: string,
-  version?: string,
-  unit?: 'ms' | 's',
-): Setting {
-  return {
-    key,
-    canonicalKey,
-    raw: null,
-    text: null,
-    value,
-    origin: { kind: 'library-default', library, ...(version ? { version } : {}), fact },
-    overrides: [],
-    ...(unit ? { unit } : {}),
+    ...(r.scalar.env ? { writeAs: jsEnvWriteAs(r.scalar) } : {}),
   };
 }
 

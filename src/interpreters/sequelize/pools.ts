@@ -14,10 +14,9 @@ import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { levenshtein } from '../edit-distance.js';
-import { jsScalarOf } from '../js/scalar.js';
+import { defaultSetting, jsScalarOf } from '../js/scalar.js';
 import type { JsProperty, JsValue } from '../js/value.js';
 import {
-  defaultSetting,
   describe,
   expandBranches,
   labelled,

@@ -15,7 +15,8 @@ import { formatSpan, type Span } from '../../model/span.js';
 import { jsProperties, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
 import { type DriverOptions, type DriverReading, mergeReadings, pgKeepalive, readDriver } from '../node-mysql/drivers.js';
-import { count, defaultSetting, durationMs, type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
+import { defaultSetting } from '../js/scalar.js';
+import { count, durationMs, type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
 import { DRIVER_RANGES, driverProblems } from '../node-mysql/pool.js';
 import { atLeast, type Candidate, candidates, TYPEORM_RANGES, versionInterval } from '../node-mysql/versions.js';
 
