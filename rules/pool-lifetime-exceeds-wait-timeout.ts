@@ -30,11 +30,14 @@ export default defineRule({
       'Compares the longest time a pooled connection can sit idle before the pool retires it or pings it ' +
       '(HikariCP: `maxLifetime`, `keepaliveTime`, and `idleTimeout` only when `minimumIdle` is 0; c3p0: ' +
       '`maxConnectionAge`, `maxIdleTime`, `idleConnectionTestPeriod`; SQLAlchemy and Flask-SQLAlchemy: ' +
-      '`pool_recycle`, -1 meaning never; Django: `CONN_MAX_AGE`, `None` meaning never) with the `wait_timeout` of the MySQL or ' +
+      '`pool_recycle`, -1 meaning never; Django: `CONN_MAX_AGE`, `None` meaning never; knex/tarn and Sequelize: the idle ' +
+      'timeout, never for the `min` connections; mysql2: `idleTimeout` only below `connectionLimit`; Prisma: ' +
+      '`max_idle_connection_lifetime`) with the `wait_timeout` of the MySQL or ' +
       'MariaDB server the pool talks to (from its option files, from `database.variables` in ' +
       'connlint.config.yaml, or the documented default of 8 h). It fires when the pool does not act at least ' +
       '`marginSeconds` before the server closes the connection. A SQLAlchemy engine with `pool_pre_ping` on, or a Django ' +
-      'alias with `CONN_HEALTH_CHECKS=True`, is not reported: the knowledge base counts that check as enough. Values are the effective ones: HikariCP start-up ' +
+      'alias with `CONN_HEALTH_CHECKS=True`, is not reported: the knowledge base counts that check as enough. Where the driver ' +
+      "notices the server's close and replaces the connection (knex, Sequelize), the finding is a warning. Values are the effective ones: HikariCP start-up " +
       'rewrites (a `maxLifetime` under 30 s becomes 30 min) and server clamps are applied first.',
     whyIsThisBad:
       'The server silently closes a connection that stays idle longer than its `wait_timeout`. The pool does not ' +

@@ -44,7 +44,8 @@ export default defineRule({
     whatItDoes:
       'Finds pools that hand out a pooled connection without a round trip to the server first (c3p0 with its ' +
       'default `testConnectionOnCheckout=false`; a SQLAlchemy or Flask-SQLAlchemy engine without `pool_pre_ping`; a ' +
-      'Django alias with `CONN_MAX_AGE` other than 0 and without `CONN_HEALTH_CHECKS`, which needs Django 4.1) ' +
+      'Django alias with `CONN_MAX_AGE` other than 0 and without `CONN_HEALTH_CHECKS`, which needs Django 4.1; knex without ' +
+      '`pool.validate`, Sequelize, mysql2, pg-pool behind a Prisma adapter) ' +
       'unless the pool retires or pings idle connections at least `marginSeconds` before the smallest idle limit ' +
       "on its path (the server's `wait_timeout` and the declared network idle timeout). HikariCP always " +
       'validates a connection idle for more than 500 ms, so it is never reported.',
@@ -65,7 +66,9 @@ export default defineRule({
       'A check on checkout never protects a connection that goes stale while it is checked out (a long ' +
       'transaction, a session held across an idle period). Django checks a connection only in the request ' +
       'cycle. A SQLAlchemy engine whose URL comes from the environment may be SQLite, with no server: its ' +
-      'finding is a note that says so.',
+      'finding is a note that says so. Where the driver notices a connection the server closed and discards it ' +
+      '(knex, Sequelize, node-postgres), a `wait_timeout` close is left to pool-lifetime-exceeds-wait-timeout and, ' +
+      'with no silent drop declared on the path, the finding is a note.',
     references: [
       'connlint knowledge: README.md, table 2 "Who checks a connection on checkout"',
       'connlint knowledge: java-pools.md (c3p0: testConnectionOnCheckout false by default; with defaults nothing expires and nothing is tested)',
