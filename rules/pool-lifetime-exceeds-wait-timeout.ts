@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import type { IdleMechanism, Link } from '../src/model/model.js';
+import { settingSpan } from '../src/model/setting.js';
 import { humanValue, spanOr, throughLines, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const VERB: Record<IdleMechanism['kind'], string> = { 'max-lifetime': 'retires', 'idle-timeout': 'retires', keepalive: 'pings' };
@@ -123,7 +124,8 @@ export default defineRule({
         pool.idle.find((m) => m.kind === 'idle-timeout');
       // Advise on the setting that binds (or, when nothing does, the lifetime), in the key's own unit.
       const fix = target;
-      const safeMs = limitMs - margin;
+      // The setting's value must leave room for how late the mechanism acts (tarn's reap interval).
+      const safeMs = limitMs - margin - (fix?.slackMs ?? 0);
       const floor = fix?.minimumMs ?? 0;
       let advice: string;
       if (fix && safeMs >= floor && safeMs > 0) {
@@ -136,8 +138,21 @@ export default defineRule({
       // The pool's own session value (an init command's SET SESSION wait_timeout) replaces the server's.
       const session = limit.canonicalKey === 'session.wait_timeout';
       const serverWhere = session ? `the session value, ${whereFrom(limit)}` : serverPhrase(link, whereFrom(limit));
+      // Nothing bounds the idle time because a setting spares some connections for good (tarn's pool.min):
+      // that line is the accusation, and the idle timeout it defeats is a related location.
+      const spared = bound.ms === undefined && target?.sparedBy?.origin.kind === 'file' ? target.sparedBy : undefined;
+      const idleLine = spared && target && settingSpan(target.setting);
       const related = [
+        ...(spared ? throughLines(spared) : []),
         ...throughLines(target?.setting),
+        ...(idleLine && target
+          ? [
+              {
+                span: idleLine,
+                message: `${target.setting.key} is ${humanValue(target.setting.value)}; it retires only connections above ${spared.key}`,
+              },
+            ]
+          : []),
         ...(link.server.source === 'default' && !session
           ? []
           : [
@@ -163,7 +178,7 @@ export default defineRule({
       if (!validating && pool.validatesOnCheckout.noticesServerClose)
         extra += ` ${library}'s driver notices the server's close and replaces the connection, so this costs a reconnect rather than a failed query.`;
       const severity = validating || unknownKeepalive || pool.validatesOnCheckout.noticesServerClose ? ('warning' as const) : undefined;
-      const at = spanOr(target?.setting, pool.origin);
+      const at = spanOr(spared ?? target?.setting, pool.origin);
       if (bound.ms !== undefined && target) {
         const gap = bound.ms - limitMs;
         report({

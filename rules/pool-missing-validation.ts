@@ -110,7 +110,7 @@ export default defineRule({
       const key = checkoutSetting?.key ?? 'validation on checkout';
       const at = spanOr(checkoutSetting, pool.origin);
       const retire = pool.idle.find((m) => m.kind === 'idle-timeout') ?? pool.idle.find((m) => m.kind === 'max-lifetime');
-      const safeMs = smallest ? smallest.ms - margin : undefined;
+      const safeMs = smallest ? smallest.ms - margin - (retire?.slackMs ?? 0) : undefined;
       const retireAdvice =
         retire && safeMs !== undefined && safeMs >= (retire.minimumMs ?? 1000)
           ? `, or set ${retire.setting.writeAs ?? retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower`

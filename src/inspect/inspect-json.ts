@@ -88,6 +88,8 @@ export interface JsonIdleMechanism {
   kind: IdleMechanism['kind'];
   key: string;
   boundMs: number | null;
+  slackMs: number | null;
+  sparedBy: string | null;
   refreshesServer: boolean;
   note: string | null;
 }
@@ -360,6 +362,8 @@ function jsonPool(pool: Pool): JsonPool {
         kind: m.kind,
         key: m.setting.canonicalKey,
         boundMs: m.boundMs ?? null,
+        slackMs: m.slackMs ?? null,
+        sparedBy: m.sparedBy?.canonicalKey ?? null,
         refreshesServer: m.refreshesServer,
         note: m.note === undefined ? null : maskSetting(m.setting, m.note),
       })),

@@ -81,6 +81,16 @@ export interface IdleMechanism {
   refreshesServer: boolean;
   /** The library rewrites values below this at start-up (HikariCP's 30 s floor), so no safe value may go lower. */
   minimumMs?: number;
+  /**
+   * The mechanism acts up to this long after its setting's value (tarn's reap interval, mysql2's 1 s idle
+   * timer), so a safe value for the setting leaves this much room.
+   */
+  slackMs?: number;
+  /**
+   * The setting that spares some connections from this mechanism for good (tarn's and Sequelize's `pool.min`,
+   * mysql2's `maxIdle`): when it is why nothing bounds the idle time, the line a finding points at.
+   */
+  sparedBy?: Setting;
 }
 
 export interface LibraryVersion {

@@ -149,7 +149,7 @@ test('mysql2 with the default min: idle connections outlive wait_timeout; min 0 
   assert.equal(out.length, 1, out.join('\n'));
   assert.match(
     out[0] as string,
-    /^pool-lifetime-exceeds-wait-timeout:warning:1: Nothing in knexfile\.js retires or pings idle connections \(pool\.idleTimeoutMillis: pool\.min \(2, the default\) connections are never reaped.* Set pool\.min to 0 and pool\.idleTimeoutMillis to 595000 \(595 s\) or lower\.$/,
+    /^pool-lifetime-exceeds-wait-timeout:warning:1: Nothing in knexfile\.js retires or pings idle connections \(pool\.idleTimeoutMillis: pool\.min \(2, the default\) connections are never reaped.* Set pool\.min to 0 and pool\.idleTimeoutMillis to 594000 \(594 s\) or lower\.$/,
   );
 
   const reaped = only(run(MYSQL({ min: num(0, 7) })));
@@ -160,7 +160,7 @@ test('mysql2 with the default min: idle connections outlive wait_timeout; min 0 
   const short = findings([reaped], 'mysql', 20);
   assert.match(
     short[0] as string,
-    /^pool-lifetime-exceeds-wait-timeout:warning:\d+: pool\.idleTimeoutMillis is 30 s .* Set pool\.idleTimeoutMillis to 15000 \(15 s\) or lower\.$/,
+    /^pool-lifetime-exceeds-wait-timeout:warning:\d+: pool\.idleTimeoutMillis is 30 s .* Set pool\.idleTimeoutMillis to 14000 \(14 s\) or lower\.$/,
   );
 });
 

@@ -115,7 +115,7 @@ test('mysql2 3.14 with defaults: maxIdle equals connectionLimit, so nothing is r
   );
   assert.match(
     out[1] as string,
-    /^pool-missing-validation:warning:1: mysql2 lends pooled connections without checking them .* mysql2 cannot check a connection on checkout: set maxIdle to 0 and idleTimeout to 595000 \(595 s\) or lower\.$/,
+    /^pool-missing-validation:warning:1: mysql2 lends pooled connections without checking them .* mysql2 cannot check a connection on checkout: set maxIdle to 0 and idleTimeout to 594000 \(594 s\) or lower\.$/,
   );
 });
 
@@ -224,7 +224,7 @@ test('mysql2 keepalive per version: libuv 60 s before 3.3.5, the written delay f
 
 test('pool-lifetime-exceeds-wait-timeout advises idleTimeout (with maxIdle 0) when mysql2 has no max-lifetime mechanism', () => {
   const p = only(pool('mysql2', obj({}), '3.14.0'));
-  assert.match(findings([p], 600)[0] ?? '', /Set maxIdle to 0 and idleTimeout to 595000 \(595 s\) or lower\.$/);
+  assert.match(findings([p], 600)[0] ?? '', /Set maxIdle to 0 and idleTimeout to 594000 \(594 s\) or lower\.$/);
 });
 
 test('a TCP keepalive never resets wait_timeout: mysql2 3.2 with its libuv 60 s probe still outlives wait_timeout', () => {

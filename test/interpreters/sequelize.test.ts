@@ -103,7 +103,7 @@ test('(database, user, password, options): defaults max 5, min 0, idle 10 s + ev
   assert.equal(out.length, 1, out.join('\n'));
   assert.match(
     out[0] as string,
-    /^pool-lifetime-exceeds-wait-timeout:warning:\d+: pool\.idle is 10 s \(Sequelize default\) .*costs a reconnect rather than a failed query\. Set pool\.idle to 3000 \(3 s\) or lower\.$/,
+    /^pool-lifetime-exceeds-wait-timeout:warning:\d+: pool\.idle is 10 s \(Sequelize default\) .*costs a reconnect rather than a failed query\. Set pool\.idle to 2000 \(2 s\) or lower\.$/,
   );
 });
 
@@ -115,7 +115,7 @@ test('min above 0 keeps connections forever: wait_timeout is outlived whatever i
   assert.equal(out.length, 1, out.join('\n'));
   assert.match(
     out[0] as string,
-    /^pool-lifetime-exceeds-wait-timeout:warning:\d+: Nothing in new Sequelize\(\) at src\/db\.js:1 retires.* Set pool\.min to 0 and pool\.idle to 595000 \(595 s\) or lower\.$/,
+    /^pool-lifetime-exceeds-wait-timeout:warning:\d+: Nothing in new Sequelize\(\) at src\/db\.js:1 retires.* Set pool\.min to 0 and pool\.idle to 594000 \(594 s\) or lower\.$/,
   );
 });
 

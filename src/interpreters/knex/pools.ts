@@ -691,7 +691,16 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
     const unknown = [idleSetting, reap].find((s) => s.value.kind === 'unknown');
     idleNote = unknown?.value.kind === 'unknown' ? unknown.value.reason : 'not known';
   }
-  idle.push({ kind: 'idle-timeout', setting: idleSetting, boundMs: idleBound, refreshesServer: false, note: idleNote });
+  idle.push({
+    kind: 'idle-timeout',
+    setting: idleSetting,
+    boundMs: idleBound,
+    refreshesServer: false,
+    note: idleNote,
+    // knex-tarn.md, Settings (reapIntervalMillis): retirement happens up to one reap interval late.
+    ...(reap.value.kind === 'duration' ? { slackMs: reap.value.ms } : {}),
+    ...(minValue.kind === 'count' && minValue.value > 0 ? { sparedBy: min.setting } : {}),
+  });
   const lv = lifetime.value;
   const jitter = settings.get('pool.maxConnectionLifetimeJitterMillis')?.value;
   const jitterMs = jitter?.kind === 'duration' ? jitter.ms : 0;

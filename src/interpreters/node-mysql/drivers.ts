@@ -376,6 +376,8 @@ export function readMysql2(o: DriverOptions, c: Candidate): DriverReading {
           setting: timeout.setting,
           boundMs: undefined,
           refreshesServer: false,
+          slackMs: 1000,
+          sparedBy: maxIdle.setting,
           note: `${o.keyOf('maxIdle')} (${mi}) is not below ${o.keyOf('connectionLimit')} (${cl}), so mysql2 never starts its idle timer and ${timeout.setting.key} is inert (${MYSQL2_IDLE})`,
         });
       } else if (!newer && mi > 0) {
@@ -385,6 +387,8 @@ export function readMysql2(o: DriverOptions, c: Candidate): DriverReading {
           setting: timeout.setting,
           boundMs: undefined,
           refreshesServer: false,
+          slackMs: 1000,
+          sparedBy: maxIdle.setting,
           note: `mysql2 ${label} keeps up to ${o.keyOf('maxIdle')} (${mi}) idle connections forever and retires only those above it (mysql2.md, idleTimeout: 3.1.0–3.11.0)`,
         });
       } else {
@@ -393,6 +397,7 @@ export function readMysql2(o: DriverOptions, c: Candidate): DriverReading {
           setting: timeout.setting,
           boundMs: Math.max(t, 0) + 1000,
           refreshesServer: false,
+          slackMs: 1000,
           note: `mysql2's idle timer runs every 1 s, so an idle connection is closed within ${timeout.setting.key} + 1 s (mysql2.md, idleTimeout${newer ? ': 3.11.1+ retires all idle connections' : ', maxIdle 0'})`,
         });
       }
@@ -517,7 +522,15 @@ export function readMariadb(o: DriverOptions, c: Candidate): DriverReading {
       boundMs = t * 1000 + 500;
       note = `the reaper runs every 500 ms and ${timeout.setting.key} is in seconds`;
     }
-    idle.push({ kind: 'idle-timeout', setting: timeout.setting, boundMs, refreshesServer: false, note });
+    idle.push({
+      kind: 'idle-timeout',
+      setting: timeout.setting,
+      boundMs,
+      refreshesServer: false,
+      note,
+      slackMs: atLeast(v, [3, 0, 1]) ? 500 : 500 * Math.max(1, limit.n as number),
+      ...(t !== 0 && atLeast(v, [3, 0, 1]) && floor > 0 ? { sparedBy: min.setting } : {}),
+    });
   }
   const k = mariadbKeepalive(o, v, label);
   putAll(settings, k.settings);
@@ -594,7 +607,18 @@ export function mergeReadings(what: string, readings: Array<{ label: string; rea
     const outcomes = groupByText(
       present.map(([label, m]) => [label, !m ? 'none' : m.boundMs !== undefined ? formatDuration(m.boundMs) : (m.note ?? 'never')]),
     );
-    idle.push({ ...newest, boundMs: agree ? newest.boundMs : undefined, note: `${what} version unknown: ${outcomes}` });
+    // What spares connections, and how late the mechanism acts, is kept only where every version says the same.
+    const { sparedBy, slackMs, ...rest } = newest;
+    const sig = (m: IdleMechanism | undefined, k: 'sparedBy' | 'slackMs') =>
+      k === 'slackMs' ? String(m?.slackMs) : m?.sparedBy ? `${m.sparedBy.canonicalKey}=${JSON.stringify(m.sparedBy.value)}` : '';
+    const same = (k: 'sparedBy' | 'slackMs') => present.every(([, m]) => sig(m, k) === sig(newest, k));
+    idle.push({
+      ...rest,
+      boundMs: agree ? newest.boundMs : undefined,
+      note: `${what} version unknown: ${outcomes}`,
+      ...(sparedBy && same('sparedBy') ? { sparedBy } : {}),
+      ...(slackMs !== undefined && same('slackMs') ? { slackMs } : {}),
+    });
   }
   const ks = readings.map((r) => r.reading.keepalive);
   const k0 = ks[ks.length - 1];

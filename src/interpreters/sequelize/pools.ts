@@ -404,7 +404,18 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
     const u = [idleSetting, evict].find((s) => s.value.kind === 'unknown');
     note = u?.value.kind === 'unknown' ? u.value.reason : 'not known';
   }
-  const idle: IdleMechanism[] = [{ kind: 'idle-timeout', setting: idleSetting, boundMs, refreshesServer: false, note }];
+  const idle: IdleMechanism[] = [
+    {
+      kind: 'idle-timeout',
+      setting: idleSetting,
+      boundMs,
+      refreshesServer: false,
+      note,
+      // sequelize.md: the reaper runs every evict, so retirement happens up to one evict interval late.
+      ...(evict.value.kind === 'duration' ? { slackMs: evict.value.ms } : {}),
+      ...(mv.kind === 'count' && mv.value > 0 ? { sparedBy: min.setting } : {}),
+    },
+  ];
 
   const validates: Pool['validatesOnCheckout'] = {
     value: false,
