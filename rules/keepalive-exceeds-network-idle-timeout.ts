@@ -3,7 +3,7 @@ import { formatDuration } from '../src/model/duration.js';
 import { firstNetworkElements, type PathElement } from '../src/model/idle-path.js';
 import type { Expiry, Host } from '../src/model/model.js';
 import { formatSpan } from '../src/model/span.js';
-import { spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { idleCulprit, spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
 
@@ -100,9 +100,17 @@ export default defineRule({
     pool: (d: { library: string; key: string; value: string; timeout: string; network: string; consequence: string; safe: string }) =>
       `${d.key} is ${d.value} but the network drops connections idle for ${d.timeout} (${d.network}), so ${d.library}'s ` +
       `keepalive comes too late and ${d.consequence}. Set ${d.key} to ${d.safe} or lower.`,
-    driverOff: (d: { driver: string; pool: string; timeout: string; network: string; consequence: string; bound: string }) =>
+    driverOff: (d: {
+      driver: string;
+      pool: string;
+      timeout: string;
+      network: string;
+      consequence: string;
+      bound: string;
+      switchOn: string;
+    }) =>
       `${d.driver} leaves TCP keepalive off, and nothing in ${d.pool} pings or retires idle connections before the network drops ` +
-      `them at ${d.timeout} (${d.network}; ${d.bound}), so ${d.consequence}. Enable the driver's TCP keepalive (tcpKeepAlive=true) ` +
+      `them at ${d.timeout} (${d.network}; ${d.bound}), so ${d.consequence}. Enable the driver's TCP keepalive${d.switchOn} ` +
       `with a host keepalive below ${d.timeout}, or make the pool ping or retire idle connections sooner.`,
   },
   check({ model, report }) {
@@ -199,11 +207,12 @@ export default defineRule({
           data: {
             ...here,
             driver: pool.tcpKeepalive.driver,
+            switchOn: pool.tcpKeepalive.switchOn ? ` (${pool.tcpKeepalive.switchOn})` : '',
             pool: pool.name,
             bound:
               bound?.ms !== undefined ? `${bound.setting.key} ${formatDuration(bound.ms)}` : 'nothing retires or pings idle connections',
           },
-          at: spanOr(bound?.setting, pool.origin),
+          at: spanOr(bound?.setting ?? idleCulprit(pool), pool.origin),
           related,
           ...(severity ? { severity } : {}),
           key: `${pool.id}/tcpKeepalive`,

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
 import type { IdlePath } from '../src/model/idle-path.js';
 import { type Setting, settingSpan } from '../src/model/setting.js';
-import { setTo, spanOr, throughLines, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { idleCulprit, setTo, spanOr, throughLines, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 interface PathLimit {
   setting: Setting;
@@ -22,7 +22,10 @@ function pathLimits(path: IdlePath): PathLimit[] {
   const wait = path.verdict.serverLimit;
   if (wait?.ms !== undefined) limits.push({ setting: wait.setting, ms: wait.ms, what: 'wait_timeout' });
   const net = path.verdict.networkFirst[0];
-  if (net?.ms !== undefined) limits.push({ setting: net.setting, ms: net.ms, what: 'the network idle timeout' });
+  // A packet before the middlebox's timer fires (a TCP keepalive probe, a ping) keeps the flow: then the
+  // network drops nothing, and only the server's limit is left (network-idle-timeouts.md).
+  const kept = net?.ms !== undefined && path.elements.some((e) => e.refreshesNetwork && e.ms !== undefined && e.ms < (net.ms as number));
+  if (net?.ms !== undefined && !kept) limits.push({ setting: net.setting, ms: net.ms, what: 'the network idle timeout' });
   return limits.sort((a, b) => a.ms - b.ms);
 }
 
@@ -108,7 +111,8 @@ export default defineRule({
       const library = pool.libraryName;
       const checkoutSetting = pool.validatesOnCheckout.setting;
       const key = checkoutSetting?.key ?? 'validation on checkout';
-      const at = spanOr(checkoutSetting, pool.origin);
+      // The switch to turn on, else the written setting that lets connections sit idle unbounded.
+      const at = spanOr(checkoutSetting ?? (bound.ms === undefined ? idleCulprit(pool) : undefined), pool.origin);
       const retire = pool.idle.find((m) => m.kind === 'idle-timeout') ?? pool.idle.find((m) => m.kind === 'max-lifetime');
       const safeMs = smallest ? smallest.ms - margin - (retire?.slackMs ?? 0) : undefined;
       const retireAdvice =

@@ -107,6 +107,8 @@ export interface DriverKeepalive {
   fact: string;
   /** The setting that switches it, when one is written. */
   setting?: Setting;
+  /** How to switch it on, as the configuration spells it (`tcpKeepAlive=true`, `keepAlive: true`), when the driver can. */
+  switchOn?: string;
 }
 
 /** One client pool (one per environment/profile where the format has them). */

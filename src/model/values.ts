@@ -1,5 +1,5 @@
 import { formatBytes, formatDuration } from './duration.js';
-import { ENGINE_NAMES, type Engine } from './model.js';
+import { ENGINE_NAMES, type Engine, type Pool } from './model.js';
 import { type Setting, settingSpan, type Value } from './setting.js';
 import { formatSpan, type Span } from './span.js';
 
@@ -58,6 +58,24 @@ export function typedWithHuman(setting: Setting, ms: number): string {
 export function setTo(setting: Setting, value: boolean): string {
   const literal = setting.literals ? setting.literals[value ? 'true' : 'false'] : String(value);
   return `${setting.writeAs ?? setting.key} to ${literal}${setting.requires ? ` (${setting.requires})` : ''}`;
+}
+
+/**
+ * The written setting that lets a pool's connections sit idle unbounded, for a finding to point at when
+ * nothing retires them: what spares connections for good (tarn's `pool.min`), else a written idle timeout
+ * (`idleTimeoutMillis: 0`), else a written lifetime. Undefined when only defaults are involved.
+ */
+export function idleCulprit(pool: Pool): Setting | undefined {
+  const written = (s: Setting | undefined) => (s?.origin.kind === 'file' ? s : undefined);
+  const idle = pool.idle.filter((m) => m.kind === 'idle-timeout');
+  return (
+    idle.map((m) => written(m.sparedBy)).find(Boolean) ??
+    idle.map((m) => written(m.setting)).find(Boolean) ??
+    pool.idle
+      .filter((m) => m.kind === 'max-lifetime')
+      .map((m) => written(m.setting))
+      .find(Boolean)
+  );
 }
 
 /** The lines a value travels through to the program that reads it (the code reading an environment variable, an `!include`), for related locations. */

@@ -94,7 +94,12 @@ export function engineFromJdbc(input: {
  */
 export function jdbcDriverKeepalive(engine: Engine): DriverKeepalive {
   if (engine === 'postgresql') {
-    return { driver: DRIVER_NAMES[engine], value: false, fact: 'pgjdbc tcpKeepAlive defaults to false (knowledge README, section 4)' };
+    return {
+      driver: DRIVER_NAMES[engine],
+      value: false,
+      fact: 'pgjdbc tcpKeepAlive defaults to false (knowledge README, section 4)',
+      switchOn: 'tcpKeepAlive=true',
+    };
   }
   return {
     driver: DRIVER_NAMES[engine],

@@ -185,6 +185,7 @@ export function mysql2Keepalive(o: DriverOptions, v: Ver, label: string): Keepal
     value: on,
     fact: MYSQL2_KEEPALIVE,
     ...(enableSetting ? { setting: enableSetting } : {}),
+    switchOn: `${o.keyOf('enableKeepAlive')}: true`,
   };
   if (!on) return { keepalive, settings };
   const delay = o.entries.get('keepAliveInitialDelay');
@@ -286,7 +287,13 @@ export function mariadbKeepalive(o: DriverOptions, v: Ver, label: string): Keepa
     on = n !== undefined && !Number.isNaN(n) && n >= 0;
     why = `${fact}: from 3.5.0 keepAliveDelay defaults to undefined (off); any number >= 0 turns it on (0: the OS delay)`;
   }
-  const keepalive: DriverKeepalive = { driver: name, value: on, fact: why, ...(entry ? { setting } : {}) };
+  const keepalive: DriverKeepalive = {
+    driver: name,
+    value: on,
+    fact: why,
+    ...(entry ? { setting } : {}),
+    switchOn: `${o.keyOf('keepAliveDelay')}: 0 (the OS keepalive time) or a delay in milliseconds`,
+  };
   return { keepalive, ...(on ? { mechanism: delayMechanism(setting, n, 'mariadb') } : {}), settings: [setting] };
 }
 
@@ -297,14 +304,14 @@ export function pgKeepalive(o: DriverOptions): KeepaliveReading {
   const e = o.entries.get('keepAlive');
   if (!e) {
     const setting = defaultSetting(o.keyOf('keepAlive'), 'keepAlive', { kind: 'bool', value: false }, 'node-postgres', fact);
-    return { keepalive: { driver: name, value: false, fact }, settings: [setting] };
+    return { keepalive: { driver: name, value: false, fact, switchOn: `${o.keyOf('keepAlive')}: true` }, settings: [setting] };
   }
   const r = readScalar(e);
   if (!r.known)
     return { settings: [writtenSetting(e, 'keepAlive', r, { kind: 'unknown', reason: `${e.key}: ${r.scalar.unknown}` }, o.sources)] };
   const on = !!r.js;
   const setting = writtenSetting(e, 'keepAlive', r, { kind: 'bool', value: on }, o.sources);
-  const keepalive: DriverKeepalive = { driver: name, value: on, fact, setting };
+  const keepalive: DriverKeepalive = { driver: name, value: on, fact, setting, switchOn: `${o.keyOf('keepAlive')}: true` };
   const d = o.entries.get('keepAliveInitialDelayMillis');
   if (!on || !d) return { keepalive, settings: [setting] };
   const dr = readScalar(d);
