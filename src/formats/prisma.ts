@@ -3,7 +3,11 @@ import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead }
 /*
  * Prisma schemas (`*.prisma` with a `datasource` block; issue 18): the datasource URL, read where Prisma
  * reads it — the schema, the `.env` files Prisma loads for it (prisma.md: which ones depends on the version
- * and on a `prisma.config.*` file), and Prisma 7's `prisma.config.*` (evaluated statically, never run).
+ * and on a `prisma.config.*` file), and Prisma 7's `prisma.config.*` (evaluated statically, never run) —
+ * and, with a driver adapter, the code that constructs it (`new PrismaPg({...})`, `new PrismaMariaDb(...)`),
+ * whose options are the driver pool's. That code is found under the schema's project folder by a cheap look
+ * at each JS/TS file's text, as discovery already read it; the evaluator (and ts-morph) loads only when one
+ * matches.
  */
 
 type Schema = typeof import('../parsers/prisma-schema.js');
@@ -13,6 +17,8 @@ type Pools = typeof import('../interpreters/prisma/pools.js');
 type Evaluate = typeof import('../interpreters/js/evaluate.js');
 type Manifest = typeof import('../interpreters/prisma/manifest.js');
 type Json = typeof import('../interpreters/js/json-value.js');
+type Adapter = typeof import('../interpreters/prisma/adapter.js');
+type Glob = typeof import('../discover/glob.js');
 
 interface Modules {
   schema: Schema;
@@ -21,7 +27,9 @@ interface Modules {
   pools: Pools;
   manifest: Manifest;
   json: Json;
-  /** Loaded only when a prisma.config.* file exists (it pulls in the TypeScript parser). */
+  adapter: Adapter;
+  glob: Glob;
+  /** Loaded only when a prisma.config.* file or an adapter construction exists (it pulls in the TypeScript parser). */
   evaluate: () => Promise<Evaluate>;
 }
 
@@ -34,6 +42,38 @@ const CONFIG_NAMES = [
   'prisma.config.mjs',
   'prisma.config.cjs',
 ];
+
+/** JS/TS sources that may construct the adapter (the extensions the JS/TS format reads), never declaration files. */
+const CODE = /\.[cm]?[jt]s$/;
+const DECLARATION = /\.d\.[cm]?ts$/;
+/** Folders that never hold the application's own code: dependencies, VCS data, build output and bundles. */
+const NOT_SOURCE = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.output',
+  'vendor',
+  'public',
+]);
+/** Test code runs when the tests run: findings there are notes (as the JS/TS format reads it). */
+const TEST_CODE = /(?:^|\/)(?:tests?|__tests__|spec|e2e)\/|\.(?:test|spec|e2e-spec)\.[cm]?[jt]s$/;
+/** Scripts beside the application (migrations, seeds, checks): their constructions name a pool only when the application has none. */
+const SCRIPT = /(?:^|\/)(?:scripts?|seeds?|bin|tools|prisma)\/|(?:^|\/)seed\.[cm]?[jt]s$/;
+/** Relative module specifiers, to read the modules an adapter file imports (their values may be its options). */
+const SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]+)['"]/g;
+const EXTENSIONS = ['', '.ts', '.js', '.mts', '.mjs', '.cts', '.cjs', '/index.ts', '/index.js'];
+/** Bounds on the walk for adapter code, so a huge tree costs no more than discovery already paid. */
+const MAX_WALK_DEPTH = 12;
+const MAX_WALK_FILES = 20_000;
+const MAX_ADAPTER_FILES = 20;
+const MAX_IMPORTED = 40;
 
 function dirname(path: string): string {
   const i = path.lastIndexOf('/');
@@ -68,11 +108,78 @@ function nearestManifest(project: string, ctx: FormatContext, m: Modules) {
   }
 }
 
+function normalize(path: string): string | undefined {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else out.push(part);
+  }
+  return out.join('/');
+}
+
+/**
+ * The JS/TS files under a project folder whose text constructs a pg or mariadb adapter, in path order.
+ * Folders of other schemas' projects are theirs; connlint.config.yaml's include and exclude apply as in discovery.
+ */
+function adapterFiles(project: string, others: ReadonlySet<string>, ctx: FormatContext, m: Modules): string[] {
+  const exclude = ctx.config.exclude.map(m.glob.globToRegExp);
+  const include = ctx.config.include.map(m.glob.globToRegExp);
+  const found: string[] = [];
+  let seen = 0;
+  const pending: Array<{ dir: string; depth: number }> = [{ dir: project, depth: 0 }];
+  while (pending.length > 0 && seen < MAX_WALK_FILES && found.length < MAX_ADAPTER_FILES) {
+    const { dir, depth } = pending.shift() as { dir: string; depth: number };
+    for (const name of ctx.view.listDir(dir || '.') ?? []) {
+      const path = join(dir, name);
+      if (ctx.view.isDirectory(path)) {
+        if (depth < MAX_WALK_DEPTH && !NOT_SOURCE.has(name) && !others.has(path) && !m.glob.coversDirectory(path, exclude))
+          pending.push({ dir: path, depth: depth + 1 });
+        continue;
+      }
+      if (!CODE.test(name) || DECLARATION.test(name) || CONFIG_NAMES.includes(name)) continue;
+      if (m.glob.matchesAny(path, exclude) || (include.length > 0 && !m.glob.matchesAny(path, include))) continue;
+      seen++;
+      const text = ctx.view.readText(path);
+      if (text !== undefined && m.adapter.ADAPTER_CONSTRUCTION.test(text)) found.push(path);
+    }
+  }
+  return found.sort();
+}
+
+/** The adapter files and the modules they import by relative path (one step: their options' constants and helpers). */
+function withImports(paths: readonly string[], ctx: FormatContext): Array<{ path: string; text: string }> {
+  const texts = new Map<string, string>();
+  for (const p of paths) {
+    const text = ctx.view.readText(p);
+    if (text !== undefined) texts.set(p, text);
+  }
+  for (const from of paths) {
+    for (const s of (texts.get(from) ?? '').matchAll(SPECIFIER)) {
+      if (texts.size >= paths.length + MAX_IMPORTED) break;
+      const base = normalize(`${dirname(from)}/${s[1]}`);
+      if (base === undefined) continue;
+      // TypeScript reads `./db.js` as `./db.ts` when only the TypeScript file exists.
+      const stem = base.replace(/\.[cm]?js$/, '');
+      const found = [...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => stem + e)].find(
+        (p) => texts.has(p) || ctx.view.isFile(p),
+      );
+      if (!found || texts.has(found)) continue;
+      const text = ctx.view.readText(found);
+      if (text !== undefined) texts.set(found, text);
+    }
+  }
+  return [...texts].map(([path, text]) => ({ path, text }));
+}
+
 async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Modules): Promise<Contribution> {
   const pools: NonNullable<Contribution['pools']> = [];
   const problems: NonNullable<Contribution['problems']> = [];
   const listed: NonNullable<Contribution['files']> = [];
   const declared = ctx.config.libraries.prisma;
+  const projects = new Set(files.map((f) => projectDir(f.path)));
   for (const f of files) {
     const parsed = ctx.cache.get('prisma-schema', f.path, f.text, () => m.schema.parsePrismaSchema(f.path, f.text));
     problems.push(...parsed.problems);
@@ -97,6 +204,49 @@ async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: 
         listed.push({ path: configPath, read: true, owner: 'certain', reason: `Prisma's configuration for ${f.path}` });
       }
     }
+    // The code that constructs the driver adapter, under this project (not under another schema's).
+    const others = new Set([...projects].filter((p) => p !== project && (project === '' || p.startsWith(`${project}/`))));
+    const found = adapterFiles(project, others, ctx, m);
+    let adapters: import('../interpreters/prisma/adapter.js').AdapterCall[] = [];
+    const sourceText = new Map<string, string>();
+    if (found.length > 0) {
+      const all = withImports(found, ctx);
+      for (const x of all) sourceText.set(x.path, x.text);
+      const evaluate = await m.evaluate();
+      const key = all.map((x) => x.path).join('\0');
+      const tree = ctx.cache.get('js-eval', key, all.map((x) => x.text).join('\0'), () => evaluate.evaluateJsTree(all));
+      problems.push(...tree.problems);
+      // Application code before scripts and test code, then by path: the first construction names its pool.
+      const rank = (path: string) => (TEST_CODE.test(path) ? 2 : SCRIPT.test(path) ? 1 : 0);
+      adapters = m.adapter.adapterCalls(tree.modules).sort((a, b) => rank(a.path) - rank(b.path));
+      for (const path of new Set(adapters.map((a) => a.path))) {
+        const mine = adapters.filter((a) => a.path === path);
+        // A file whose adapter wraps a mariadb createPool() is the JS/TS format's: it reads that pool.
+        if (
+          mine.every((a) => {
+            const arg = a.call.args[0];
+            return a.driver === 'mariadb' && arg?.kind === 'call' && /\.createPool$/.test(arg.callee);
+          })
+        )
+          continue;
+        const test = TEST_CODE.test(path);
+        listed.push({
+          path,
+          read: true,
+          owner: test ? 'uncertain' : 'certain',
+          reason: `${test ? 'test code that constructs' : 'constructs'} the Prisma driver adapter (${mine.map((a) => `${a.call.written}() at line ${a.call.span.line}`).join(', ')}) for ${f.path}${test ? ': it runs when the tests run' : ''}`,
+        });
+      }
+    }
+    const pinned = manifest?.facts.drivers.mariadb;
+    const pinnedVersion = pinned ? m.manifest.exactVersionOf(pinned.range) : undefined;
+    const declaredMariadb = ctx.config.libraries.mariadb;
+    const mariadbVersion = declaredMariadb
+      ? { version: declaredMariadb.value, span: declaredMariadb.span }
+      : pinned && pinnedVersion
+        ? { version: pinnedVersion, span: pinned.span }
+        : undefined;
+    const pgRange = manifest?.facts.drivers.pg?.range;
     const envDocs = new Map<string, import('../parsers/dotenv-node.js').DotenvNodeDoc>();
     for (const p of m.envFiles.prismaEnvFiles(f.path, configPath !== undefined, version?.version)) {
       if (!ctx.view.isFile(p)) continue;
@@ -114,6 +264,9 @@ async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: 
       ...(version ? { version } : {}),
       ...(adapter ? { adapter } : {}),
       ...(config ? { config } : {}),
+      ...(adapters.length > 0 ? { adapters, sourceText } : {}),
+      ...(pgRange ? { pgRange } : {}),
+      ...(mariadbVersion ? { mariadbVersion } : {}),
     });
     pools.push(...result.pools);
     problems.push(...result.problems);
@@ -130,15 +283,27 @@ export const prisma: Format = {
   encoding: 'utf8',
   claim: claimPrisma,
   async load() {
-    const [schema, dotenv, envFiles, pools, manifest, json] = await Promise.all([
+    const [schema, dotenv, envFiles, pools, manifest, json, adapter, glob] = await Promise.all([
       import('../parsers/prisma-schema.js'),
       import('../parsers/dotenv-node.js'),
       import('../interpreters/prisma/env-files.js'),
       import('../interpreters/prisma/pools.js'),
       import('../interpreters/prisma/manifest.js'),
       import('../interpreters/js/json-value.js'),
+      import('../interpreters/prisma/adapter.js'),
+      import('../discover/glob.js'),
     ]);
-    const modules: Modules = { schema, dotenv, envFiles, pools, manifest, json, evaluate: () => import('../interpreters/js/evaluate.js') };
+    const modules: Modules = {
+      schema,
+      dotenv,
+      envFiles,
+      pools,
+      manifest,
+      json,
+      adapter,
+      glob,
+      evaluate: () => import('../interpreters/js/evaluate.js'),
+    };
     return { contribute: (files, ctx) => contribute(files, ctx, modules) };
   },
 };

@@ -60,3 +60,102 @@ test('without a known version a schema without url gives no pool, and says why',
   assert.deepEqual(findings, []);
   assert.match(r.model.files.find((f) => f.path === 'prisma/schema.prisma')?.reason ?? '', /version is not known/);
 });
+
+// ---------------------------------------------------------------------------------------------------
+// The code that constructs the driver adapter
+
+const MANIFEST7 = JSON.stringify({ dependencies: { '@prisma/adapter-pg': '^7.6.0', '@prisma/client': '^7.6.0', pg: '^8.16.3' } }, null, 2);
+const NAT = 'network:\n  profile: aws-nat-gateway\n';
+const pgAdapter = (options: string) =>
+  `import { PrismaPg } from '@prisma/adapter-pg';\n\nexport const adapter = new PrismaPg({ connectionString: process.env.DATABASE_URL, ${options} });\n`;
+
+test('the adapter file under the project is found by its text and read: its pool options reach the rules, at its lines', async () => {
+  const { r, findings } = await run({
+    'package.json': MANIFEST7,
+    'connlint.config.yaml': NAT,
+    'prisma/schema.prisma': SCHEMA7,
+    'src/lib/prisma.ts': pgAdapter('idleTimeoutMillis: 0'),
+    // Dependencies and build output are never the application's adapter.
+    'node_modules/some-lib/index.js': pgAdapter('idleTimeoutMillis: 1'),
+    'dist/lib/prisma.js': pgAdapter('idleTimeoutMillis: 1'),
+  });
+  assert.equal(r.model.pools.length, 1);
+  assert.equal(r.model.pools[0]?.name, 'datasource db (prisma/schema.prisma) through new PrismaPg() at src/lib/prisma.ts:3');
+  assert.deepEqual(
+    findings.map((f) => f.split(' ').slice(0, 3).join(' ')),
+    ['error keepalive-exceeds-network-idle-timeout src/lib/prisma.ts:3', 'warning pool-missing-validation src/lib/prisma.ts:3'],
+  );
+  const listed = r.model.files.find((f) => f.path === 'src/lib/prisma.ts');
+  assert.deepEqual([listed?.kind, listed?.owner], ['prisma', 'certain']);
+  assert.match(listed?.reason ?? '', /constructs the Prisma driver adapter \(new PrismaPg\(\) at line 3\) for prisma\/schema\.prisma/);
+
+  // Idle clients closed before the NAT gateway's 350 s: silent.
+  const ok = await run({
+    'package.json': MANIFEST7,
+    'connlint.config.yaml': NAT,
+    'prisma/schema.prisma': SCHEMA7,
+    'src/lib/prisma.ts': pgAdapter('idleTimeoutMillis: 300000'),
+  });
+  assert.deepEqual(ok.findings, []);
+});
+
+test('an adapter built only in test code is read with doubt: its findings are notes', async () => {
+  const { r, findings } = await run({
+    'package.json': MANIFEST7,
+    'connlint.config.yaml': NAT,
+    'prisma/schema.prisma': SCHEMA7,
+    'test/helpers/db.ts': pgAdapter('idleTimeoutMillis: 0'),
+  });
+  assert.equal(r.model.files.find((f) => f.path === 'test/helpers/db.ts')?.owner, 'uncertain');
+  assert.ok(findings.length > 0);
+  for (const f of findings) assert.match(f, /^note /);
+});
+
+test('each schema reads the adapter code of its own project folder; connlint.config.yaml exclude applies', async () => {
+  const mysqlSchema = 'generator client {\n  provider = "prisma-client"\n}\n\ndatasource db {\n  provider = "mysql"\n}\n';
+  const mariadb =
+    "import { PrismaMariaDb } from '@prisma/adapter-mariadb';\nexport const adapter = new PrismaMariaDb({ host: 'db', connectionLimit: 4 });\n";
+  const files = {
+    'package.json': JSON.stringify({ dependencies: { '@prisma/client': '^7.6.0', '@prisma/adapter-mariadb': '^7.6.0' } }),
+    'prisma/schema.prisma': mysqlSchema,
+    'src/db.ts': mariadb,
+    'apps/reports/package.json': MANIFEST7,
+    'apps/reports/prisma/schema.prisma': SCHEMA7,
+    'apps/reports/src/db.ts': pgAdapter('max: 3'),
+  };
+  const { r } = await run(files);
+  assert.deepEqual(
+    r.model.pools.map((p) => p.name),
+    [
+      'datasource db (apps/reports/prisma/schema.prisma) through new PrismaPg() at apps/reports/src/db.ts:3',
+      'datasource db (prisma/schema.prisma) through new PrismaMariaDb() at src/db.ts:2',
+    ],
+  );
+  const excluded = await run({ ...files, 'connlint.config.yaml': 'exclude:\n  - apps/reports/src/**\n' });
+  const reports = excluded.r.model.pools.find((p) => p.id.includes('apps/reports'));
+  assert.equal(reports?.name, 'datasource db (apps/reports/prisma/schema.prisma) through @prisma/adapter-pg');
+  assert.equal(reports?.settings.get('max')?.origin.kind, 'library-default');
+});
+
+test('an adapter around mariadb.createPool(): one pool, the mariadb one the JS/TS format reads', async () => {
+  const mysqlSchema = 'generator client {\n  provider = "prisma-client"\n}\n\ndatasource db {\n  provider = "mysql"\n}\n';
+  const { r } = await run({
+    'package.json': JSON.stringify({
+      dependencies: { '@prisma/client': '^7.6.0', '@prisma/adapter-mariadb': '^7.6.0', mariadb: '^3.4.0' },
+    }),
+    'prisma/schema.prisma': mysqlSchema,
+    'src/db.ts': [
+      "import * as mariadb from 'mariadb';",
+      "import { PrismaMariaDb } from '@prisma/adapter-mariadb';",
+      "const pool = mariadb.createPool({ host: 'db', connectionLimit: 5 });",
+      'export const adapter = new PrismaMariaDb(pool);',
+      '',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    r.model.pools.map((p) => p.library),
+    ['mariadb'],
+  );
+  assert.equal(r.model.files.find((f) => f.path === 'src/db.ts')?.kind, 'js-config');
+  assert.match(r.model.files.find((f) => f.path === 'prisma/schema.prisma')?.reason ?? '', /wraps the pool of mariadb\.createPool\(\)/);
+});

@@ -4,9 +4,11 @@ import { test } from 'node:test';
 import { emptyConfig } from '../../src/config/config.js';
 import { RULES } from '../../src/engine/registry.js';
 import { runRules } from '../../src/engine/run.js';
+import { evaluateJsTree } from '../../src/interpreters/js/evaluate.js';
 import type { JsValue } from '../../src/interpreters/js/value.js';
 import { KEEPALIVE_TIME, linuxDefault } from '../../src/interpreters/linux/keepalive.js';
 import { defaultServer } from '../../src/interpreters/mysql/server.js';
+import { adapterCalls } from '../../src/interpreters/prisma/adapter.js';
 import { prismaEnvFiles, prismaEnvLookup } from '../../src/interpreters/prisma/env-files.js';
 import { type PrismaInput, prismaPools } from '../../src/interpreters/prisma/pools.js';
 import { assembleModel } from '../../src/model/assemble.js';
@@ -283,4 +285,269 @@ test('.env files Prisma reads: root first, then the first schema .env that exist
   assert.equal(envOf({ 'prisma/.env': 'X=${NOPE}\n' })('X')?.unknown !== undefined, true);
   // With a config file on 6.4+ Prisma reads no .env at all.
   assert.equal(envOf({ '.env': 'DATABASE_URL=mysql://a/b\n' }, true, '6.5.0')('DATABASE_URL'), undefined);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Driver adapter options written in code (adapter.ts)
+
+/** The schema (no url, as Prisma 7 wants it) with the adapter constructions of `code`, evaluated as the format does. */
+function adapterRun(provider: string, code: Record<string, string>, more: Partial<PrismaInput> = {}) {
+  const parsed = parsePrismaSchema(SCHEMA, schema(provider, ''));
+  const tree = evaluateJsTree(Object.entries(code).map(([path, text]) => ({ path, text })));
+  const adapters = adapterCalls(tree.modules);
+  return prismaPools({
+    schemaPath: SCHEMA,
+    schema: parsed.doc,
+    env: () => undefined,
+    version: version('7'),
+    adapters,
+    sourceText: new Map(Object.entries(code)),
+    ...more,
+  });
+}
+
+const value = (pool: Pool, key: string) => pool.settings.get(key)?.value;
+const line = (pool: Pool, key: string) => {
+  const o = pool.settings.get(key)?.origin;
+  return o?.kind === 'file' ? o.span.line : o?.kind;
+};
+
+test('adapter-pg options in code: read as pg-pool reads them, each setting at its line; what pg ignores is a finding', () => {
+  const url = `postgresql://app:${PASSWORD}@pg.internal:5432/shop?connection_limit=5&keepalives_idle=30`;
+  const code = [
+    "import { PrismaPg } from '@prisma/adapter-pg';",
+    '',
+    'const adapter = new PrismaPg({',
+    `  connectionString: '${url}',`,
+    '  max: 0,',
+    '  idleTimeoutMillis: 0,',
+    '  maxLifetimeSeconds: 1800,',
+    '  keepAlive: true,',
+    '  keepAliveInitialDelayMillis: 60_000,',
+    '  connectionLimit: 5,',
+    '});',
+    'export default adapter;',
+    '',
+  ].join('\n');
+  const r = adapterRun('postgresql', { 'src/lib/prisma.ts': code });
+  const pool = only(r);
+  assert.equal(pool.id, 'prisma:prisma/schema.prisma@db');
+  assert.equal(pool.name, 'datasource db (prisma/schema.prisma) through new PrismaPg() at src/lib/prisma.ts:3');
+  assert.deepEqual([pool.origin.path, pool.origin.line, pool.host], ['src/lib/prisma.ts', 3, 'pg.internal']);
+  // pg-pool: `max || poolSize || 10`, so 0 is 10; idleTimeoutMillis 0 never evicts.
+  assert.deepEqual(value(pool, 'max'), { kind: 'count', value: 10 });
+  assert.deepEqual(value(pool, 'idleTimeoutMillis'), { kind: 'duration', ms: 0 });
+  assert.deepEqual(value(pool, 'maxLifetimeSeconds'), { kind: 'duration', ms: 1_800_000 });
+  assert.equal(pool.settings.get('maxLifetimeSeconds')?.unit, 's');
+  assert.deepEqual(value(pool, 'keepAlive'), { kind: 'bool', value: true });
+  assert.deepEqual(
+    ['max', 'idleTimeoutMillis', 'maxLifetimeSeconds', 'keepAlive', 'keepAliveInitialDelayMillis', 'connectionTimeoutMillis'].map((k) =>
+      line(pool, k),
+    ),
+    [5, 6, 7, 8, 9, 'library-default'],
+  );
+  assert.deepEqual(
+    pool.idle.map((m) => [m.kind, m.boundMs]),
+    [
+      ['idle-timeout', undefined],
+      ['max-lifetime', 1_800_000],
+      ['keepalive', 60_000],
+    ],
+  );
+  assert.match(pool.idle[0]?.note ?? '', /never evicts/);
+  assert.equal(pool.tcpKeepalive?.value, true);
+  assert.equal(pool.validatesOnCheckout.value, false);
+  assert.ok(pool.validatesOnCheckout.noticesServerClose);
+  // The unwritten key is advised where the pool is built.
+  assert.equal(
+    pool.settings.get('connectionTimeoutMillis')?.writeAs,
+    'connectionTimeoutMillis in the options of new PrismaPg() at src/lib/prisma.ts:3',
+  );
+
+  const at = (key: string) => 22 + url.indexOf(key);
+  const problems = [...r.problems].sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+  assert.deepEqual(
+    problems.map((p) => [p.severity, p.span.line, p.span.column, p.message.split(' ').slice(0, 3).join(' ')]),
+    [
+      ['warning', 4, at('connection_limit'), 'connection_limit in connectionString'],
+      ['warning', 4, at('keepalives_idle'), 'keepalives_idle in connectionString'],
+      ['warning', 5, 3, 'max is 0,'],
+      ['warning', 10, 3, 'connectionLimit is not'],
+    ],
+  );
+  assert.match(problems[0]?.message ?? '', /is ignored.*pg\.Pool.*Set max/);
+  assert.match(problems[1]?.message ?? '', /only pg-native reads it.*Set keepAliveInitialDelayMillis/);
+  assert.match(problems[2]?.message ?? '', /reads as 10/);
+  assert.match(problems[3]?.message ?? '', /Did you mean max\?/);
+  for (const p of r.problems) assert.equal(p.message.includes(PASSWORD), false, p.message);
+  const u = pool.settings.get('url');
+  assert.equal(u?.key, 'connectionString');
+  assert.equal(u?.value.kind === 'string' && u.value.value.includes(PASSWORD), false);
+});
+
+test('new PrismaPg(pool) with a pg.Pool built in the tree: the Pool call is the pool, its options are read', () => {
+  const db = (options: string) =>
+    [
+      "import pg from 'pg';",
+      "import { PrismaPg } from '@prisma/adapter-pg';",
+      '',
+      `const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, ${options} });`,
+      'export const adapter = new PrismaPg(pool);',
+      '',
+    ].join('\n');
+  const pool = only(adapterRun('postgresql', { 'src/db.ts': db('idleTimeoutMillis: 30_000') }));
+  assert.equal(pool.name, 'datasource db (prisma/schema.prisma) through new pg.Pool() at src/db.ts:4');
+  assert.equal(pool.origin.line, 4);
+  assert.deepEqual(
+    pool.idle.map((m) => [m.kind, m.boundMs]),
+    [
+      ['idle-timeout', 30_000],
+      ['max-lifetime', undefined],
+    ],
+  );
+  // The connection string comes from the environment: not known here (Prisma 7 loads no .env).
+  assert.equal(value(pool, 'url')?.kind, 'unknown');
+  assert.equal(pool.host, undefined);
+
+  // min spares clients from eviction only in pg-pool 3.10.0+, whose version the lockfile decides: unknown, no finding.
+  const withMin = only(adapterRun('postgresql', { 'src/db.ts': db('idleTimeoutMillis: 30_000, min: 2') }));
+  assert.equal(withMin.idle[0]?.setting.value.kind, 'unknown');
+  assert.match(withMin.idle[0]?.setting.value.kind === 'unknown' ? withMin.idle[0].setting.value.reason : '', /pg-pool 3\.10\.0/);
+  // The same with no timeout at all is known: idleTimeoutMillis 0 never evicts, whatever min is.
+  const never = only(adapterRun('postgresql', { 'src/db.ts': db('idleTimeoutMillis: 0, min: 2') }));
+  assert.equal(never.idle[0]?.setting.value.kind, 'duration');
+});
+
+test('maxLifetimeSeconds: read under Prisma 7 or a pg range from 8.7.2; with an older or unknown pg it is unknown', () => {
+  const code = {
+    'src/db.ts':
+      "import { PrismaPg } from '@prisma/adapter-pg';\nexport const a = new PrismaPg({ idleTimeoutMillis: 0, maxLifetimeSeconds: 300 });\n",
+  };
+  const life = (more: Partial<PrismaInput>) => only(adapterRun('postgresql', code, more)).idle.find((m) => m.kind === 'max-lifetime');
+  assert.equal(life({})?.boundMs, 300_000);
+  assert.equal(life({ version: version('6.19.3'), pgRange: '^8.11.0' })?.boundMs, 300_000);
+  const old = life({ version: version('6.19.3'), pgRange: '^8.6.0' });
+  assert.equal(old?.boundMs, undefined);
+  assert.equal(old?.setting.value.kind, 'unknown');
+  assert.equal(life({ version: version('6.19.3') })?.setting.value.kind, 'unknown');
+});
+
+test('an adapter argument not known here leaves every pool setting unknown, and no rule reasons from defaults', () => {
+  const code = {
+    'src/db.ts': [
+      "import { PrismaPg } from '@prisma/adapter-pg';",
+      "import { poolConfig } from '@acme/config';",
+      'export const adapter = new PrismaPg(poolConfig);',
+      '',
+    ].join('\n'),
+  };
+  const pool = only(adapterRun('postgresql', code));
+  for (const key of ['max', 'idleTimeoutMillis', 'maxLifetimeSeconds', 'keepAlive']) assert.equal(value(pool, key)?.kind, 'unknown', key);
+  assert.match(
+    value(pool, 'idleTimeoutMillis')?.kind === 'unknown' ? (value(pool, 'idleTimeoutMillis') as { reason: string }).reason : '',
+    /poolConfig/,
+  );
+  assert.equal(pool.tcpKeepalive, undefined);
+  assert.equal(line(pool, 'max'), 3);
+});
+
+test('adapter-mariadb: object options through the mariadb reader (idleTimeout in seconds), a mysql:// URL rewritten to mariadb://', () => {
+  const obj = [
+    "import { PrismaMariaDb } from '@prisma/adapter-mariadb';",
+    'export const adapter = new PrismaMariaDb({',
+    "  host: 'db',",
+    '  connectionLimit: 5,',
+    '  minimumIdle: 0,',
+    '  idleTimeout: 30 * 60 * 1000,',
+    '  connection_limit: 3,',
+    '});',
+    '',
+  ].join('\n');
+  const r = adapterRun('mysql', { 'src/db.ts': obj }, { mariadbVersion: version('3.5.3') });
+  const pool = only(r);
+  assert.deepEqual([pool.host, pool.engine, pool.origin.line], ['db', 'mysql', 2]);
+  assert.deepEqual(value(pool, 'idleTimeout'), { kind: 'duration', ms: 1_800_000_000 });
+  assert.equal(pool.settings.get('idleTimeout')?.unit, 's');
+  assert.deepEqual(value(pool, 'connectionLimit'), { kind: 'count', value: 5 });
+  // mariadb 3.5 with minimumIdle 0 retires every idle connection: bound = idleTimeout + the 500 ms reaper.
+  assert.equal(pool.idle.find((m) => m.kind === 'idle-timeout')?.boundMs, 1_800_000_500);
+  assert.ok(pool.validatesOnCheckout.sufficient);
+  assert.deepEqual(
+    r.problems.map((p) => [p.span.line, p.message.split(' ').slice(0, 3).join(' ')]),
+    [
+      [7, 'connection_limit is not'],
+      [6, 'idleTimeout is 1800000,'],
+    ],
+  );
+  assert.match(r.problems[0]?.message ?? '', /Did you mean connectionLimit\?/);
+
+  const url = `mysql://app:${PASSWORD}@mariadb.internal:3306/app?connectionLimit=3&connection_limit=5`;
+  const fromUrl = adapterRun('mysql', {
+    'src/db.ts': `import { PrismaMariaDb } from '@prisma/adapter-mariadb';\nexport const adapter = new PrismaMariaDb('${url}');\n`,
+  });
+  const p2 = only(fromUrl);
+  assert.equal(p2.host, 'mariadb.internal');
+  assert.deepEqual(value(p2, 'connectionLimit'), { kind: 'count', value: 3 });
+  assert.deepEqual(
+    fromUrl.problems.map((p) => p.message.split(' ').slice(0, 8).join(' ')),
+    ['connection_limit in the connection string of new PrismaMariaDb()'],
+  );
+  assert.match(fromUrl.problems[0]?.message ?? '', /Set connectionLimit/);
+  for (const p of fromUrl.problems) assert.equal(p.message.includes(PASSWORD), false);
+});
+
+test('adapter-mariadb around mariadb.createPool(): that pool is the JS/TS format’s, so the datasource adds none', () => {
+  const code = [
+    "import * as mariadb from 'mariadb';",
+    "import { PrismaMariaDb } from '@prisma/adapter-mariadb';",
+    "const pool = mariadb.createPool({ host: 'db', connectionLimit: 5 });",
+    'export const adapter = new PrismaMariaDb(pool);',
+    '',
+  ].join('\n');
+  const r = adapterRun('mysql', { 'src/db.ts': code });
+  assert.deepEqual(r.pools, []);
+  assert.match(r.notPooled[0]?.reason ?? '', /wraps the pool of mariadb\.createPool\(\) at src\/db\.ts:3/);
+});
+
+test('constructions that configure the pool alike are one pool; a different one is a pool of its own; a mismatched adapter is skipped', () => {
+  const app =
+    "import { PrismaPg } from '@prisma/adapter-pg';\nexport const a = new PrismaPg({ connectionString: process.env.DATABASE_URL });\n";
+  const seed =
+    "import { PrismaPg } from '@prisma/adapter-pg';\nconst url = process.env.DATABASE_URL;\nexport const b = new PrismaPg({ connectionString: url });\n";
+  const same = adapterRun('postgresql', { 'src/lib/prisma.ts': app, 'scripts/seed.ts': seed });
+  const one = only(same);
+  assert.equal(one.id, 'prisma:prisma/schema.prisma@db');
+  assert.match(one.name, /new PrismaPg\(\) at scripts\/seed\.ts:3 \(also new PrismaPg\(\) at src\/lib\/prisma\.ts:2\)/);
+  const worker = "import { PrismaPg } from '@prisma/adapter-pg';\nexport const w = new PrismaPg({ max: 2, idleTimeoutMillis: 0 });\n";
+  const two = adapterRun('postgresql', { 'src/lib/prisma.ts': app, 'src/worker.ts': worker });
+  assert.deepEqual(
+    two.pools.map((p) => p.id),
+    ['prisma:prisma/schema.prisma@db/src/lib/prisma.ts:2', 'prisma:prisma/schema.prisma@db/src/worker.ts:2'],
+  );
+  // A MariaDB adapter under a postgresql provider is not this datasource's pool.
+  const other = "import { PrismaMariaDb } from '@prisma/adapter-mariadb';\nexport const m = new PrismaMariaDb({ host: 'db' });\n";
+  const mixed = adapterRun('postgresql', { 'src/lib/prisma.ts': app, 'src/legacy.ts': other });
+  assert.equal(only(mixed).name.includes('PrismaMariaDb'), false);
+});
+
+test('Prisma 6 with an adapter constructed in code (no adapter package in the manifest): the adapter stack, not the classic engine', () => {
+  const parsed = parsePrismaSchema(SCHEMA, schema('postgresql'));
+  const code = {
+    'src/db.ts': "import { PrismaPg } from '@prisma/adapter-pg';\nexport const a = new PrismaPg({ idleTimeoutMillis: 5000 });\n",
+  };
+  const tree = evaluateJsTree(Object.entries(code).map(([path, text]) => ({ path, text })));
+  const r = prismaPools({
+    schemaPath: SCHEMA,
+    schema: parsed.doc,
+    env: envOf({ 'prisma/.env': 'DATABASE_URL="postgresql://u@pg/app?connection_limit=5"\n' }, false, '6.19.3'),
+    version: version('6.19.3'),
+    adapters: adapterCalls(tree.modules),
+  });
+  const pool = only(r);
+  assert.equal(pool.idle[0]?.boundMs, 5000);
+  assert.equal(pool.settings.has('connection_limit'), false);
+  assert.deepEqual(
+    r.problems.map((p) => [p.span.path, p.message.split(' ').slice(0, 4).join(' ')]),
+    [['prisma/.env', 'connection_limit in DATABASE_URL is']],
+  );
 });

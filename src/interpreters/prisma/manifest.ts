@@ -14,6 +14,8 @@ import type { JsValue } from '../js/value.js';
 export interface PrismaManifest {
   version?: LibraryVersion;
   adapter?: { name: string; span: Span };
+  /** The ranges of the drivers an adapter builds its pool with (`pg`, `mariadb`), when the project names them itself. */
+  drivers: Partial<Record<'pg' | 'mariadb', { range: string; span: Span }>>;
 }
 
 function dependencies(manifest: JsValue): Array<{ name: string; value: JsValue; span: Span }> {
@@ -27,10 +29,15 @@ function dependencies(manifest: JsValue): Array<{ name: string; value: JsValue; 
   return out;
 }
 
+/** The version an exact pin (`3.4.5`, `=3.4.5`) names; undefined for a range, which npm may resolve to any version in it. */
+export function exactVersionOf(range: string): string | undefined {
+  return /^\s*=?v?(\d+\.\d+\.\d+)\s*$/.exec(range)?.[1];
+}
+
 /** The version a range pins as far as Prisma's facts go (see above), or undefined. */
 export function prismaVersionOfRange(range: string): string | undefined {
-  const exact = /^\s*=?v?(\d+\.\d+\.\d+)\s*$/.exec(range);
-  if (exact) return exact[1];
+  const exact = exactVersionOf(range);
+  if (exact) return exact;
   const major = /^\s*[\^~]\s*v?(\d+)(?:\.\d+){0,2}\s*$/.exec(range);
   if (major && Number(major[1]) >= 7) return major[1];
   return undefined;
@@ -38,7 +45,7 @@ export function prismaVersionOfRange(range: string): string | undefined {
 
 export function prismaManifest(manifest: JsValue): PrismaManifest {
   const deps = dependencies(manifest);
-  const out: PrismaManifest = {};
+  const out: PrismaManifest = { drivers: {} };
   for (const name of ['prisma', '@prisma/client']) {
     const d = deps.find((x) => x.name === name);
     if (d?.value.kind !== 'string') continue;
@@ -50,5 +57,9 @@ export function prismaManifest(manifest: JsValue): PrismaManifest {
   }
   const adapter = deps.find((x) => x.name.startsWith('@prisma/adapter-'));
   if (adapter) out.adapter = { name: adapter.name, span: adapter.span };
+  for (const name of ['pg', 'mariadb'] as const) {
+    const d = deps.find((x) => x.name === name);
+    if (d?.value.kind === 'string') out.drivers[name] = { range: d.value.value, span: d.span };
+  }
   return out;
 }

@@ -6,7 +6,9 @@
  *   seconds; idle connections are retired after 300 s, and a connection not checked for 15 s gets a
  *   `SELECT 1` before it is lent;
  * - driver adapters (opt-in in 6.x, mandatory in 7.x): the pool is the JavaScript driver's (`pg.Pool`, the
- *   `mariadb` pool) with the driver's defaults, and Prisma's URL parameters are not read at all.
+ *   `mariadb` pool), and Prisma's URL parameters are not read at all. Its options are those of the adapter
+ *   constructions found in the code (adapter.ts), one pool per distinct configuration; with none found, the
+ *   driver's defaults.
  * The URL comes from `url` in schema.prisma (`env("X")` resolved through the .env files Prisma reads), or
  * from `datasource.url` in prisma.config.ts (6.18+ with `engine: 'classic'`, and 7.x for the CLI). A value
  * from a .env file keeps its origin at the .env line, with the schema's `env("X")` in `origin.via`.
@@ -22,7 +24,8 @@ import { levenshtein } from '../edit-distance.js';
 import { jsProperties, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
 import { type PrismaEnvValue, prismaVersionAtLeast } from './env-files.js';
-import { type PrismaUrl, type PrismaUrlParam, parsePrismaUrl } from './url.js';
+import { type AdapterCall, type AdapterDriver, adapterDriverOf, type AdapterPool, readAdapterPool } from './adapter.js';
+import { literalSpanOf, paramSpan, type PrismaUrl, type PrismaUrlParam, parsePrismaUrl, type UrlSource } from './url.js';
 
 export interface PrismaInput {
   /** The schema file (pool ids and names use it). */
@@ -36,6 +39,14 @@ export interface PrismaInput {
   config?: { path: string; value: JsValue };
   /** The driver adapter package the project depends on (`@prisma/adapter-pg`), when known. */
   adapter?: { name: string; span?: Span };
+  /** The adapter constructions found in the project's code (`new PrismaPg({...})`), evaluated statically. */
+  adapters?: AdapterCall[];
+  /** Texts of the evaluated code files, to quote values as written. */
+  sourceText?: ReadonlyMap<string, string>;
+  /** The `pg` range of package.json (whether pg-pool reads maxLifetimeSeconds). */
+  pgRange?: string;
+  /** The mariadb package's version, when declared or pinned. */
+  mariadbVersion?: LibraryVersion;
 }
 
 export interface PrismaResult {
@@ -124,19 +135,6 @@ const ADAPTER_EQUIVALENT: Record<'pg' | 'mariadb', Record<string, string>> = {
 
 type Stack = { kind: 'classic'; why: string } | { kind: 'adapter'; why: string; v7: boolean } | { kind: 'unknown'; why: string };
 
-/** Where the URL text came from and what it is. */
-interface UrlSource {
-  /** How the user refers to it in messages: `DATABASE_URL`, `url`, `datasource.url`. */
-  label: string;
-  /** Set when the text is known. */
-  text?: string;
-  unknown?: string;
-  /** The written value's span (the .env line for an env value), and the lines it travels through. */
-  span: Span;
-  via: Span[];
-  spanOf?: (from: number, to: number) => Span | undefined;
-}
-
 function majorOf(version: string | undefined): number | undefined {
   const m = /(\d+)/.exec(version ?? '');
   return m ? Number(m[1]) : undefined;
@@ -144,13 +142,6 @@ function majorOf(version: string | undefined): number | undefined {
 
 function fileOrigin(span: Span, via: Span[]): Origin {
   return { kind: 'file', span, via };
-}
-
-/** Where a literal's characters sit, when each is written as itself between the quotes on one line. */
-function literalSpanOf(span: Span, text: string, quoted: boolean): ((from: number, to: number) => Span | undefined) | undefined {
-  const shift = quoted ? 1 : 0;
-  if (span.line !== span.endLine || span.endColumn - span.column !== text.length + 2 * shift) return undefined;
-  return (from, to) => ({ ...span, column: span.column + shift + from, endColumn: span.column + shift + to });
 }
 
 /** A variable as Prisma's .env files give it, with the reference (`env("X")`) it travels through. */
@@ -178,6 +169,11 @@ function fromSchema(input: PrismaInput, value: PrismaValue): UrlSource {
 
 /** `datasource.url` of prisma.config.ts: a literal, `env("X")` of prisma/config, or `process.env.X`. */
 function fromConfig(input: PrismaInput, value: JsValue): UrlSource {
+  return fromJs(input, value, 'datasource.url', `datasource.url in ${input.config?.path}`);
+}
+
+/** A URL written in code: a literal, `env("X")`, or `process.env.X` (looked up in the .env files Prisma reads). */
+function fromJs(input: PrismaInput, value: JsValue, label: string, where = label): UrlSource {
   if (value.kind === 'call' && /(^|\.)env$/.test(value.callee) && value.args[0]?.kind === 'string')
     return fromEnv(input, value.args[0].value, value.span);
   if (value.kind === 'env') {
@@ -187,14 +183,9 @@ function fromConfig(input: PrismaInput, value: JsValue): UrlSource {
   const s = jsScalarOf(value);
   if (s.literal?.kind === 'string') {
     const spanOf = value.kind === 'string' ? literalSpanOf(value.span, s.literal.value, true) : undefined;
-    return { label: 'datasource.url', text: s.literal.value, span: s.literal.span, via: [], ...(spanOf ? { spanOf } : {}) };
+    return { label, text: s.literal.value, span: s.literal.span, via: [], ...(spanOf ? { spanOf } : {}) };
   }
-  return {
-    label: 'datasource.url',
-    unknown: `datasource.url in ${input.config?.path}: ${s.unknown ?? 'not a string'}`,
-    span: value.span,
-    via: [],
-  };
+  return { label, unknown: `${where}: ${s.unknown ?? 'not a string'}`, span: value.span, via: [] };
 }
 
 interface ConfigReading {
@@ -225,7 +216,8 @@ function stackOf(input: PrismaInput, block: PrismaBlock, config: ConfigReading):
   const major = majorOf(version);
   if (major !== undefined && major >= 7)
     return { kind: 'adapter', v7: true, why: `Prisma ${version} always uses a driver adapter (${FACT_ADAPTER})` };
-  if (input.adapter) return { kind: 'adapter', v7: false, why: `the project uses ${input.adapter.name}` };
+  const adapter = input.adapter?.name ?? input.adapters?.[0]?.package;
+  if (adapter) return { kind: 'adapter', v7: false, why: `the project uses ${adapter}` };
   if (major !== undefined) return { kind: 'classic', why: `Prisma ${version} uses the classic engine without an adapter` };
   if (prismaProperty(block, 'url'))
     return { kind: 'classic', why: 'url is set in schema.prisma, which Prisma 7 rejects, so 6.x or older is assumed' };
@@ -254,11 +246,6 @@ interface Ctx {
   input: PrismaInput;
   block: PrismaBlock;
   problems: Problem[];
-}
-
-/** The span of a parameter (or its value) inside the written URL, else the URL's own span. */
-function paramSpan(src: UrlSource, from: number, to: number): Span {
-  return src.spanOf?.(from, to) ?? src.span;
 }
 
 /** Reads the classic engine's pool parameters; unknown keys and values the engine rejects become problems. */
@@ -391,87 +378,29 @@ function classicIdle(settings: Map<string, Setting>): IdleMechanism[] {
   ];
 }
 
-/** Pool defaults of the driver behind an adapter (prisma.md, B), by adapter package. */
-function adapterPool(adapter: string, engine: 'mysql' | 'postgresql'): { kind: 'pg' | 'mariadb' } | { none: string } | { unknown: string } {
-  if (/adapter-pg$/.test(adapter))
-    return engine === 'postgresql' ? { kind: 'pg' } : { unknown: `${adapter} is a PostgreSQL adapter, but the provider is mysql` };
-  if (/adapter-mariadb$/.test(adapter))
-    return engine === 'mysql' ? { kind: 'mariadb' } : { unknown: `${adapter} is a MySQL/MariaDB adapter, but the provider is postgresql` };
+/** The driver behind an adapter package, or why there is no pool to model (prisma.md, B). */
+function adapterPool(adapter: string, engine: 'mysql' | 'postgresql'): { kind: AdapterDriver } | { none: string } | { unknown: string } {
+  const kind = adapterDriverOf(adapter);
+  if (kind === 'pg')
+    return engine === 'postgresql' ? { kind } : { unknown: `${adapter} is a PostgreSQL adapter, but the provider is mysql` };
+  if (kind === 'mariadb')
+    return engine === 'mysql' ? { kind } : { unknown: `${adapter} is a MySQL/MariaDB adapter, but the provider is postgresql` };
   if (/adapter-planetscale$/.test(adapter))
     return { none: `${adapter} talks HTTP (@planetscale/database): there is no TCP pool to keep idle (${FACT_ADAPTER})` };
   return { unknown: `${adapter} is not an adapter connlint models` };
 }
 
-function driverDefault(library: string, key: string, value: Value, writeAs: string, unit?: 's' | 'ms'): Setting {
-  return {
-    key,
-    canonicalKey: key,
-    raw: null,
-    text: null,
-    value,
-    origin: { kind: 'library-default', library, fact: FACT_ADAPTER },
-    overrides: [],
-    writeAs,
-    ...(unit ? { unit } : {}),
-  };
+function formatSpanExact(span: Span): string {
+  return `${span.path}:${span.line}:${span.column}-${span.endLine}:${span.endColumn}`;
 }
 
-function adapterSettings(
-  kind: 'pg' | 'mariadb',
-  adapter: string,
-): { settings: Setting[]; idle: IdleMechanism[]; validates: Pool['validatesOnCheckout']; keepalive?: Pool['tcpKeepalive'] } {
-  const w = (key: string) => `${key} in the options passed to ${adapter}`;
-  if (kind === 'pg') {
-    const max = driverDefault('pg', 'max', { kind: 'count', value: 10 }, w('max'));
-    const idle = driverDefault('pg', 'idleTimeoutMillis', { kind: 'duration', ms: 10_000 }, w('idleTimeoutMillis'), 'ms');
-    const wait = driverDefault('pg', 'connectionTimeoutMillis', { kind: 'duration', ms: 0 }, w('connectionTimeoutMillis'), 'ms');
-    const life = driverDefault('pg', 'maxLifetimeSeconds', { kind: 'duration', ms: 0 }, w('maxLifetimeSeconds'), 's');
-    return {
-      settings: [max, idle, wait, life],
-      idle: [
-        { kind: 'idle-timeout', setting: idle, boundMs: 10_000, refreshesServer: false },
-        {
-          kind: 'max-lifetime',
-          setting: life,
-          boundMs: undefined,
-          refreshesServer: false,
-          note: 'maxLifetimeSeconds is 0, so pg.Pool never retires connections by age',
-        },
-      ],
-      validates: {
-        value: false,
-        fact: `${FACT_ADAPTER}; Behaviour: pg-pool lends an idle client without a check (adapter-pg)`,
-        noticesServerClose:
-          'postgresql.md: the server sends a FATAL message and closes the socket cleanly, so node-postgres notices at once and discards the connection',
-      },
-      keepalive: { driver: 'node-postgres', value: false, fact: `${FACT_ADAPTER}: adapter-pg keepAlive defaults to false (pg Client)` },
-    };
-  }
-  const limit = driverDefault('mariadb', 'connectionLimit', { kind: 'count', value: 10 }, w('connectionLimit'));
-  const minimumIdle = driverDefault('mariadb', 'minimumIdle', { kind: 'count', value: 10 }, w('minimumIdle'));
-  const idleTimeout = driverDefault('mariadb', 'idleTimeout', { kind: 'duration', ms: 1_800_000 }, w('idleTimeout'), 's');
-  const minDelay = driverDefault('mariadb', 'minDelayValidation', { kind: 'duration', ms: 500 }, w('minDelayValidation'), 'ms');
-  const acquire = driverDefault('mariadb', 'acquireTimeout', { kind: 'duration', ms: 10_000 }, w('acquireTimeout'), 'ms');
-  const connect = driverDefault('mariadb', 'connectTimeout', { kind: 'duration', ms: 1000 }, w('connectTimeout'), 'ms');
-  return {
-    settings: [limit, minimumIdle, idleTimeout, minDelay, acquire, connect],
-    idle: [
-      {
-        kind: 'idle-timeout',
-        setting: idleTimeout,
-        boundMs: undefined,
-        refreshesServer: false,
-        note: 'idleTimeout retires only connections above minimumIdle, which defaults to connectionLimit (10), so none is retired',
-      },
-    ],
-    validates: {
-      value: true,
-      fact: `${FACT_ADAPTER}: the mariadb pool pings a borrowed connection idle longer than minDelayValidation (500 ms) and discards a dead one`,
-      setting: minDelay,
-      sufficient:
-        'prisma.md and mysql2.md, "What a linter can safely conclude": with the mariadb pool the per-borrow ping after 500 ms idle is the protection',
-    },
-  };
+/** What makes two constructions the same pool for the rules: every setting but the URL, and the host. */
+function poolSignature(a: AdapterPool): string {
+  const settings = [...(a.reading?.settings ?? [])]
+    .filter(([k]) => k !== 'url')
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([k, s]) => [k, s.value, s.origin.kind]);
+  return JSON.stringify([settings, a.host ?? null]);
 }
 
 /** Problems for Prisma pool parameters a driver adapter ignores. */
@@ -507,7 +436,7 @@ function providerOf(block: PrismaBlock): { engine: 'mysql' | 'postgresql'; reaso
   return { none: `provider "${name}" is not one Prisma knows` };
 }
 
-function readDatasource(ctx: Ctx, config: ConfigReading): { pool?: Pool; reason?: string } {
+function readDatasource(ctx: Ctx, config: ConfigReading): { pools: Pool[]; reason?: string } {
   const { input, block } = ctx;
   const version = input.version?.version;
   const stack = stackOf(input, block, config);
@@ -524,7 +453,7 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pool?: Pool; reason?
     }
   }
   const provider = providerOf(block);
-  if ('none' in provider) return { reason: provider.none };
+  if ('none' in provider) return { pools: [], reason: provider.none };
   const engine = provider.engine;
 
   // Which URL the pool (classic) or the CLI (adapter) reads: prisma.config.ts datasource.url wins over the schema's (6.18+, 7.x).
@@ -535,9 +464,9 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pool?: Pool; reason?
     configWins && config.url ? fromConfig(input, config.url.value) : schemaUrl ? fromSchema(input, schemaUrl.value) : undefined;
   const url = src?.text !== undefined ? parsePrismaUrl(src.text) : undefined;
   if (url?.scheme === 'prisma' || url?.scheme === 'prisma+postgres')
-    return { reason: `${src?.label} is a Prisma Accelerate / Prisma Postgres URL: the pool is remote (prisma.md, B)` };
+    return { pools: [], reason: `${src?.label} is a Prisma Accelerate / Prisma Postgres URL: the pool is remote (prisma.md, B)` };
 
-  if (stack.kind === 'unknown') return { reason: stack.why };
+  if (stack.kind === 'unknown') return { pools: [], reason: stack.why };
   const origin = block.nameSpan;
   const name = `datasource ${block.name} (${input.schemaPath})`;
   const base = {
@@ -552,27 +481,69 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pool?: Pool; reason?
   };
 
   if (stack.kind === 'adapter') {
-    const driver = input.adapter ? adapterPool(input.adapter.name, engine) : undefined;
+    // The constructions in code whose driver fits the provider; without one, the package.json adapter with its driver's defaults.
+    const fitting = (input.adapters ?? []).filter((a) => 'kind' in adapterPool(a.package, engine));
+    const pkg = fitting[0]?.package ?? input.adapter?.name;
+    const driver = pkg ? adapterPool(pkg, engine) : undefined;
     if (src && url) ignoredParams(ctx, src, url, stack, driver && 'kind' in driver ? driver.kind : undefined);
-    if (!driver) return { reason: `${stack.why}; the adapter the code passes to PrismaClient is not known here, so neither is its pool` };
-    if ('none' in driver) return { reason: driver.none };
-    if ('unknown' in driver) return { reason: driver.unknown };
-    const a = adapterSettings(driver.kind, input.adapter?.name as string);
-    const settings = new Map<string, Setting>(a.settings.map((s) => [s.key, s]));
-    if (src) settings.set('url', urlSetting(src));
-    return {
-      pool: {
-        ...base,
-        name: `${name} through ${input.adapter?.name}`,
+    if (!pkg || !driver)
+      return { pools: [], reason: `${stack.why}; the adapter the code passes to PrismaClient is not known here, so neither is its pool` };
+    if ('none' in driver) return { pools: [], reason: driver.none };
+    if ('unknown' in driver) return { pools: [], reason: driver.unknown };
+    const major = majorOf(version);
+    const read = (adapter?: AdapterCall) =>
+      readAdapterPool({
+        driver: driver.kind,
+        packageName: adapter?.package ?? pkg,
+        ...(adapter ? { adapter } : {}),
+        ...(input.sourceText ? { sourceText: input.sourceText } : {}),
+        ...(major !== undefined ? { prismaMajor: major } : {}),
+        ...(input.pgRange ? { pgRange: input.pgRange } : {}),
+        ...(input.mariadbVersion ? { mariadbVersion: input.mariadbVersion } : {}),
+        resolveUrl: (v, label) => fromJs(input, v, label),
+      });
+    const readings = fitting.length > 0 ? fitting.map((a) => read(a)) : [read()];
+    for (const r of readings) {
+      ctx.problems.push(...r.problems);
+      // Prisma's parameters in the connection string the code hands the driver (unless it is the .env line judged above).
+      if (r.url?.text !== undefined && (!src || formatSpanExact(r.url.span) !== formatSpanExact(src.span)))
+        ignoredParams(ctx, r.url, parsePrismaUrl(r.url.text), stack, driver.kind);
+    }
+    const built = readings.filter((r): r is AdapterPool & { reading: NonNullable<AdapterPool['reading']> } => !r.skip && !!r.reading);
+    if (built.length === 0) return { pools: [], reason: readings.map((r) => r.skip).join('; ') };
+    // Constructions that configure the pool alike (a script and the app, both with the defaults) are one pool for the rules.
+    const groups = new Map<string, typeof built>();
+    for (const r of built) groups.set(poolSignature(r), [...(groups.get(poolSignature(r)) ?? []), r]);
+    const pools = [...groups.values()].map((group, _i, all): Pool => {
+      const first = group[0] as (typeof built)[number];
+      const settings = new Map(first.reading.settings);
+      const u = first.url ?? src;
+      if (u) settings.set('url', urlSetting(u));
+      const host = first.host ?? base.host;
+      const { host: _configHost, ...rest } = base;
+      const more =
+        group.length > 1
+          ? ` (also ${group
+              .slice(1)
+              .map((x) => x.where)
+              .join(', ')})`
+          : '';
+      return {
+        ...rest,
+        id: all.length > 1 && first.origin ? `${base.id}/${formatSpan(first.origin)}` : base.id,
+        name: `${name} through ${first.where}${more}`,
+        ...(host ? { host } : {}),
+        origin: first.origin ?? origin,
         settings: sortedByKey(settings),
-        idle: a.idle,
-        validatesOnCheckout: a.validates,
-        ...(a.keepalive ? { tcpKeepalive: a.keepalive } : {}),
-      },
-    };
+        idle: first.reading.idle,
+        validatesOnCheckout: first.reading.validates,
+        ...(first.reading.keepalive ? { tcpKeepalive: first.reading.keepalive } : {}),
+      };
+    });
+    return { pools };
   }
 
-  if (!src) return { reason: 'the datasource has no url, so the classic engine has nothing to connect to' };
+  if (!src) return { pools: [], reason: 'the datasource has no url, so the classic engine has nothing to connect to' };
   if (url) {
     const ok = engine === 'mysql' ? url.scheme === 'mysql' : url.scheme === 'postgresql' || url.scheme === 'postgres';
     if (!ok) {
@@ -582,20 +553,22 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pool?: Pool; reason?
         span: src.span,
         message: `${src.label} must start with the protocol ${want} for provider "${engine === 'mysql' ? 'mysql' : 'postgresql'}": Prisma rejects the datasource (P1012; prisma.md, "C. schema.prisma datasource block", confirmed with prisma 6.19.3)`,
       });
-      return { reason: `${src.label} does not start with the protocol the provider needs` };
+      return { pools: [], reason: `${src.label} does not start with the protocol the provider needs` };
     }
   }
   const settings = new Map<string, Setting>();
   settings.set('url', urlSetting(src));
   readParams(ctx, src, url, engine, settings);
   return {
-    pool: {
-      ...base,
-      name,
-      settings: sortedByKey(settings),
-      idle: classicIdle(settings),
-      validatesOnCheckout: { value: true, fact: `${FACT_HEALTH}; ${FACT_IDLE}; ${FACT_LIFETIME}` },
-    },
+    pools: [
+      {
+        ...base,
+        name,
+        settings: sortedByKey(settings),
+        idle: classicIdle(settings),
+        validatesOnCheckout: { value: true, fact: `${FACT_HEALTH}; ${FACT_IDLE}; ${FACT_LIFETIME}` },
+      },
+    ],
   };
 }
 
@@ -624,7 +597,7 @@ export function prismaPools(input: PrismaInput): PrismaResult {
   if (input.schema.datasources.length === 0) notPooled.push({ name: '*', reason: `${input.schemaPath} has no datasource block` });
   for (const block of input.schema.datasources) {
     const got = readDatasource({ input, block, problems }, config);
-    if (got.pool) pools.push(got.pool);
+    if (got.pools.length > 0) pools.push(...got.pools);
     else notPooled.push({ name: block.name, reason: got.reason ?? 'not modelled' });
   }
   return { pools, problems, notPooled };

@@ -5,6 +5,8 @@
  * Offsets are into the URL text, so a parameter can be pointed at inside the .env line that holds it.
  */
 
+import type { Span } from '../../model/span.js';
+
 export interface PrismaUrlParam {
   /** Decoded key and value. */
   key: string;
@@ -81,4 +83,29 @@ export function parsePrismaUrl(text: string): PrismaUrl {
     }
   }
   return { ...(m ? { scheme: (m[1] as string).toLowerCase() } : {}), ...(host ? { host } : {}), params };
+}
+
+/** A connection URL as a Prisma setting writes it: where its text came from, and what it is. */
+export interface UrlSource {
+  /** How the user refers to it in messages: `DATABASE_URL`, `url`, `datasource.url`, `connectionString`. */
+  label: string;
+  /** Set when the text is known. */
+  text?: string;
+  unknown?: string;
+  /** The written value's span (the .env line for an env value), and the lines it travels through. */
+  span: Span;
+  via: Span[];
+  spanOf?: (from: number, to: number) => Span | undefined;
+}
+
+/** Where a literal's characters sit, when each is written as itself between the quotes on one line. */
+export function literalSpanOf(span: Span, text: string, quoted: boolean): ((from: number, to: number) => Span | undefined) | undefined {
+  const shift = quoted ? 1 : 0;
+  if (span.line !== span.endLine || span.endColumn - span.column !== text.length + 2 * shift) return undefined;
+  return (from, to) => ({ ...span, column: span.column + shift + from, endColumn: span.column + shift + to });
+}
+
+/** The span of a parameter (or its value) inside the written URL, else the URL's own span. */
+export function paramSpan(src: UrlSource, from: number, to: number): Span {
+  return src.spanOf?.(from, to) ?? src.span;
 }
