@@ -5,6 +5,7 @@ import { RULES } from '../../src/engine/registry.js';
 import { runRules } from '../../src/engine/run.js';
 import type { JsValue } from '../../src/interpreters/js/value.js';
 import { type KnexInput, knexPools } from '../../src/interpreters/knex/pools.js';
+import { since } from '../../src/interpreters/knex/js-read.js';
 import { KEEPALIVE_TIME, linuxDefault } from '../../src/interpreters/linux/keepalive.js';
 import { defaultServer } from '../../src/interpreters/mysql/server.js';
 import { assembleModel } from '../../src/model/assemble.js';
@@ -414,4 +415,15 @@ test('the driver keepalive comes from the callback, with the client as written a
   assert.deepEqual(seen, ['mysql2:object']);
   assert.equal(pool.tcpKeepalive?.value, true);
   assert.equal(only(run(MYSQL(undefined))).tcpKeepalive, undefined);
+});
+
+test('since: an exact version or a package.json range is known only when every version it allows agrees', () => {
+  assert.equal(since('3.1.0', '3.2.0'), false);
+  assert.equal(since('3.2.0', '3.2.0'), true);
+  assert.equal(since('~3.1.0', '3.2.0'), false);
+  assert.equal(since('^3.2.1', '3.2.0'), true);
+  assert.equal(since('^3.1.0', '3.2.0'), undefined);
+  assert.equal(since('>=2.4.0', '2.4.0'), true);
+  assert.equal(since('latest', '3.2.0'), undefined);
+  assert.equal(since(undefined, '3.2.0'), undefined);
 });

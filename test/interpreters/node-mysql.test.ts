@@ -167,8 +167,13 @@ test('mysql2 version unknown: the idle bound and the keepalive delay are unknown
   // A version that only names the minor line reads the ranges in it.
   const minor = only(pool('mysql2', obj({ maxIdle: num(2, 3) }), '3.11'));
   assert.match(minor.idle[0]?.note ?? '', /^mysql2 version unknown: 3\.3\.5–3\.11\.0: .*; 3\.11\.1 and later: 61 s$/);
-  const bad = pool('mysql2', obj({}), '^3.1.0');
-  assert.match(bad.problems[0]?.message ?? '', /^mysql2 version '\^3\.1\.0' is not a version number/);
+  // A package.json range reads the ranges it allows: ^3.11.0 is 3.11.0 or later, so maxIdle 2 depends on 3.11.1.
+  const range = only(pool('mysql2', obj({ maxIdle: num(2, 3) }), '^3.11.0'));
+  assert.match(range.idle[0]?.note ?? '', /^mysql2 version unknown: 3\.3\.5–3\.11\.0: .*; 3\.11\.1 and later: 61 s$/);
+  const newer = only(pool('mysql2', obj({ maxIdle: num(2, 3) }), '^3.11.1'));
+  assert.equal(newer.idle[0]?.boundMs, 61_000);
+  const bad = pool('mysql2', obj({}), 'latest');
+  assert.match(bad.problems[0]?.message ?? '', /^mysql2 version 'latest' is not a version number/);
 });
 
 test('createPool(uri): host and JSON-typed query options; the password never reaches the model', () => {

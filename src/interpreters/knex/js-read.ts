@@ -7,27 +7,17 @@ import type { Engine } from '../../model/model.js';
 import type { Origin, Setting, Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { type JsLiteral, jsEnvWriteAs, jsRepr, jsScalarOf, type JsScalar } from '../js/scalar.js';
+import { rangeAtLeast } from '../js/semver-range.js';
 import type { JsProperty, JsValue } from '../js/value.js';
 
-/** `a >= b` for dotted versions (`3.2.0`, `6.37`); prerelease tails are ignored. */
-export function versionAtLeast(v: string, min: string): boolean {
-  const nums = (s: string) =>
-    s
-      .replace(/^[^\d]*/, '')
-      .split(/[.-]/)
-      .map((p) => Number.parseInt(p, 10) || 0);
-  const a = nums(v);
-  const b = nums(min);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
-
-/** true / false when the version is known, undefined when it is not. */
+/**
+ * true / false when every version allowed is at least `min` / below it, undefined when the version is not
+ * known or the range allows both. `version` is an exact version or a package.json range (`^3.1.0`).
+ */
 export function since(version: string | undefined, min: string): boolean | undefined {
-  return version === undefined ? undefined : versionAtLeast(version, min);
+  if (version === undefined) return undefined;
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(min);
+  return m ? rangeAtLeast(version, [Number(m[1]), Number(m[2]), Number(m[3])]) : undefined;
 }
 
 /** The text of a span in a file's text (lines and UTF-16 columns, 1-based, end exclusive). */

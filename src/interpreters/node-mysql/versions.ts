@@ -5,8 +5,9 @@
  */
 import type { LibraryVersion } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
+import { compareVer, rangeIntervals, type Ver } from '../js/semver-range.js';
 
-export type Ver = readonly [number, number, number];
+export { compareVer, type Ver };
 
 /** The first version of a range where nothing relevant changes, and its label for messages. */
 export interface Range {
@@ -14,17 +15,26 @@ export interface Range {
   label: string;
 }
 
-export function compareVer(a: Ver, b: Ver): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-}
 export function atLeast(v: Ver, min: Ver): boolean {
   return compareVer(v, min) >= 0;
 }
 
-/** `3.11.1` -> [3.11.1, 3.11.2); `3.11` -> [3.11.0, 3.12.0); `3` -> [3.0.0, 4.0.0); a leading `v` or `=` is allowed. */
+/** Above every real version: the end of an unbounded range (`>=3.1.0`). */
+const UNBOUNDED: Ver = [Number.MAX_SAFE_INTEGER, 0, 0];
+
+/**
+ * `3.11.1` -> [3.11.1, 3.11.2); `3.11` -> [3.11.0, 3.12.0); `3` -> [3.0.0, 4.0.0); a leading `v` or `=` is
+ * allowed. A package.json range (`^3.9.0`, from the project's manifest) gives the versions it allows when they
+ * form one interval (semver-range.ts); `>=3.1.0` ends above every version.
+ */
 export function versionInterval(text: string): { lo: Ver; hi: Ver } | undefined {
   const m = /^\s*[v=]?(\d+)(?:\.(\d+)(?:\.(\d+))?)?\s*$/.exec(text);
-  if (!m) return undefined;
+  if (!m) {
+    const parts = rangeIntervals(text);
+    const lo = parts?.[0]?.lo;
+    if (!parts || !lo || parts.length !== 1) return undefined;
+    return { lo, hi: parts[0]?.hi ?? UNBOUNDED };
+  }
   const major = Number(m[1]);
   if (m[2] === undefined) return { lo: [major, 0, 0], hi: [major + 1, 0, 0] };
   const minor = Number(m[2]);

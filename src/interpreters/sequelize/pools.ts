@@ -15,6 +15,7 @@ import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { levenshtein } from '../edit-distance.js';
 import { defaultSetting, jsScalarOf } from '../js/scalar.js';
+import { rangeAtLeast } from '../js/semver-range.js';
 import type { JsProperty, JsValue } from '../js/value.js';
 import {
   describe,
@@ -26,7 +27,6 @@ import {
   propsOf,
   stringOf,
   usableHost,
-  versionAtLeast,
   writtenSetting,
 } from '../knex/js-read.js';
 
@@ -507,13 +507,18 @@ export function sequelizePools(input: SequelizeInput): SequelizeResult {
   const out: SequelizeResult = { pools: [], problems: [], notPooled: [] };
   const call = input.config.kind === 'call' ? input.config : undefined;
   const v = input.version?.version;
+  // An exact version or a package.json range: the major is known when every version it allows shares it.
+  const from6 = v === undefined ? undefined : rangeAtLeast(v, [6, 0, 0]);
+  const from7 = v === undefined ? undefined : rangeAtLeast(v, [7, 0, 0]);
   const major: Major | undefined =
     v !== undefined
-      ? versionAtLeast(v, '7.0.0-alpha') && !/^[56]\./.test(v)
+      ? from7 === true
         ? 7
-        : versionAtLeast(v, '6.0.0')
+        : from7 === false && from6 === true
           ? 6
-          : 5
+          : from6 === false
+            ? 5
+            : undefined
       : call?.callee.startsWith('@sequelize/core')
         ? 7
         : undefined;
