@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { lint } from '../../src/engine/run.js';
 import { isNotRead } from '../../src/formats/format.js';
-import { claimJsConfig } from '../../src/formats/js-config.js';
+import { claimJsConfig, jsConfig } from '../../src/formats/js-config.js';
 import { tempRepo } from '../temp-repo.js';
 
 async function run(files: Record<string, string>) {
@@ -98,4 +101,170 @@ test('TypeORM: the MySQL package comes from package.json; with it unknown, what 
   });
   assert.equal(known.r.model.pools[0]?.libraryName, 'TypeORM (mysql2)');
   assert.ok(!known.findings.some((f) => f.includes('If TypeORM loads')), known.findings.join('\n'));
+});
+
+// ---------------------------------------------------------------------------------------------
+// TypeORM's reader: ormconfig.* by name, TYPEORM_* in .env, one file per application root
+
+const listing = (r: Awaited<ReturnType<typeof run>>['r'], path: string) => r.model.files.find((f) => f.path === path);
+
+test('claim: every ormconfig name TypeORM reads (xml aside); an ormconfig.ts exporting a DataSource says so', () => {
+  for (const name of [
+    'ormconfig.js',
+    'ormconfig.cjs',
+    'ormconfig.mjs',
+    'ormconfig.ts',
+    'ormconfig.mts',
+    'ormconfig.cts',
+    'ormconfig.yml',
+    'ormconfig.yaml',
+    'ormconfig.env',
+  ])
+    assert.ok(jsConfig.matchesName(name) && !isNotRead(claimJsConfig(name, 'module.exports = {}')), name);
+  assert.ok(!jsConfig.matchesName('ormconfig.xml'));
+  assert.ok(!jsConfig.matchesName('.env'), '.env is read through the tree, not claimed');
+  const ds = claimJsConfig('ormconfig.ts', "export default new DataSource({ type: 'mysql' })");
+  assert.ok(!isNotRead(ds) && /new DataSource/.test(ds.reason));
+  assert.ok(isNotRead(claimJsConfig('dist/ormconfig.js', 'module.exports = {}')));
+});
+
+const PKG_02 = { 'package.json': '{"dependencies": {"typeorm": "^0.2.30", "mysql2": "^3.14.0"}}\n' };
+const CREATE = { 'src/index.ts': "import { createConnection } from 'typeorm';\ncreateConnection();\n" };
+const MYSQL2 = { 'connlint.config.yaml': 'libraries:\n  mysql2: 3.14.0\n' };
+
+test('ormconfig.yml: one pool per connection; a declared TypeORM 0.3.20 does not read it', async () => {
+  const files = {
+    ...WAIT_600,
+    ...PKG_02,
+    ...CREATE,
+    ...MYSQL2,
+    'ormconfig.yml': 'default:\n  type: mysql\n  host: db\n  extra:\n    connectionLimit: 10\n    maxIdle: 0\n    idleTimeout: 900000\n',
+  };
+  const { r, findings } = await run(files);
+  assert.deepEqual(
+    r.model.pools.map((p) => [p.id, p.host, p.libraryName]),
+    [['typeorm:ormconfig.yml@default', 'db', 'TypeORM (mysql2)']],
+  );
+  assert.equal(listing(r, 'ormconfig.yml')?.owner, 'certain');
+  assert.ok(
+    findings.some((f) => f.startsWith('error pool-lifetime-exceeds-wait-timeout ormconfig.yml:7 extra.idleTimeout is 15 min')),
+    findings.join('\n'),
+  );
+  const v03 = await run({ ...files, 'connlint.config.yaml': 'libraries:\n  typeorm: 0.3.20\n  mysql2: 3.14.0\n' });
+  assert.deepEqual(v03.r.model.pools, []);
+  assert.match(listing(v03.r, 'ormconfig.yml')?.reason ?? '', /^TypeORM 0\.3\.20 does not read ormconfig\.yml/);
+  assert.equal(listing(v03.r, 'ormconfig.yml')?.kind, null);
+});
+
+test('TYPEORM_* in .env: the env reader wins over ormconfig.json; no password or URL credential reaches any output', async () => {
+  const { r, findings } = await run({
+    ...WAIT_600,
+    ...PKG_02,
+    ...CREATE,
+    ...MYSQL2,
+    '.env': [
+      'APP_PORT=3000',
+      'TYPEORM_CONNECTION=mysql',
+      'TYPEORM_URL=mysql://api:Url-s3cret-77@db:3306/shop',
+      'TYPEORM_PASSWORD=Env-s3cret-88',
+      'TYPEORM_DRIVER_EXTRA={"connectionLimit": 10, "maxIdle": 0, "idleTimeout": 900000}',
+      '',
+    ].join('\n'),
+    'ormconfig.json': '{"type": "postgres", "host": "pg", "password": "Json-s3cret-99"}\n',
+  });
+  assert.deepEqual(
+    r.model.pools.map((p) => [p.id, p.host]),
+    [['typeorm:.env@default', 'db']],
+  );
+  assert.equal(listing(r, '.env')?.kind, 'js-config');
+  assert.match(listing(r, 'ormconfig.json')?.reason ?? '', /^TYPEORM_CONNECTION or TYPEORM_URL is set in \.env, so TypeORM's env reader/);
+  assert.ok(
+    findings.some((f) => f.startsWith('error pool-lifetime-exceeds-wait-timeout .env:5 TYPEORM_DRIVER_EXTRA.idleTimeout is 15 min')),
+    findings.join('\n'),
+  );
+  const everything = JSON.stringify([r.result, r.model]);
+  for (const secret of ['Url-s3cret-77', 'Env-s3cret-88', 'Json-s3cret-99']) assert.ok(!everything.includes(secret), secret);
+});
+
+test('TypeORM 0.2.26–0.2.45 read .env with dotenv 8, which keeps an inline comment in the value; 0.3.x with dotenv 16', async () => {
+  const files = { ...CREATE, '.env': 'TYPEORM_CONNECTION=mysql\nTYPEORM_HOST=db # the database\n' };
+  const v02 = await run({ ...files, ...PKG_02 });
+  assert.equal(v02.r.model.pools[0]?.host, 'db # the database');
+  const v03 = await run({ ...files, 'package.json': '{"dependencies": {"typeorm": "^0.3.0", "mysql2": "^3.14.0"}}\n' });
+  assert.equal(v03.r.model.pools[0]?.host, 'db');
+  const unknown = await run(files);
+  assert.equal(unknown.r.model.pools[0]?.host, undefined, 'the dotenv majors disagree and the version is not known');
+});
+
+test('ormconfig.js exports an array: one pool per name; an ormconfig.ts exporting new DataSource is read as code only', async () => {
+  const arr = await run({
+    ...PKG_02,
+    ...CREATE,
+    'ormconfig.js':
+      "module.exports = [\n  { name: 'default', type: 'mysql', host: 'db' },\n  { name: 'reports', type: 'postgres', host: 'pg' },\n];\n",
+  });
+  assert.deepEqual(
+    arr.r.model.pools.map((p) => [p.id, p.engine]),
+    [
+      ['typeorm:ormconfig.js@default', 'mysql'],
+      ['typeorm:ormconfig.js@reports', 'postgresql'],
+    ],
+  );
+  const ds = await run({
+    'ormconfig.ts': "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'mysql', host: 'db' });\n",
+  });
+  assert.deepEqual(
+    ds.r.model.pools.map((p) => p.id),
+    ['typeorm:ormconfig.ts@default'],
+  );
+  assert.match(listing(ds.r, 'ormconfig.ts')?.reason ?? '', /new DataSource/);
+});
+
+test('an application that passes its own options: a leftover ormconfig gives notes, an imported one is read as a module, .env is left alone', async () => {
+  const { r, findings } = await run({
+    ...WAIT_600,
+    'src/data-source.ts': "import { DataSource } from 'typeorm';\nexport const db = new DataSource({ type: 'mysql', host: 'db' });\n",
+    'ormconfig.json': '{"type": "mysql", "host": "db", "extra": {"connectionLimit": 10, "maxIdle": 0, "idleTimeout": 900000}}\n',
+    '.env': 'TYPEORM_CONNECTION=mysql\nTYPEORM_HOST=db\n',
+  });
+  assert.equal(listing(r, 'ormconfig.json')?.owner, 'uncertain');
+  assert.match(
+    listing(r, 'ormconfig.json')?.reason ?? '',
+    /new DataSource\(\.\.\.\) at src\/data-source\.ts:2, which ignores ormconfig files/,
+  );
+  for (const f of findings.filter((x) => x.includes('ormconfig.json'))) assert.match(f, /^note /);
+  assert.equal(listing(r, '.env'), undefined);
+  const imported = await run({
+    'src/index.ts': "import { createConnection } from 'typeorm';\nimport config from '../ormconfig';\ncreateConnection(config);\n",
+    'ormconfig.ts': "export default { type: 'mysql' as const, host: 'db' };\n",
+  });
+  assert.deepEqual(
+    imported.r.model.pools.map((p) => p.id),
+    ['typeorm:src/index.ts@default'],
+  );
+});
+
+test('an ormconfig outside the application root (the folder of package.json) is uncertain', async () => {
+  const { r } = await run({ ...PKG_02, ...CREATE, 'config/ormconfig.json': '{"type": "mysql", "host": "db"}\n' });
+  assert.equal(listing(r, 'config/ormconfig.json')?.owner, 'uncertain');
+  assert.match(listing(r, 'config/ormconfig.json')?.reason ?? '', /application root \(\., the folder of package\.json\), not in config/);
+});
+
+test('side effects written in an ormconfig.js never happen when the tree is linted (marker file)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'connlint-marker-'));
+  try {
+    const marker = join(dir, 'marker');
+    const text = [
+      "const fs = require('fs');",
+      `fs.writeFileSync(${JSON.stringify(marker)}, 'x');`,
+      `require('child_process').execSync('touch ${marker}2');`,
+      `module.exports = { type: 'mysql', host: (() => { fs.writeFileSync(${JSON.stringify(`${marker}3`)}, 'y'); return 'db'; })() };`,
+      '',
+    ].join('\n');
+    const { r } = await run({ 'ormconfig.js': text, ...CREATE });
+    assert.equal(r.model.pools.length, 1);
+    for (const m of [marker, `${marker}2`, `${marker}3`]) assert.equal(existsSync(m), false, m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

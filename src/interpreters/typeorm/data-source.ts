@@ -1,7 +1,8 @@
 /**
  * TypeORM data sources: `new DataSource({...})`, `createConnection({...})`, NestJS
  * `TypeOrmModule.forRoot({...})` and `forRootAsync({ useFactory: () => ({...}) })`, ormconfig files and
- * `TYPEORM_*` variables (typeorm.md). TypeORM owns no pool: for `mysql`/`mariadb` it hands one options
+ * `TYPEORM_*` variables (typeorm.md; which of those the reader uses is reader.ts, the yml and env readings are
+ * ormconfig-yml.ts and env-reader.ts). TypeORM owns no pool: for `mysql`/`mariadb` it hands one options
  * object to the mysql or mysql2 pool (its own `connectTimeout`, `acquireTimeout`, `poolSize` from 0.3.10,
  * then `extra`, which wins), for `postgres`/`cockroachdb` to a pg Pool. So a pool here has library
  * `typeorm` (the file configures TypeORM) with the driver package's facts inside, and its libraryName
@@ -18,9 +19,10 @@ import { type DriverOptions, type DriverReading, mergeReadings, pgKeepalive, rea
 import { defaultSetting } from '../js/scalar.js';
 import { count, durationMs, type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
 import { DRIVER_RANGES, driverProblems } from '../node-mysql/pool.js';
-import { atLeast, type Candidate, candidates, TYPEORM_RANGES, versionInterval } from '../node-mysql/versions.js';
+import { atLeast, type Candidate, candidates, compareVer, TYPEORM_RANGES, type Ver, versionInterval } from '../node-mysql/versions.js';
 
-export type TypeormSource = 'DataSource' | 'createConnection' | 'forRoot' | 'forRootAsync' | 'ormconfig';
+/** Where the options are written; `ormconfig` is an ormconfig.{js,ts,json,yml,...} file, `env` TYPEORM_* variables (env-reader.ts). */
+export type TypeormSource = 'DataSource' | 'createConnection' | 'forRoot' | 'forRootAsync' | 'ormconfig' | 'env';
 
 export interface TypeormInput {
   path: string;
@@ -29,6 +31,8 @@ export interface TypeormInput {
   version?: LibraryVersion;
   /** The version of the driver package TypeORM loads (mysql, mysql2 or pg). */
   driverVersion?: LibraryVersion;
+  /** Declared versions of the driver packages, by package: the one TypeORM loads for the options' type is read. */
+  driverVersions?: Partial<Record<'mysql' | 'mysql2' | 'pg', LibraryVersion>>;
   /**
    * The MySQL package TypeORM 0.x loads, when the project's manifest says (0.x prefers `mysql` when both
    * are installed, typeorm.md `connectorPackage`); 1.x always loads mysql2.
@@ -37,6 +41,11 @@ export interface TypeormInput {
   environment?: string;
   environmentNote?: string;
   sourceText?: ReadonlyMap<string, string>;
+  /**
+   * Without a declared version: the versions that can be running, when where the options are written says
+   * (TypeORM reads ormconfig.yml only before 0.3.14, TYPEORM_* only before 1.0.0; reader.ts), as [lo, hi).
+   */
+  versionRange?: { lo: Ver; hi: Ver; label: string };
 }
 
 export interface TypeormResult {
@@ -53,6 +62,23 @@ const FACT_NO_POOL =
 interface Ctx {
   input: TypeormInput;
   result: TypeormResult;
+}
+
+/** The TypeORM version ranges to read: the declared version's, else those `versionRange` overlaps, else all. */
+function typeormCandidates(input: TypeormInput, problems: Problem[]): { list: Candidate[]; known: boolean; label?: string } {
+  const c = candidates(TYPEORM_RANGES, 'TypeORM', input.version, problems);
+  if (input.version) return c.known ? { ...c, label: input.version.version } : c;
+  const range = input.versionRange;
+  if (!range) return c;
+  const list = TYPEORM_RANGES.flatMap((r, i) => {
+    const next = TYPEORM_RANGES[i + 1]?.from;
+    if ((next && compareVer(next, range.lo) <= 0) || compareVer(r.from, range.hi) >= 0) return [];
+    return [{ ver: compareVer(r.from, range.lo) >= 0 ? r.from : range.lo, label: r.label }];
+  });
+  if (list.length === 0) return c;
+  return list.length === 1
+    ? { list: [{ ver: (list[0] as Candidate).ver, label: range.label }], known: true, label: range.label }
+    : { list, known: false };
 }
 
 /** One pool per data source, from whatever the options are. */
@@ -106,11 +132,29 @@ function stringOf(e: OptionEntry | undefined): string | undefined {
   return s?.literal?.kind === 'string' ? s.literal.value : undefined;
 }
 
+/** Option keys as TYPEORM_* variables name them (env-reader.ts), for messages about options read from the environment. */
+const ENV_NAMES: Readonly<Record<string, string>> = {
+  type: 'TYPEORM_CONNECTION',
+  url: 'TYPEORM_URL',
+  host: 'TYPEORM_HOST',
+  port: 'TYPEORM_PORT',
+  username: 'TYPEORM_USERNAME',
+  password: 'TYPEORM_PASSWORD',
+  database: 'TYPEORM_DATABASE',
+  extra: 'TYPEORM_DRIVER_EXTRA',
+};
+
+/** How `extra.<key>` is named in messages: inside TYPEORM_DRIVER_EXTRA when the options come from the environment. */
+function extraPrefix(input: TypeormInput): string {
+  return input.source === 'env' ? 'TYPEORM_DRIVER_EXTRA.' : 'extra.';
+}
+
 function dataSource(ctx: Ctx, v: JsValue, environment: string | undefined, environmentNote: string | undefined): void {
   const { input } = ctx;
   const view = optionEntries(v);
   if (!view) return;
   const top = view.entries;
+  if (input.source === 'env') for (const [k, e] of top) top.set(k, { ...e, key: ENV_NAMES[k] ?? e.key });
   const dsName = stringOf(top.get('name')) ?? 'default';
   const label = `TypeORM data source "${dsName}"${environment ? ` (${environment})` : ''}`;
   const typeEntry = top.get('type');
@@ -154,7 +198,7 @@ function dataSource(ctx: Ctx, v: JsValue, environment: string | undefined, envir
     return;
   }
   const extraEntry = top.get('extra');
-  const extraView = extraEntry ? optionEntries(extraEntry.value, 'extra.') : { entries: new Map<string, OptionEntry>() };
+  const extraView = extraEntry ? optionEntries(extraEntry.value, extraPrefix(input)) : { entries: new Map<string, OptionEntry>() };
   const extra = extraView?.entries ?? new Map<string, OptionEntry>();
   const open =
     view.open ??
@@ -222,7 +266,7 @@ function urlOf(ctx: Ctx, top: Map<string, OptionEntry>, mysql: boolean): { host?
     ctx.result.problems.push({
       severity: 'warning',
       span: e.span,
-      message: `${e.key} has query options (${keys}) that TypeORM drops: it keeps only the user, password, host, port and database of a MySQL URL (typeorm.md). Move them to extra`,
+      message: `${e.key} has query options (${keys}) that TypeORM drops: it keeps only the user, password, host, port and database of a MySQL URL (typeorm.md). Move them to ${extraPrefix(ctx.input).slice(0, -1)}`,
     });
   }
   return { ...(parsed.hostname ? { host: decodeURIComponent(parsed.hostname).toLowerCase() } : {}), setting };
@@ -250,7 +294,7 @@ function replicationNote(top: Map<string, OptionEntry>): string {
 function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, OptionEntry>, open: DriverOptions['open'], c: Common): void {
   const { input } = ctx;
   const problems = ctx.result.problems;
-  const typeormC = candidates(TYPEORM_RANGES, 'TypeORM', input.version, problems);
+  const typeormC = typeormCandidates(input, problems);
   const connector = stringOf(top.get('connectorPackage'));
   const readings: Array<{ label: string; reading: DriverReading }> = [];
   const packages = new Set<'mysql' | 'mysql2'>();
@@ -272,10 +316,10 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
       poolSizeIgnored = false;
     }
     // extra is merged last and wins (typeorm.md, extra).
-    for (const [k, e] of extra) entries.set(k.replace(/^extra\./, ''), e);
+    for (const [k, e] of extra) entries.set(k, e);
     const o: DriverOptions = {
       entries,
-      keyOf: (k) => (k === 'connectTimeout' || k === 'acquireTimeout' ? k : `extra.${k}`),
+      keyOf: (k) => (k === 'connectTimeout' || k === 'acquireTimeout' ? k : `${extraPrefix(input)}${k}`),
       ...(open ? { open } : {}),
       ...(input.sourceText ? { sources: input.sourceText } : {}),
     };
@@ -286,7 +330,12 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
     else pkgs = ['mysql', 'mysql2'];
     for (const p of pkgs) {
       packages.add(p);
-      const dc = candidates(DRIVER_RANGES[p], p, pkgs.length === 1 ? input.driverVersion : undefined, problems);
+      const dc = candidates(
+        DRIVER_RANGES[p],
+        p,
+        input.driverVersions?.[p] ?? (pkgs.length === 1 ? input.driverVersion : undefined),
+        problems,
+      );
       const driverReadings = dc.list.map((d) => ({ label: d.label, ver: d.ver, reading: readDriver(p, o, d) }));
       for (const pr of driverProblems(p, o, driverReadings, dc.known)) {
         // Which package TypeORM loads is not known: what only one of them would do is a note that says so.
@@ -311,7 +360,7 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
     problems.push({
       severity: 'warning',
       span: poolSize.span,
-      message: `${poolSize.key} is ignored: TypeORM ${input.version?.version} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.connectionLimit`,
+      message: `${poolSize.key} is ignored: TypeORM ${typeormC.label} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.connectionLimit`,
     });
   }
   // acquireTimeout with mysql2 is reported by driverProblems (a key mysql2 warns about and ignores).
@@ -332,7 +381,7 @@ function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, Opti
   const { input } = ctx;
   const problems = ctx.result.problems;
   const sources = input.sourceText;
-  const typeormC = candidates(TYPEORM_RANGES, 'TypeORM', input.version, problems);
+  const typeormC = typeormCandidates(input, problems);
   const lib = 'node-postgres (pg-pool)';
   const fact = 'postgresql.md, node-postgres (pg.Pool = pg-pool)';
   const readings = typeormC.list.map((t) => {
@@ -341,8 +390,13 @@ function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, Opti
     if (poolSize && atLeast(t.ver, [0, 3, 10])) entries.set('max', poolSize);
     const connect = top.get('connectTimeoutMS');
     if (connect) entries.set('connectionTimeoutMillis', connect);
-    for (const [k, e] of extra) entries.set(k.replace(/^extra\./, ''), e);
-    const o: DriverOptions = { entries, keyOf: (k) => `extra.${k}`, ...(open ? { open } : {}), ...(sources ? { sources } : {}) };
+    for (const [k, e] of extra) entries.set(k, e);
+    const o: DriverOptions = {
+      entries,
+      keyOf: (k) => `${extraPrefix(input)}${k}`,
+      ...(open ? { open } : {}),
+      ...(sources ? { sources } : {}),
+    };
     const settings = new Map<string, Setting>();
     const read = (
       key: string,
@@ -425,7 +479,8 @@ function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, Opti
       });
     }
     if (life.s.origin.kind === 'file') {
-      const pgVer = input.driverVersion ? versionInterval(input.driverVersion.version) : undefined;
+      const pgVersion = input.driverVersion ?? input.driverVersions?.pg;
+      const pgVer = pgVersion ? versionInterval(pgVersion.version) : undefined;
       const supported = pgVer ? atLeast(pgVer.lo, [8, 7, 2]) : undefined;
       const secs = life.n;
       idle.push({
@@ -437,7 +492,7 @@ function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, Opti
           ? { note: 'maxLifetimeSeconds needs pg-pool 3.5.0 (pg 8.7.2 or later); the pg version is not known here' }
           : supported
             ? {}
-            : { note: `pg ${input.driverVersion?.version} predates maxLifetimeSeconds (pg-pool 3.5.0, pg 8.7.2)` }),
+            : { note: `pg ${pgVersion?.version} predates maxLifetimeSeconds (pg-pool 3.5.0, pg 8.7.2)` }),
       });
     }
     const k = pgKeepalive(o);
@@ -459,7 +514,7 @@ function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, Opti
     problems.push({
       severity: 'warning',
       span: poolSize.span,
-      message: `${poolSize.key} is ignored: TypeORM ${input.version?.version} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.max`,
+      message: `${poolSize.key} is ignored: TypeORM ${typeormC.label} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.max`,
     });
   }
   pushPool(ctx, c, mergeReadings('TypeORM', readings), 'TypeORM (pg)', `a pg Pool${replicationNote(top)}`);
@@ -488,57 +543,4 @@ function pushPool(ctx: Ctx, c: Common, reading: DriverReading, libraryName: stri
     ...(reading.keepalive ? { tcpKeepalive: reading.keepalive } : {}),
   };
   ctx.result.pools.push(pool);
-}
-
-/**
- * The options TypeORM 0.2.x–0.3.x builds from `TYPEORM_*` variables (an .env file or the environment;
- * typeorm.md, "Env variable names"), as an object for `typeormPools` (source `ormconfig`). Undefined
- * when neither TYPEORM_CONNECTION nor TYPEORM_URL is set (the env reader is then not used).
- */
-export function typeormEnvOptions(vars: ReadonlyMap<string, { value: string; span: Span; keySpan?: Span }>, at: Span): JsValue | undefined {
-  const conn = vars.get('TYPEORM_CONNECTION');
-  const url = vars.get('TYPEORM_URL');
-  if (!conn && !url) return undefined;
-  const properties: Array<{ key: string; value: JsValue; span: Span; keySpan: Span }> = [];
-  const add = (key: string, value: JsValue, span: Span, keySpan?: Span) => properties.push({ key, value, span, keySpan: keySpan ?? span });
-  const str = (name: string, key: string) => {
-    const v = vars.get(name);
-    if (v) add(key, { kind: 'string', value: v.value, span: v.span }, v.span, v.keySpan);
-  };
-  if (conn) str('TYPEORM_CONNECTION', 'type');
-  else if (url) {
-    // 0.2.12+: the type is the URL's scheme (`postgresql://` gives an invalid type).
-    const scheme = /^([^:]+):\/\//.exec(url.value)?.[1];
-    if (scheme) add('type', { kind: 'string', value: scheme, span: url.span }, url.span, url.keySpan);
-  }
-  str('TYPEORM_URL', 'url');
-  str('TYPEORM_HOST', 'host');
-  str('TYPEORM_USERNAME', 'username');
-  str('TYPEORM_PASSWORD', 'password');
-  str('TYPEORM_DATABASE', 'database');
-  const port = vars.get('TYPEORM_PORT');
-  if (port) add('port', { kind: 'number', value: Number.parseInt(port.value, 10), span: port.span }, port.span, port.keySpan);
-  const extra = vars.get('TYPEORM_DRIVER_EXTRA');
-  if (extra) {
-    let value: JsValue;
-    try {
-      const parsed: unknown = JSON.parse(extra.value);
-      value = toJs(parsed, extra.span);
-    } catch {
-      value = { kind: 'unknown', reason: 'TYPEORM_DRIVER_EXTRA is not valid JSON, so TypeORM fails at start-up', span: extra.span };
-    }
-    add('extra', value, extra.span, extra.keySpan);
-  }
-  return { kind: 'object', properties, span: at };
-}
-
-function toJs(v: unknown, span: Span): JsValue {
-  if (typeof v === 'number') return { kind: 'number', value: v, span };
-  if (typeof v === 'string') return { kind: 'string', value: v, span };
-  if (typeof v === 'boolean') return { kind: 'boolean', value: v, span };
-  if (v === null) return { kind: 'null', span };
-  if (Array.isArray(v)) return { kind: 'array', items: v.map((x) => toJs(x, span)), span };
-  if (typeof v === 'object')
-    return { kind: 'object', properties: Object.entries(v).map(([key, x]) => ({ key, value: toJs(x, span), span, keySpan: span })), span };
-  return { kind: 'unknown', reason: 'not a JSON value', span };
 }
