@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { evaluateJsTree, type JsEvalStats } from '../../src/interpreters/js/evaluate.js';
 import type { JsModule, JsValue } from '../../src/interpreters/js/value.js';
 import type { Span } from '../../src/model/span.js';
-import { nodeExports, staticJson } from '../oracles/node-data.js';
+import { nodeExports, staticCommonJsExports, staticJson } from '../oracles/node-data.js';
 
 const P = 'knexfile.js';
 
@@ -522,16 +522,8 @@ test('pure-data configs: the static values are what Node gives (differential)', 
   assert.deepEqual(r.problems, []);
   let compared = 0;
   for (const entry of entries) {
-    const m = r.modules.get(entry) as JsModule;
-    let v = m.defaultExport;
-    if (!v) {
-      // Only `exports.x =`: module.exports is the exports object.
-      v = {
-        kind: 'object',
-        properties: [...m.namedExports].map(([key, value]) => ({ key, value, span: value.span, keySpan: value.span })),
-        span: span(1, 1, 1, 1),
-      };
-    }
+    // `module.exports =`, or with only `exports.x =` the exports object.
+    const v = staticCommonJsExports(r.modules.get(entry) as JsModule);
     const got = staticJson(v);
     assert.notEqual(got, undefined, `${entry}: every value should be known, got ${JSON.stringify(strip(v))}`);
     assert.equal(got, expected.get(entry), entry);
