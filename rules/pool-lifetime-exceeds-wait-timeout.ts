@@ -200,13 +200,15 @@ export default defineRule({
           key: `${pool.id}/${target.setting.canonicalKey}`,
         });
       } else {
-        const why = pool.idle
+        const listed = pool.idle
           .map((m) => {
             if (m.note) return m.note.startsWith(m.setting.key) ? m.note : `${m.setting.key}: ${m.note}`;
             const v = m.setting.value;
             return `${m.setting.key} is ${v.kind === 'duration' && v.ms === 0 ? '0 (off)' : humanValue(v)}`;
           })
           .join('; ');
+        // A library with no idle mechanism at all (mysqljs, mysql2 before 3.1.0) says so rather than leaving the list empty.
+        const why = listed || `${library} has no setting that retires or pings idle connections`;
         report({
           messageId: 'neverRetired',
           data: { pool: pool.name, why, server: formatDuration(limitMs), serverWhere, advice, extra },
