@@ -1,4 +1,6 @@
+import { dirname } from '../interpreters/js/module-resolution.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
+import { DECLARATION, GENERATED, TEST_CODE, withRelativeImports } from './js-files.js';
 
 /*
  * JavaScript and TypeScript configuration (issue 18): knexfiles and `knex({...})`, Strapi's
@@ -51,11 +53,7 @@ const ORMCONFIG_JSON = /(?:^|\/)ormconfig\.json$/;
 const ORMCONFIG = /(?:^|\/)ormconfig\.(env|[cm]?[jt]s|json|ya?ml)$/;
 const ORMCONFIG_JS = /(?:^|\/)ormconfig\.[cm]?[jt]s$/;
 const SEQUELIZE_JSON = /(?:^|\/)config\/config\.json$/;
-const DECLARATION = /\.d\.[cm]?ts$/;
-/** Build output, bundles and tool folders: never the project's configuration. */
-const GENERATED = /(?:^|\/)(?:dist|build|out|coverage|\.next|\.nuxt|\.output|vendor|public)\/|\.min\.js$/;
 const KNEXFILE = /(?:^|\/)knexfile\.[cm]?[jt]s$/;
-const TEST_CODE = /(?:^|\/)(?:tests?|__tests__|spec|e2e)\/|\.(?:test|spec|e2e-spec)\.[cm]?[jt]s$/;
 const STRAPI = /(?:^|\/)config\/database\.[jt]s$/;
 const PRISMA_CONFIG = /(?:^|\/)prisma\.config\.[cm]?[jt]s$/;
 const SNIFF =
@@ -64,9 +62,6 @@ const SNIFF =
 const READER_CALL = /\bcreateConnections\s*\(|\bgetConnectionOptions\s*\(|\bnew\s+ConnectionOptionsReader\s*\(/;
 /** Modules a configuration's imports are followed through beyond the first step: those that look like configuration. */
 const CONFIG_LIKE = /config|database|\bdb\b|[._-]db\.|env|settings|knex|ormconfig|datasource|data-source/i;
-/** Relative module specifiers, to read the modules a claimed file imports (the evaluator decides what they mean). */
-const SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]+)['"]/g;
-const EXTENSIONS = ['', '.ts', '.js', '.mts', '.mjs', '.cts', '.cjs', '.json', '/index.ts', '/index.js'];
 const MAX_IMPORTED = 200;
 
 export function claimJsConfig(path: string, text: string): Claim | NotRead {
@@ -105,46 +100,20 @@ export function claimJsConfig(path: string, text: string): Claim | NotRead {
   return { owner: 'certain', reason: `JavaScript/TypeScript pool configuration: ${what}` };
 }
 
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
-
-function normalize(path: string): string | undefined {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length === 0) return undefined;
-      out.pop();
-    } else out.push(part);
-  }
-  return out.join('/');
-}
-
-/** The claimed files and the modules they import from the tree by relative path (transitively, bounded). */
+/**
+ * The claimed files and the modules they import from the tree by relative path, transitively but bounded: a
+ * claimed file's imports are read; an imported module's own imports only when it looks like configuration
+ * (a knexfile's `./src/config`), not an application's controllers and entities. Build output is never read.
+ */
 function withImports(files: readonly ClaimedFile[], ctx: FormatContext, imported?: Set<string>): Array<{ path: string; text: string }> {
-  const texts = new Map<string, string>(files.map((f) => [f.path, f.text]));
-  const claimed = new Set(files.filter((f) => !f.path.endsWith('.json')).map((f) => f.path));
-  const queue = [...files.map((f) => f.path)];
-  while (queue.length > 0 && texts.size < files.length + MAX_IMPORTED) {
-    const from = queue.shift() as string;
-    // A claimed file's imports are read; an imported module's own imports only when it looks like configuration
-    // (a knexfile's `./src/config`), not an application's controllers and entities.
-    if (!claimed.has(from) && !CONFIG_LIKE.test(from)) continue;
-    for (const m of (texts.get(from) ?? '').matchAll(SPECIFIER)) {
-      const base = normalize(`${dirname(from)}/${m[1]}`);
-      if (base === undefined) continue;
-      const found = EXTENSIONS.map((e) => base + e).find((p) => (texts.has(p) || ctx.view.isFile(p)) && !GENERATED.test(p));
-      if (found) imported?.add(found);
-      if (!found || texts.has(found)) continue;
-      const text = ctx.view.readText(found);
-      if (text === undefined) continue;
-      texts.set(found, text);
-      queue.push(found);
-    }
-  }
-  return [...texts].map(([path, text]) => ({ path, text }));
+  return withRelativeImports(files, ctx.view, {
+    follows: (path, isStart) => isStart || CONFIG_LIKE.test(path),
+    maxImported: MAX_IMPORTED,
+    json: true,
+    tsForJs: false,
+    skip: GENERATED,
+    ...(imported ? { imported } : {}),
+  });
 }
 
 /** What the nearest package.json (up from a file's folder) says: its folder, the MySQL package TypeORM 0.x loads, the typeorm range. */

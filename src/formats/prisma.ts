@@ -1,4 +1,6 @@
+import { dirname } from '../interpreters/js/module-resolution.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
+import { BUILD_FOLDERS, DECLARATION, TEST_CODE, withRelativeImports } from './js-files.js';
 
 /*
  * Prisma schemas (`*.prisma` with a `datasource` block; issue 18): the datasource URL, read where Prisma
@@ -45,40 +47,15 @@ const CONFIG_NAMES = [
 
 /** JS/TS sources that may construct the adapter (the extensions the JS/TS format reads), never declaration files. */
 const CODE = /\.[cm]?[jt]s$/;
-const DECLARATION = /\.d\.[cm]?ts$/;
 /** Folders that never hold the application's own code: dependencies, VCS data, build output and bundles. */
-const NOT_SOURCE = new Set([
-  'node_modules',
-  '.git',
-  '.hg',
-  '.svn',
-  'dist',
-  'build',
-  'out',
-  'coverage',
-  '.next',
-  '.nuxt',
-  '.output',
-  'vendor',
-  'public',
-]);
-/** Test code runs when the tests run: findings there are notes (as the JS/TS format reads it). */
-const TEST_CODE = /(?:^|\/)(?:tests?|__tests__|spec|e2e)\/|\.(?:test|spec|e2e-spec)\.[cm]?[jt]s$/;
+const NOT_SOURCE = new Set(['node_modules', '.git', '.hg', '.svn', ...BUILD_FOLDERS]);
 /** Scripts beside the application (migrations, seeds, checks): their constructions name a pool only when the application has none. */
 const SCRIPT = /(?:^|\/)(?:scripts?|seeds?|bin|tools|prisma)\/|(?:^|\/)seed\.[cm]?[jt]s$/;
-/** Relative module specifiers, to read the modules an adapter file imports (their values may be its options). */
-const SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]+)['"]/g;
-const EXTENSIONS = ['', '.ts', '.js', '.mts', '.mjs', '.cts', '.cjs', '/index.ts', '/index.js'];
 /** Bounds on the walk for adapter code, so a huge tree costs no more than discovery already paid. */
 const MAX_WALK_DEPTH = 12;
 const MAX_WALK_FILES = 20_000;
 const MAX_ADAPTER_FILES = 20;
 const MAX_IMPORTED = 40;
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
 
 function join(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
@@ -106,18 +83,6 @@ function nearestManifest(project: string, ctx: FormatContext, m: Modules) {
     }
     if (!d) return undefined;
   }
-}
-
-function normalize(path: string): string | undefined {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length === 0) return undefined;
-      out.pop();
-    } else out.push(part);
-  }
-  return out.join('/');
 }
 
 /**
@@ -149,29 +114,18 @@ function adapterFiles(project: string, others: ReadonlySet<string>, ctx: FormatC
   return found.sort();
 }
 
-/** The adapter files and the modules they import by relative path (one step: their options' constants and helpers). */
+/** The adapter files and the modules they import by relative path: one step, for their options' constants and helpers. */
 function withImports(paths: readonly string[], ctx: FormatContext): Array<{ path: string; text: string }> {
-  const texts = new Map<string, string>();
-  for (const p of paths) {
-    const text = ctx.view.readText(p);
-    if (text !== undefined) texts.set(p, text);
-  }
-  for (const from of paths) {
-    for (const s of (texts.get(from) ?? '').matchAll(SPECIFIER)) {
-      if (texts.size >= paths.length + MAX_IMPORTED) break;
-      const base = normalize(`${dirname(from)}/${s[1]}`);
-      if (base === undefined) continue;
-      // TypeScript reads `./db.js` as `./db.ts` when only the TypeScript file exists.
-      const stem = base.replace(/\.[cm]?js$/, '');
-      const found = [...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => stem + e)].find(
-        (p) => texts.has(p) || ctx.view.isFile(p),
-      );
-      if (!found || texts.has(found)) continue;
-      const text = ctx.view.readText(found);
-      if (text !== undefined) texts.set(found, text);
-    }
-  }
-  return [...texts].map(([path, text]) => ({ path, text }));
+  const start = paths.flatMap((path) => {
+    const text = ctx.view.readText(path);
+    return text === undefined ? [] : [{ path, text }];
+  });
+  return withRelativeImports(start, ctx.view, {
+    follows: (_path, isStart) => isStart,
+    maxImported: MAX_IMPORTED,
+    json: false,
+    tsForJs: true,
+  });
 }
 
 async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: Modules): Promise<Contribution> {

@@ -194,9 +194,14 @@ test('postgres: pg-pool evicts idle clients after idleTimeoutMillis (10 s), 0 ke
   assert.deepEqual([p.libraryName, p.engine, p.host], ['TypeORM (pg)', 'postgresql', 'pg']);
   assert.deepEqual(
     p.idle.map((m) => [m.setting.key, m.boundMs]),
-    [['extra.idleTimeoutMillis', 10_000]],
+    [
+      ['extra.idleTimeoutMillis', 10_000],
+      ['extra.maxLifetimeSeconds', undefined],
+    ],
   );
   assert.deepEqual([p.validatesOnCheckout.value, p.tcpKeepalive?.value], [false, false]);
+  // node-postgres notices a server's FATAL and close (postgresql.md), as for Prisma's adapter-pg.
+  assert.match(p.validatesOnCheckout.noticesServerClose ?? '', /node-postgres notices/);
   const forever = only(
     run(
       obj({
@@ -209,11 +214,37 @@ test('postgres: pg-pool evicts idle clients after idleTimeoutMillis (10 s), 0 ke
     ),
   );
   assert.equal(forever.idle[0]?.boundMs, undefined);
-  assert.equal(forever.idle[0]?.note, 'extra.idleTimeoutMillis 0 keeps idle clients forever');
+  assert.match(forever.idle[0]?.note ?? '', /^extra\.idleTimeoutMillis is 0, so pg\.Pool never evicts idle clients/);
   assert.equal(forever.tcpKeepalive?.value, true);
   assert.deepEqual(
     findings([forever], undefined, 'postgresql').map((f) => f.split(':')[0]),
     ['pool-missing-validation'],
+  );
+});
+
+test('postgres: extra is read by the node-postgres reader, keys as written; min and maxLifetimeSeconds depend on pg-pool', () => {
+  const pg = (extra: Record<string, JsValue>, more: Partial<TypeormInput> = {}) =>
+    run(obj({ type: str('postgres', 2), extra: obj(extra, 3) }), { version: version('0.3.31'), ...more });
+  // min spares clients only from pg-pool 3.10.0, and pg's version does not say which pg-pool is installed.
+  const withMin = only(pg({ idleTimeoutMillis: num(30_000, 4), min: num(2, 5) }, { driverVersions: { pg: version('8.20.0') } }));
+  const idle = withMin.idle.find((m) => m.kind === 'idle-timeout');
+  assert.equal(idle?.setting.key, 'extra.idleTimeoutMillis');
+  assert.equal(idle?.boundMs, undefined);
+  assert.match(idle?.setting.value.kind === 'unknown' ? idle.setting.value.reason : '', /extra\.min \(2\).*not known here/);
+  // pg 8.7.2 and later require pg-pool 3.5.0: maxLifetimeSeconds is read; an older pg leaves it unknown.
+  const life = (pgVersion: string) =>
+    only(pg({ maxLifetimeSeconds: num(600, 4) }, { driverVersions: { pg: version(pgVersion) } })).idle.find(
+      (m) => m.kind === 'max-lifetime',
+    );
+  assert.equal(life('8.20.0')?.boundMs, 600_000);
+  assert.equal(life('8.6.0')?.boundMs, undefined);
+  assert.equal(life('8.6.0')?.setting.value.kind, 'unknown');
+  // max 0 becomes 10 (pg-pool `max || poolSize || 10`), named as written.
+  const zero = pg({ max: num(0, 4) });
+  assert.deepEqual(only(zero).settings.get('max')?.value, { kind: 'count', value: 10 });
+  assert.deepEqual(
+    zero.problems.map((p) => p.message.split(',')[0]),
+    ['extra.max is 0'],
   );
 });
 

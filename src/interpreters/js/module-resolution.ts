@@ -30,7 +30,8 @@ export function normalizePath(path: string): string | undefined {
   return out.join('/');
 }
 
-function dirname(path: string): string {
+/** `a/b/c.ts` -> `a/b`; `c.ts` -> `` (the scanned root). */
+export function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
 }

@@ -67,8 +67,8 @@ const MARIADB_PING =
 const MARIADB_PING_SUFFICES =
   'mysql2.md, "What a linter can safely conclude": with the mariadb pool the per-borrow ping (minDelayValidation/pingTimeout) is what protects the application';
 
-/** Reads one key: written (as the library converts it), unknown, or its default. */
-function numeric(
+/** Reads one key: written (as the library converts it), unknown, or its default. `label`: the version the default is for, or ''. */
+export function numericOption(
   o: DriverOptions,
   key: string,
   library: string,
@@ -126,7 +126,8 @@ export interface KeepaliveReading {
   settings: Setting[];
 }
 
-function delayMechanism(setting: Setting, ms: number | undefined, driver: string): IdleMechanism | undefined {
+/** A driver's first keepalive probe after `ms` idle: a mechanism of its own when the delay is known and positive. */
+export function keepaliveDelayMechanism(setting: Setting, ms: number | undefined, driver: string): IdleMechanism | undefined {
   if (setting.value.kind === 'unknown')
     return { kind: 'keepalive', setting, boundMs: undefined, refreshesServer: false, note: setting.value.reason };
   if (ms === undefined || !(ms > 0)) return undefined;
@@ -212,7 +213,7 @@ export function mysql2Keepalive(o: DriverOptions, v: Ver, label: string): Keepal
       );
     }
     settings.push(setting);
-    return { keepalive, mechanism: delayMechanism(setting, 60_000, name), settings };
+    return { keepalive, mechanism: keepaliveDelayMechanism(setting, 60_000, name), settings };
   }
   if (!delay) return { keepalive, settings };
   const r = readScalar(delay);
@@ -226,7 +227,7 @@ export function mysql2Keepalive(o: DriverOptions, v: Ver, label: string): Keepal
     'ms',
   );
   settings.push(setting);
-  return { keepalive, mechanism: delayMechanism(setting, ms, name), settings };
+  return { keepalive, mechanism: keepaliveDelayMechanism(setting, ms, name), settings };
 }
 
 /** mariadb: keepAliveDelay (and from 3.4.0 the mysql2-style alias); off ≤ 3.4.0 unless > 0, on 3.4.1–3.4.x, off again from 3.5.0 unless set. */
@@ -294,37 +295,7 @@ export function mariadbKeepalive(o: DriverOptions, v: Ver, label: string): Keepa
     ...(entry ? { setting } : {}),
     switchOn: `${o.keyOf('keepAliveDelay')}: 0 (the OS keepalive time) or a delay in milliseconds`,
   };
-  return { keepalive, ...(on ? { mechanism: delayMechanism(setting, n, 'mariadb') } : {}), settings: [setting] };
-}
-
-/** node-postgres: `keepAlive` (truthy turns it on; off by default) and `keepAliveInitialDelayMillis` (0: the OS delay). postgresql.md. */
-export function pgKeepalive(o: DriverOptions): KeepaliveReading {
-  const name = DRIVER_NAMES.pg;
-  const fact = 'postgresql.md, node-postgres: keepAlive defaults to false; socket.setKeepAlive(true, keepAliveInitialDelayMillis) when set';
-  const e = o.entries.get('keepAlive');
-  if (!e) {
-    const setting = defaultSetting(o.keyOf('keepAlive'), 'keepAlive', { kind: 'bool', value: false }, 'node-postgres', fact);
-    return { keepalive: { driver: name, value: false, fact, switchOn: `${o.keyOf('keepAlive')}: true` }, settings: [setting] };
-  }
-  const r = readScalar(e);
-  if (!r.known)
-    return { settings: [writtenSetting(e, 'keepAlive', r, { kind: 'unknown', reason: `${e.key}: ${r.scalar.unknown}` }, o.sources)] };
-  const on = !!r.js;
-  const setting = writtenSetting(e, 'keepAlive', r, { kind: 'bool', value: on }, o.sources);
-  const keepalive: DriverKeepalive = { driver: name, value: on, fact, setting, switchOn: `${o.keyOf('keepAlive')}: true` };
-  const d = o.entries.get('keepAliveInitialDelayMillis');
-  if (!on || !d) return { keepalive, settings: [setting] };
-  const dr = readScalar(d);
-  const ms = dr.known ? Number(dr.js ?? 0) : undefined;
-  const delay = writtenSetting(
-    d,
-    'keepAliveInitialDelayMillis',
-    dr,
-    dr.known ? durationMs(ms ?? 0) : { kind: 'unknown', reason: `${d.key}: ${dr.scalar.unknown}` },
-    o.sources,
-    'ms',
-  );
-  return { keepalive, mechanism: delayMechanism(delay, ms, 'node-postgres'), settings: [setting, delay] };
+  return { keepalive, ...(on ? { mechanism: keepaliveDelayMechanism(setting, n, 'mariadb') } : {}), settings: [setting] };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -341,14 +312,14 @@ export function readMysql2(o: DriverOptions, c: Candidate): DriverReading {
   const idle: IdleMechanism[] = [];
   const fact = 'mysql2.md, Settings (mysql2)';
   const limitRule = atLeast(v, [2, 0, 2]) ? isNaNRule : undefinedRule;
-  const limit = numeric(o, 'connectionLimit', 'mysql2', label, 10, limitRule, 'count', `${fact}: connectionLimit 10 (0 = unlimited)`);
+  const limit = numericOption(o, 'connectionLimit', 'mysql2', label, 10, limitRule, 'count', `${fact}: connectionLimit 10 (0 = unlimited)`);
   settings.set('connectionLimit', limit.setting);
   settings.set(
     'connectTimeout',
-    numeric(o, 'connectTimeout', 'mysql2', label, 10_000, isNaNRule, 'ms', `${fact}: connectTimeout 10000`).setting,
+    numericOption(o, 'connectTimeout', 'mysql2', label, 10_000, isNaNRule, 'ms', `${fact}: connectTimeout 10000`).setting,
   );
   if (atLeast(v, [3, 1, 0])) {
-    const maxIdle = numeric(
+    const maxIdle = numericOption(
       o,
       'maxIdle',
       'mysql2',
@@ -358,7 +329,7 @@ export function readMysql2(o: DriverOptions, c: Candidate): DriverReading {
       'count',
       `${fact}: maxIdle defaults to connectionLimit`,
     );
-    const timeout = numeric(o, 'idleTimeout', 'mysql2', label, 60_000, isNaNRule, 'ms', `${fact}: idleTimeout 60000 (3.1.0+)`);
+    const timeout = numericOption(o, 'idleTimeout', 'mysql2', label, 60_000, isNaNRule, 'ms', `${fact}: idleTimeout 60000 (3.1.0+)`);
     settings.set('maxIdle', maxIdle.setting);
     settings.set('idleTimeout', timeout.setting);
     const unknownOne = [maxIdle.setting, limit.setting, timeout.setting].find((s) => s.value.kind === 'unknown');
@@ -423,17 +394,25 @@ export function readMysqljs(o: DriverOptions, c: Candidate): DriverReading {
   const fact = 'mysql2.md, Settings (mysql)';
   settings.set(
     'connectionLimit',
-    numeric(o, 'connectionLimit', 'mysql', label, 10, undefinedRule, 'count', `${fact}: connectionLimit 10`).setting,
+    numericOption(o, 'connectionLimit', 'mysql', label, 10, undefinedRule, 'count', `${fact}: connectionLimit 10`).setting,
   );
   settings.set(
     'connectTimeout',
-    numeric(o, 'connectTimeout', 'mysql', label, 10_000, undefinedRule, 'ms', `${fact}: connectTimeout 10000`).setting,
+    numericOption(o, 'connectTimeout', 'mysql', label, 10_000, undefinedRule, 'ms', `${fact}: connectTimeout 10000`).setting,
   );
   if (atLeast(v, [2, 4, 0]))
     settings.set(
       'acquireTimeout',
-      numeric(o, 'acquireTimeout', 'mysql', label, 10_000, undefinedRule, 'ms', `${fact}: acquireTimeout 10000 (2.4.0+), the ping timeout`)
-        .setting,
+      numericOption(
+        o,
+        'acquireTimeout',
+        'mysql',
+        label,
+        10_000,
+        undefinedRule,
+        'ms',
+        `${fact}: acquireTimeout 10000 (2.4.0+), the ping timeout`,
+      ).setting,
     );
   const pings = atLeast(v, [2, 2, 0]);
   return {
@@ -452,9 +431,9 @@ export function readMariadb(o: DriverOptions, c: Candidate): DriverReading {
   const settings = new Map<string, Setting>();
   const idle: IdleMechanism[] = [];
   const fact = 'mysql2.md, Settings (mariadb)';
-  const limit = numeric(o, 'connectionLimit', 'mariadb', label, 10, undefinedRule, 'count', `${fact}: connectionLimit 10`);
+  const limit = numericOption(o, 'connectionLimit', 'mariadb', label, 10, undefinedRule, 'count', `${fact}: connectionLimit 10`);
   settings.set('connectionLimit', limit.setting);
-  const min = numeric(
+  const min = numericOption(
     o,
     'minimumIdle',
     'mariadb',
@@ -466,7 +445,7 @@ export function readMariadb(o: DriverOptions, c: Candidate): DriverReading {
   );
   settings.set('minimumIdle', min.setting);
   const zeroDisables = atLeast(v, [3, 0, 2]);
-  const timeout = numeric(
+  const timeout = numericOption(
     o,
     'idleTimeout',
     'mariadb',
@@ -480,7 +459,7 @@ export function readMariadb(o: DriverOptions, c: Candidate): DriverReading {
   const connectDefault = !atLeast(v, [2, 5, 6]) ? 10_000 : !atLeast(v, [3, 0, 0]) ? 1000 : !atLeast(v, [3, 0, 1]) ? 10_000 : 1000;
   settings.set(
     'connectTimeout',
-    numeric(
+    numericOption(
       o,
       'connectTimeout',
       'mariadb',
@@ -493,13 +472,13 @@ export function readMariadb(o: DriverOptions, c: Candidate): DriverReading {
   );
   settings.set(
     'acquireTimeout',
-    numeric(o, 'acquireTimeout', 'mariadb', label, 10_000, undefinedRule, 'ms', `${fact}: acquireTimeout 10000`).setting,
+    numericOption(o, 'acquireTimeout', 'mariadb', label, 10_000, undefinedRule, 'ms', `${fact}: acquireTimeout 10000`).setting,
   );
-  const delay = numeric(o, 'minDelayValidation', 'mariadb', label, 500, undefinedRule, 'ms', `${fact}: minDelayValidation 500`);
+  const delay = numericOption(o, 'minDelayValidation', 'mariadb', label, 500, undefinedRule, 'ms', `${fact}: minDelayValidation 500`);
   settings.set('minDelayValidation', delay.setting);
   settings.set(
     'pingTimeout',
-    numeric(o, 'pingTimeout', 'mariadb', label, 250, orRule, 'ms', `${fact}: pingTimeout 250 (source; the docs say 500)`).setting,
+    numericOption(o, 'pingTimeout', 'mariadb', label, 250, orRule, 'ms', `${fact}: pingTimeout 250 (source; the docs say 500)`).setting,
   );
 
   // The reaper (mysql2.md, mariadb idleTimeout).

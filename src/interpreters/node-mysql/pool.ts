@@ -12,6 +12,7 @@ import { sortedByKey, type Setting } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { jsScalarOf } from '../js/scalar.js';
 import type { JsCall, JsValue } from '../js/value.js';
+import { pgKeepalive } from '../node-postgres/pool.js';
 import {
   DRIVER_NAMES,
   type DriverOptions,
@@ -21,7 +22,6 @@ import {
   mysql2Keepalive,
   type NodeDriver,
   type NodeMysqlDriver,
-  pgKeepalive,
   readDriver,
 } from './drivers.js';
 import { keyLabel, type OptionEntry, optionEntries, readScalar } from './options.js';

@@ -7,16 +7,16 @@
  * (postgresql.md, "node-postgres") and the mariadb pool (mysql2.md, "Settings — mariadb", through the
  * node-mysql interpreter), with the driver's defaults and units. Prisma's URL parameters mean nothing here.
  */
-import type { IdleMechanism, LibraryVersion } from '../../model/model.js';
+import type { LibraryVersion } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import type { Setting } from '../../model/setting.js';
 import { compareText } from '../../model/sort-order.js';
 import { formatSpan, type Span } from '../../model/span.js';
-import { defaultSetting } from '../js/scalar.js';
 import type { JsCall, JsModule, JsValue } from '../js/value.js';
-import { type DriverOptions, type DriverReading, pgKeepalive } from '../node-mysql/drivers.js';
-import { count, durationMs, type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
+import type { DriverOptions, DriverReading } from '../node-mysql/drivers.js';
+import { type OptionEntry, optionEntries, readScalar } from '../node-mysql/options.js';
 import { parseDriverUrl, readDriverPool, urlEntries } from '../node-mysql/pool.js';
+import { FACT_PG, type PgVersionsKnown, readPgPool } from '../node-postgres/pool.js';
 import { type UrlSource, paramSpan, parsePrismaUrl } from './url.js';
 
 /** A cheap look at a file's text, before any parser loads: does it construct a pg or mariadb adapter? */
@@ -89,13 +89,7 @@ export interface AdapterPool {
   problems: Problem[];
 }
 
-const FACT_PG = 'postgresql.md, "node-postgres (pg Client and pg.Pool = pg-pool)"';
 const FACT_ADAPTER = 'prisma.md, "B. Driver adapters"';
-const PG_NO_CHECK = `${FACT_ADAPTER}; Behaviour: pg-pool lends an idle client without a check (adapter-pg)`;
-const PG_NOTICES =
-  'postgresql.md: the server sends a FATAL message and closes the socket cleanly, so node-postgres notices at once and discards the connection';
-/** pg-pool 3.5.0 added maxLifetimeSeconds; pg 8.7.2 is the first pg that requires it (postgresql.md, node-postgres). */
-const PG_LIFETIME_FROM: readonly [number, number, number] = [8, 7, 2];
 
 /** Keys other libraries (and Prisma's URL) use for what pg.Pool calls otherwise; node-postgres ignores unknown keys (postgresql.md). */
 const PG_LOOKALIKES: Record<string, string> = {
@@ -152,171 +146,6 @@ function whatItIs(v: JsValue): string {
 
 function isStringLike(v: JsValue): boolean {
   return v.kind === 'string' || v.kind === 'env' || (v.kind === 'unknown' && v.prefix !== undefined);
-}
-
-/** `^8.20.0`, `~8.11.3`, `8.20.0`, `>=8.7.2`: the lowest version the range admits; undefined for anything else. */
-function lowerBound(range: string | undefined): [number, number, number] | undefined {
-  const m = /^\s*(?:\^|~|>=|=)?\s*v?(\d+)\.(\d+)\.(\d+)\s*$/.exec(range ?? '');
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
-function atLeast(v: readonly number[], min: readonly number[]): boolean {
-  for (let i = 0; i < min.length; i++) if ((v[i] ?? 0) !== (min[i] ?? 0)) return (v[i] ?? 0) > (min[i] ?? 0);
-  return true;
-}
-
-interface PgRead {
-  setting: Setting;
-  /** The number the pool uses, when known. */
-  n?: number;
-  entry?: OptionEntry;
-}
-
-/** pg-pool's pool in one reading (postgresql.md, node-postgres); `lifetime` says whether maxLifetimeSeconds is read. */
-function readPg(o: DriverOptions, lifetime: true | string, problems: Problem[]): DriverReading {
-  const settings = new Map<string, Setting>();
-  const read = (key: string, def: number, conv: (js: unknown) => number, unit: 'ms' | 's' | 'count', fact: string): PgRead => {
-    const u = unit === 'count' ? undefined : unit;
-    const toValue = (n: number) => (unit === 'count' ? count(n) : durationMs(unit === 's' ? n * 1000 : n));
-    const e = o.entries.get(key);
-    if (e) {
-      const r = readScalar(e);
-      if (!r.known)
-        return { setting: writtenSetting(e, key, r, { kind: 'unknown', reason: `${e.key}: ${r.scalar.unknown}` }, o.sources, u), entry: e };
-      const n = conv(r.js);
-      return { setting: writtenSetting(e, key, r, toValue(n), o.sources, u), n, entry: e };
-    }
-    if (o.open) {
-      const setting: Setting = {
-        key: o.keyOf(key),
-        canonicalKey: key,
-        raw: null,
-        text: null,
-        value: { kind: 'unknown', reason: `${o.keyOf(key)} may be set by ${o.open.reason}` },
-        origin: { kind: 'file', span: o.open.span, via: [] },
-        overrides: [],
-        ...(u ? { unit: u } : {}),
-      };
-      return { setting };
-    }
-    return { setting: defaultSetting(o.keyOf(key), key, toValue(def), 'node-postgres', fact, undefined, u), n: def };
-  };
-  // pg-pool: `max || poolSize || 10`; only an undefined idleTimeoutMillis takes 10000 (0: never evict);
-  // `min || 0` (pg-pool 3.10.0+); `maxLifetimeSeconds || 0`; connectionTimeoutMillis falsy: none.
-  const poolSize = o.entries.get('poolSize');
-  const poolSizeN = poolSize && readScalar(poolSize).known ? Number(readScalar(poolSize).js) || 0 : 0;
-  const max = read('max', poolSizeN || 10, (js) => Number(js) || poolSizeN || 10, 'count', `${FACT_PG}: max 10 (max || poolSize || 10)`);
-  const maxRead = max.entry ? readScalar(max.entry) : undefined;
-  if (max.entry && maxRead?.known && !Number(maxRead.js))
-    problems.push({
-      severity: 'warning',
-      span: max.entry.span,
-      message: `${max.setting.key} is ${String(maxRead.js)}, which pg-pool reads as ${max.n} (\`max || poolSize || 10\`), not as "no limit" (${FACT_PG}). Write the pool size you want`,
-    });
-  const min = read('min', 0, (js) => Number(js) || 0, 'count', `${FACT_PG}: min 0`);
-  const idleT = read(
-    'idleTimeoutMillis',
-    10_000,
-    (js) => {
-      const n = js === undefined ? 10_000 : Number(js);
-      return Number.isNaN(n) ? 0 : n;
-    },
-    'ms',
-    `${FACT_PG}: idleTimeoutMillis 10000 (0: never evict); ${FACT_ADAPTER}`,
-  );
-  const wait = read('connectionTimeoutMillis', 0, (js) => Number(js) || 0, 'ms', `${FACT_PG}: connectionTimeoutMillis 0 (no timeout)`);
-  const life = read('maxLifetimeSeconds', 0, (js) => Number(js) || 0, 's', `${FACT_PG}: maxLifetimeSeconds 0 (off)`);
-  for (const x of [max, min, idleT, wait, life]) settings.set(x.setting.canonicalKey, x.setting);
-
-  const idle: IdleMechanism[] = [];
-  if (idleT.setting.value.kind === 'unknown' || min.setting.value.kind === 'unknown') {
-    const u = idleT.setting.value.kind === 'unknown' ? idleT.setting : min.setting;
-    idle.push({
-      kind: 'idle-timeout',
-      setting: u,
-      boundMs: undefined,
-      refreshesServer: false,
-      note: u.value.kind === 'unknown' ? u.value.reason : '',
-    });
-  } else if (!idleT.n) {
-    idle.push({
-      kind: 'idle-timeout',
-      setting: idleT.setting,
-      boundMs: undefined,
-      refreshesServer: false,
-      note: `${idleT.setting.key} is 0, so pg.Pool never evicts idle clients (${FACT_PG})`,
-    });
-  } else if ((min.n ?? 0) > 0) {
-    // min spares clients from eviction only in pg-pool 3.10.0+ (older versions ignore it); pg depends on
-    // pg-pool ^3.x, so the lockfile decides and the bound is not known here (postgresql.md, Version changes).
-    idle.push({
-      kind: 'idle-timeout',
-      setting: {
-        ...idleT.setting,
-        value: {
-          kind: 'unknown',
-          reason: `pg-pool 3.10.0+ never evicts the ${min.setting.key} (${min.n}) clients and older pg-pool ignores min; which pg-pool the lockfile installs is not known here`,
-        },
-      },
-      boundMs: undefined,
-      refreshesServer: false,
-    });
-  } else {
-    idle.push({
-      kind: 'idle-timeout',
-      setting: idleT.setting,
-      boundMs: Math.max(idleT.n, 1),
-      refreshesServer: false,
-      note: 'a per-client timer armed at release (pg-pool)',
-    });
-  }
-  if (life.setting.value.kind === 'unknown' || !life.n || life.n <= 0) {
-    const off = life.setting.value.kind !== 'unknown';
-    idle.push({
-      kind: 'max-lifetime',
-      setting: life.setting,
-      boundMs: undefined,
-      refreshesServer: false,
-      ...(off ? { note: `${life.setting.key} is 0, so pg.Pool never retires connections by age` } : {}),
-    });
-  } else if (lifetime !== true && life.entry) {
-    const unknown: Setting = { ...life.setting, value: { kind: 'unknown', reason: lifetime } };
-    settings.set('maxLifetimeSeconds', unknown);
-    idle.push({ kind: 'max-lifetime', setting: unknown, boundMs: undefined, refreshesServer: false, note: lifetime });
-  } else {
-    idle.push({
-      kind: 'max-lifetime',
-      setting: life.setting,
-      boundMs: life.n * 1000,
-      refreshesServer: false,
-      note: 'a per-client timer armed at connect: an idle client is closed at expiry (pg-pool)',
-    });
-  }
-
-  let keepalive: DriverReading['keepalive'];
-  if (o.open) {
-    // keepAlive may be among the keys not known here: whether the driver turns keepalive on is not known.
-    settings.set('keepAlive', {
-      key: o.keyOf('keepAlive'),
-      canonicalKey: 'keepAlive',
-      raw: null,
-      text: null,
-      value: { kind: 'unknown', reason: `${o.keyOf('keepAlive')} may be set by ${o.open.reason}` },
-      origin: { kind: 'file', span: o.open.span, via: [] },
-      overrides: [],
-    });
-  } else {
-    const k = pgKeepalive(o);
-    for (const s of k.settings) settings.set(s.canonicalKey, s);
-    if (k.mechanism) idle.push(k.mechanism);
-    keepalive = k.keepalive;
-  }
-  return {
-    settings,
-    idle,
-    ...(keepalive ? { keepalive } : {}),
-    validates: { value: false, fact: PG_NO_CHECK, noticesServerClose: PG_NOTICES },
-  };
 }
 
 function lookalikeProblems(driver: AdapterDriver, entries: ReadonlyMap<string, OptionEntry>, problems: Problem[]): void {
@@ -413,13 +242,16 @@ export function readAdapterPool(input: AdapterReadInput): AdapterPool {
       else if (h && !hostEntry) host = h;
       else if (h && host !== h) host = undefined;
     }
-    const low = lowerBound(input.pgRange);
-    const lifetime: true | string =
-      (input.prismaMajor !== undefined && input.prismaMajor >= 7) || (low && atLeast(low, PG_LIFETIME_FROM))
-        ? true
-        : 'maxLifetimeSeconds needs pg-pool 3.5.0 (pg 8.7.2 or later), and the pg version is not known here';
+    // Prisma 7's @prisma/adapter-pg depends on pg ^8.16.3 (npm @prisma/adapter-pg@7.0.0), a pg that requires pg-pool
+    // 3.5.0 or later; postgresql.md does not say which pg first requires pg-pool 3.10.0, so min stays unknown.
+    const versions: PgVersionsKnown = {
+      ...(input.pgRange ? { pg: input.pgRange } : {}),
+      ...(input.prismaMajor !== undefined && input.prismaMajor >= 7 ? { atLeast: { ver: [3, 5, 0], by: 'Prisma 7' } } : {}),
+    };
     const o: DriverOptions = { entries, keyOf: (k) => k, ...(open ? { open } : {}), ...(sources ? { sources } : {}) };
-    reading = readPg(o, lifetime, problems);
+    const r = readPgPool(o, versions);
+    problems.push(...r.problems);
+    reading = r.reading;
   } else {
     if (url) {
       if (url.text === undefined) open ??= { reason: `the query of ${url.label}, which is not known here`, span: url.span };

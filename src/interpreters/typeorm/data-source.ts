@@ -8,18 +8,18 @@
  * `typeorm` (the file configures TypeORM) with the driver package's facts inside, and its libraryName
  * names the package (`TypeORM (mysql2)`), so every message says whose pool it is.
  */
-import type { Engine, IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
+import type { Engine, LibraryVersion, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { jsProperties, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
-import { type DriverOptions, type DriverReading, mergeReadings, pgKeepalive, readDriver } from '../node-mysql/drivers.js';
-import { defaultSetting } from '../js/scalar.js';
-import { count, durationMs, type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
+import { type DriverOptions, type DriverReading, mergeReadings, readDriver } from '../node-mysql/drivers.js';
+import { type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
 import { DRIVER_RANGES, driverProblems } from '../node-mysql/pool.js';
-import { atLeast, type Candidate, candidates, compareVer, TYPEORM_RANGES, type Ver, versionInterval } from '../node-mysql/versions.js';
+import { atLeast, type Candidate, candidates, compareVer, TYPEORM_RANGES, type Ver } from '../node-mysql/versions.js';
+import { readPgPool } from '../node-postgres/pool.js';
 
 /** Where the options are written; `ormconfig` is an ormconfig.{js,ts,json,yml,...} file, `env` TYPEORM_* variables (env-reader.ts). */
 export type TypeormSource = 'DataSource' | 'createConnection' | 'forRoot' | 'forRootAsync' | 'ormconfig' | 'env';
@@ -380,134 +380,25 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
 function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, OptionEntry>, open: DriverOptions['open'], c: Common): void {
   const { input } = ctx;
   const problems = ctx.result.problems;
-  const sources = input.sourceText;
   const typeormC = typeormCandidates(input, problems);
-  const lib = 'node-postgres (pg-pool)';
-  const fact = 'postgresql.md, node-postgres (pg.Pool = pg-pool)';
+  const pgVersion = (input.driverVersion ?? input.driverVersions?.pg)?.version;
   const readings = typeormC.list.map((t) => {
     const entries = new Map<string, OptionEntry>();
     const poolSize = top.get('poolSize');
     if (poolSize && atLeast(t.ver, [0, 3, 10])) entries.set('max', poolSize);
     const connect = top.get('connectTimeoutMS');
     if (connect) entries.set('connectionTimeoutMillis', connect);
+    // extra is merged last and wins (typeorm.md, extra).
     for (const [k, e] of extra) entries.set(k, e);
     const o: DriverOptions = {
       entries,
       keyOf: (k) => `${extraPrefix(input)}${k}`,
       ...(open ? { open } : {}),
-      ...(sources ? { sources } : {}),
+      ...(input.sourceText ? { sources: input.sourceText } : {}),
     };
-    const settings = new Map<string, Setting>();
-    const read = (
-      key: string,
-      def: number,
-      conv: (js: unknown) => number,
-      unit: 'ms' | 's' | 'count',
-      f: string,
-    ): { s: Setting; n?: number } => {
-      const e = entries.get(key);
-      const toValue = (n: number) => (unit === 'count' ? count(n) : durationMs(unit === 's' ? n * 1000 : n));
-      const u = unit === 'count' ? undefined : unit;
-      if (e) {
-        const r = readScalar(e);
-        if (!r.known) return { s: writtenSetting(e, key, r, { kind: 'unknown', reason: `${e.key}: ${r.scalar.unknown}` }, sources, u) };
-        const n = conv(r.js);
-        return { s: writtenSetting(e, key, r, toValue(n), sources, u), n };
-      }
-      if (open) {
-        return {
-          s: {
-            key: o.keyOf(key),
-            canonicalKey: key,
-            raw: null,
-            text: null,
-            value: { kind: 'unknown', reason: `${o.keyOf(key)} may be set by ${open.reason}` },
-            origin: { kind: 'file', span: open.span, via: [] },
-            overrides: [],
-          },
-        };
-      }
-      return { s: defaultSetting(o.keyOf(key), key, toValue(def), lib, f, undefined, u), n: def };
-    };
-    // pg-pool: `max || poolSize || 10`; only an undefined idleTimeoutMillis takes 10000 (0: never); `min || 0`; `maxLifetimeSeconds || 0`.
-    const max = read('max', 10, (js) => Number(js) || 10, 'count', `${fact}: max 10 (0 becomes 10)`);
-    const idleT = read(
-      'idleTimeoutMillis',
-      10_000,
-      (js) => (js === undefined ? 10_000 : Number(js)),
-      'ms',
-      `${fact}: idleTimeoutMillis 10000 (0: never)`,
-    );
-    const min = read('min', 0, (js) => Number(js) || 0, 'count', `${fact}: min 0`);
-    const life = read('maxLifetimeSeconds', 0, (js) => Number(js) || 0, 's', `${fact}: maxLifetimeSeconds 0 (off)`);
-    for (const x of [max, idleT, min, life]) settings.set(x.s.canonicalKey, x.s);
-    if (entries.get('connectionTimeoutMillis'))
-      settings.set('connectionTimeoutMillis', read('connectionTimeoutMillis', 0, (js) => Number(js) || 0, 'ms', `${fact}`).s);
-    const idle: IdleMechanism[] = [];
-    if (idleT.s.value.kind === 'unknown' || min.s.value.kind === 'unknown') {
-      const u = idleT.s.value.kind === 'unknown' ? idleT.s : min.s;
-      idle.push({
-        kind: 'idle-timeout',
-        setting: u,
-        boundMs: undefined,
-        refreshesServer: false,
-        note: u.value.kind === 'unknown' ? u.value.reason : '',
-      });
-    } else if (!idleT.n) {
-      idle.push({
-        kind: 'idle-timeout',
-        setting: idleT.s,
-        boundMs: undefined,
-        refreshesServer: false,
-        note: `${idleT.s.key} 0 keeps idle clients forever`,
-      });
-    } else if ((min.n ?? 0) > 0) {
-      idle.push({
-        kind: 'idle-timeout',
-        setting: idleT.s,
-        boundMs: undefined,
-        refreshesServer: false,
-        note: `pg-pool evicts only clients above ${min.s.key} (${min.n}, pg-pool 3.10.0+; older versions ignore min)`,
-      });
-    } else {
-      idle.push({
-        kind: 'idle-timeout',
-        setting: idleT.s,
-        boundMs: idleT.n,
-        refreshesServer: false,
-        note: 'a per-client timer armed at release (pg-pool)',
-      });
-    }
-    if (life.s.origin.kind === 'file') {
-      const pgVersion = input.driverVersion ?? input.driverVersions?.pg;
-      const pgVer = pgVersion ? versionInterval(pgVersion.version) : undefined;
-      const supported = pgVer ? atLeast(pgVer.lo, [8, 7, 2]) : undefined;
-      const secs = life.n;
-      idle.push({
-        kind: 'max-lifetime',
-        setting: life.s,
-        boundMs: supported && secs && secs > 0 ? secs * 1000 : undefined,
-        refreshesServer: false,
-        ...(supported === undefined
-          ? { note: 'maxLifetimeSeconds needs pg-pool 3.5.0 (pg 8.7.2 or later); the pg version is not known here' }
-          : supported
-            ? {}
-            : { note: `pg ${pgVersion?.version} predates maxLifetimeSeconds (pg-pool 3.5.0, pg 8.7.2)` }),
-      });
-    }
-    const k = pgKeepalive(o);
-    for (const s of k.settings) settings.set(s.canonicalKey, s);
-    if (k.mechanism) idle.push(k.mechanism);
-    const reading: DriverReading = {
-      settings,
-      idle,
-      ...(k.keepalive ? { keepalive: k.keepalive } : {}),
-      validates: {
-        value: false,
-        fact: 'postgresql.md, Behaviour: pg-pool never validates a client on checkout; the verify hook runs only for new clients',
-      },
-    };
-    return { label: `TypeORM ${t.label}`, reading };
+    const r = readPgPool(o, pgVersion !== undefined ? { pg: pgVersion } : {});
+    for (const p of r.problems) if (!problems.some((x) => x.message === p.message)) problems.push(p);
+    return { label: `TypeORM ${t.label}`, reading: r.reading };
   });
   const poolSize = top.get('poolSize');
   if (poolSize && typeormC.known && !atLeast(typeormC.list[0]?.ver ?? [0, 0, 0], [0, 3, 10])) {
