@@ -1,6 +1,6 @@
 import { dirname } from '../interpreters/js/module-resolution.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
-import { DECLARATION, GENERATED, TEST_CODE, withRelativeImports } from './js-files.js';
+import { DECLARATION, GENERATED, SCRIPT, TEST_CODE, withRelativeImports } from './js-files.js';
 
 /*
  * JavaScript and TypeScript configuration (issue 18): knexfiles and `knex({...})`, Strapi's
@@ -57,7 +57,7 @@ const KNEXFILE = /(?:^|\/)knexfile\.[cm]?[jt]s$/;
 const STRAPI = /(?:^|\/)config\/database\.[jt]s$/;
 const PRISMA_CONFIG = /(?:^|\/)prisma\.config\.[cm]?[jt]s$/;
 const SNIFF =
-  /\bknex\s*\(|\bcreatePool(?:Cluster)?\s*\(|\bnew\s+DataSource\s*\(|\bcreateConnections?\s*\(|\bgetConnectionOptions\s*\(|\bTypeOrmModule\s*\.\s*forRoot(?:Async)?\b|\bnew\s+Sequelize\s*\(/;
+  /\b[Kk]nex\s*\(|\bcreatePool(?:Cluster)?\s*\(|\bnew\s+DataSource\s*\(|\bcreateConnections?\s*\(|\bgetConnectionOptions\s*\(|\bTypeOrmModule\s*\.\s*forRoot(?:Async)?\b|\bnew\s+Sequelize\s*\(/;
 /** Calls that make TypeORM 0.2.x–0.3.x read ormconfig / TYPEORM_* (the evaluator does not list these two). */
 const READER_CALL = /\bcreateConnections\s*\(|\bgetConnectionOptions\s*\(|\bnew\s+ConnectionOptionsReader\s*\(/;
 /** Modules a configuration's imports are followed through beyond the first step: those that look like configuration. */
@@ -97,6 +97,12 @@ export function claimJsConfig(path: string, text: string): Claim | NotRead {
   // Test code runs when the tests run, not in production: its findings are notes at most.
   if (TEST_CODE.test(path))
     return { owner: 'uncertain', reason: `test code with a pool configuration (${what}): it runs when the tests run` };
+  // A migration or seed script runs briefly and exits: whether its pool ever sits idle is doubtful, so notes.
+  if (SCRIPT.test(path))
+    return {
+      owner: 'uncertain',
+      reason: `a script (migration, seed, tool) with a pool configuration (${what}): it runs briefly and exits`,
+    };
   return { owner: 'certain', reason: `JavaScript/TypeScript pool configuration: ${what}` };
 }
 

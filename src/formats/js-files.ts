@@ -14,6 +14,12 @@ export const DECLARATION = /\.d\.[cm]?ts$/;
 export const TEST_CODE = /(?:^|\/)(?:tests?|__tests__|spec|e2e)\/|\.(?:test|spec|e2e-spec)\.[cm]?[jt]s$/;
 
 /** Folders of build output, bundles and copied assets: never the project's own code or configuration. */
+/**
+ * Scripts beside the application: migrations, seeds and one-off tools run briefly and exit, so a pool
+ * configured there rarely sits idle long enough to meet an idle limit.
+ */
+export const SCRIPT = /(?:^|\/)(?:scripts?|seeds?|seeders?|migrations?|bin|tools)\/|(?:^|\/)(?:seed|migrate)\.[cm]?[jt]s$/;
+
 export const BUILD_FOLDERS: readonly string[] = ['dist', 'build', 'out', 'coverage', '.next', '.nuxt', '.output', 'vendor', 'public'];
 
 /** A path inside one of the build folders, or a minified bundle. */

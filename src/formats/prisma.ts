@@ -1,6 +1,6 @@
 import { dirname } from '../interpreters/js/module-resolution.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
-import { BUILD_FOLDERS, DECLARATION, TEST_CODE, withRelativeImports } from './js-files.js';
+import { BUILD_FOLDERS, DECLARATION, SCRIPT, TEST_CODE, withRelativeImports } from './js-files.js';
 
 /*
  * Prisma schemas (`*.prisma` with a `datasource` block; issue 18): the datasource URL, read where Prisma
@@ -50,7 +50,8 @@ const CODE = /\.[cm]?[jt]s$/;
 /** Folders that never hold the application's own code: dependencies, VCS data, build output and bundles. */
 const NOT_SOURCE = new Set(['node_modules', '.git', '.hg', '.svn', ...BUILD_FOLDERS]);
 /** Scripts beside the application (migrations, seeds, checks): their constructions name a pool only when the application has none. */
-const SCRIPT = /(?:^|\/)(?:scripts?|seeds?|bin|tools|prisma)\/|(?:^|\/)seed\.[cm]?[jt]s$/;
+/** Scripts, and code beside the schema in prisma/: their constructions name a pool only when the application has none. */
+const PRISMA_SCRIPT = /(?:^|\/)prisma\//;
 /** Bounds on the walk for adapter code, so a huge tree costs no more than discovery already paid. */
 const MAX_WALK_DEPTH = 12;
 const MAX_WALK_FILES = 20_000;
@@ -171,7 +172,7 @@ async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: 
       const tree = ctx.cache.get('js-eval', key, all.map((x) => x.text).join('\0'), () => evaluate.evaluateJsTree(all));
       problems.push(...tree.problems);
       // Application code before scripts and test code, then by path: the first construction names its pool.
-      const rank = (path: string) => (TEST_CODE.test(path) ? 2 : SCRIPT.test(path) ? 1 : 0);
+      const rank = (path: string) => (TEST_CODE.test(path) ? 2 : SCRIPT.test(path) || PRISMA_SCRIPT.test(path) ? 1 : 0);
       adapters = m.adapter.adapterCalls(tree.modules).sort((a, b) => rank(a.path) - rank(b.path));
       for (const path of new Set(adapters.map((a) => a.path))) {
         const mine = adapters.filter((a) => a.path === path);

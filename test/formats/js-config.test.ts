@@ -47,7 +47,7 @@ test('a mysql2 pool from createPool: its idle timer is inert at maxIdle = connec
   assert.equal(r.model.pools[0]?.library, 'mysql2');
   assert.equal(r.model.pools[0]?.host, 'db');
   assert.ok(
-    findings.some((f) => f.startsWith('error pool-lifetime-exceeds-wait-timeout src/db.js:')),
+    findings.some((f) => f.startsWith('warning pool-lifetime-exceeds-wait-timeout src/db.js:')),
     findings.join('\n'),
   );
 });
@@ -147,7 +147,7 @@ test('ormconfig.yml: one pool per connection; a declared TypeORM 0.3.20 does not
   );
   assert.equal(listing(r, 'ormconfig.yml')?.owner, 'certain');
   assert.ok(
-    findings.some((f) => f.startsWith('error pool-lifetime-exceeds-wait-timeout ormconfig.yml:7 extra.idleTimeout is 15 min')),
+    findings.some((f) => f.startsWith('warning pool-lifetime-exceeds-wait-timeout ormconfig.yml:7 extra.idleTimeout is 15 min')),
     findings.join('\n'),
   );
   const v03 = await run({ ...files, 'connlint.config.yaml': 'libraries:\n  typeorm: 0.3.20\n  mysql2: 3.14.0\n' });
@@ -179,7 +179,7 @@ test('TYPEORM_* in .env: the env reader wins over ormconfig.json; no password or
   assert.equal(listing(r, '.env')?.kind, 'js-config');
   assert.match(listing(r, 'ormconfig.json')?.reason ?? '', /^TYPEORM_CONNECTION or TYPEORM_URL is set in \.env, so TypeORM's env reader/);
   assert.ok(
-    findings.some((f) => f.startsWith('error pool-lifetime-exceeds-wait-timeout .env:5 TYPEORM_DRIVER_EXTRA.idleTimeout is 15 min')),
+    findings.some((f) => f.startsWith('warning pool-lifetime-exceeds-wait-timeout .env:5 TYPEORM_DRIVER_EXTRA.idleTimeout is 15 min')),
     findings.join('\n'),
   );
   const everything = JSON.stringify([r.result, r.model]);
@@ -267,4 +267,16 @@ test('side effects written in an ormconfig.js never happen when the tree is lint
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('claim: a migration or seed script with a pool is read with uncertain owner (it runs briefly); knex called as Knex(...) is found', () => {
+  assert.deepEqual(claimJsConfig('src/migration/index.ts', "import * as Knex from 'knex'\nexport const db = Knex({ client: 'mysql' })"), {
+    owner: 'uncertain',
+    reason: 'a script (migration, seed, tool) with a pool configuration (Knex(): it runs briefly and exits',
+  });
+  assert.deepEqual(claimJsConfig('src/database/index.ts', "import * as Knex from 'knex'\nexport const knex = Knex({ client: 'mysql' })"), {
+    owner: 'certain',
+    reason: 'JavaScript/TypeScript pool configuration: Knex(',
+  });
+  assert.equal((claimJsConfig('scripts/seed.js', 'const pool = mysql.createPool({})') as { owner?: string }).owner, 'uncertain');
 });

@@ -53,6 +53,9 @@ const MYSQL2_IDLE =
   'mysql2.md, Settings (mysql2): maxIdle defaults to connectionLimit and the idle timer (every 1 s) only runs when maxIdle < connectionLimit';
 const MYSQL2_NO_CHECK =
   'mysql2.md, Behaviour: mysql2 never validates on checkout in any version read: getConnection pops a free connection and returns it';
+/** mysql2.md, Model: what all three drivers do with a connection the server closed while it sat in the pool. */
+const NOTICES_CLOSE =
+  'mysql2.md, Model: mysql2, mysql and mariadb remove a pooled connection as soon as the driver sees its socket end or error, so a server wait_timeout close that reaches the client is healed transparently; only a connection dropped silently on the path is handed out';
 const MYSQL2_KEEPALIVE =
   'mysql2.md, Settings (enableKeepAlive, keepAliveInitialDelay): TCP keepalive on since 2.1.0 (enableKeepAlive ignored until 3.3.1, honoured with default true from 3.3.2)';
 const LIBUV_60 =
@@ -384,7 +387,7 @@ export function readMysql2(o: DriverOptions, c: Candidate): DriverReading {
   const k = mysql2Keepalive(o, v, label);
   putAll(settings, k.settings);
   if (k.mechanism) idle.push(k.mechanism);
-  return { settings, idle, ...(k.keepalive ? { keepalive: k.keepalive } : {}), validates: { value: false, fact: MYSQL2_NO_CHECK } };
+  return { settings, idle, ...(k.keepalive ? { keepalive: k.keepalive } : {}), validates: { value: false, fact: MYSQL2_NO_CHECK, noticesServerClose: NOTICES_CLOSE } };
 }
 
 /** mysql (mysqljs) 2.x: no idle retirement, no keepalive; a ping on every reused connection from 2.2.0. */
@@ -421,7 +424,11 @@ export function readMysqljs(o: DriverOptions, c: Candidate): DriverReading {
     keepalive: { driver: DRIVER_NAMES.mysql, value: false, fact: 'mysql2.md, Settings (mysql): no setKeepAlive anywhere in the library' },
     validates: pings
       ? { value: true, fact: MYSQLJS_PING, sufficient: MYSQLJS_PING_SUFFICES }
-      : { value: false, fact: 'mysql2.md, Version changes: mysql before 2.2.0 does not ping on getConnection' },
+      : {
+          value: false,
+          fact: 'mysql2.md, Version changes: mysql before 2.2.0 does not ping on getConnection',
+          noticesServerClose: NOTICES_CLOSE,
+        },
   };
 }
 
@@ -551,10 +558,26 @@ function sameValue(a: Value, b: Value): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Above this many versions (or combinations of versions) read, a message counts them instead of naming each. */
+const MAX_NAMED = 10;
+
+/**
+ * What each version read gives, grouped: `3.1.0–3.3.1, 3.3.2–3.3.4: 1 min; 3.11.1 and later: none`. Many
+ * combinations (TypeORM × package × driver versions) are counted rather than named, so a message stays readable:
+ * `in 26 of 38 version combinations: none; in 12: 1 min`.
+ */
 function groupByText(entries: Array<[string, string]>): string {
   const groups = new Map<string, string[]>();
   for (const [label, text] of entries) groups.set(text, [...(groups.get(text) ?? []), label]);
-  return [...groups].map(([text, labels]) => `${labels.join(', ')}: ${text}`).join('; ');
+  if (entries.length <= MAX_NAMED) return [...groups].map(([text, labels]) => `${labels.join(', ')}: ${text}`).join('; ');
+  return [...groups]
+    .map(([text, labels], i) => `in ${labels.length}${i === 0 ? ` of ${entries.length} version combinations` : ''}: ${text}`)
+    .join('; ');
+}
+
+/** `mysql2 version unknown`, `TypeORM version / driver version unknown` (the dimensions already say "version"). */
+function unknownOf(what: string): string {
+  return `${what}${/version$/.test(what) ? '' : ' version'} unknown`;
 }
 
 /** One reading from several: agreement is kept, disagreement is unknown with each version's outcome. */
@@ -576,7 +599,7 @@ export function mergeReadings(what: string, readings: Array<{ label: string; rea
     const outcomes = groupByText(present.map(([label, s]) => [label, s ? humanValue(s.value) : 'not read']));
     settings.set(key, {
       ...newest,
-      value: { kind: 'unknown', reason: `${what} version unknown: ${newest.key} depends on it (${outcomes})` },
+      value: { kind: 'unknown', reason: `${unknownOf(what)}: ${newest.key} depends on it (${outcomes})` },
       ...(newest.origin.kind === 'library-default' ? { origin: { ...newest.origin, version: undefined, fact: newest.origin.fact } } : {}),
     });
   }
@@ -601,7 +624,7 @@ export function mergeReadings(what: string, readings: Array<{ label: string; rea
     idle.push({
       ...rest,
       boundMs: agree ? newest.boundMs : undefined,
-      note: `${what} version unknown: ${outcomes}`,
+      note: `${unknownOf(what)}: ${outcomes}`,
       ...(sparedBy && same('sparedBy') ? { sparedBy } : {}),
       ...(slackMs !== undefined && same('slackMs') ? { slackMs } : {}),
     });
@@ -615,13 +638,13 @@ export function mergeReadings(what: string, readings: Array<{ label: string; rea
   if (vs.every((x) => x.value === v0.value && x.sufficient === v0.sufficient)) validates = v0;
   else if (vs.every((x) => x.value === v0.value)) {
     const { sufficient: _s, ...rest } = v0;
-    validates = { ...rest, fact: `${what} version unknown: ${groupByText(readings.map((r) => [r.label, r.reading.validates.fact]))}` };
+    validates = { ...rest, fact: `${unknownOf(what)}: ${groupByText(readings.map((r) => [r.label, r.reading.validates.fact]))}` };
   } else {
     // No finding rests on an unknown: validation that depends on the version counts as on, and the fact says so.
     const withSetting = vs.find((x) => x.setting)?.setting;
     validates = {
       value: true,
-      fact: `${what} version unknown, so validation on checkout is not assumed off: ${groupByText(
+      fact: `${unknownOf(what)}, so validation on checkout is not assumed off: ${groupByText(
         readings.map((r) => [r.label, r.reading.validates.value ? 'validates' : 'does not validate']),
       )}`,
       ...(withSetting ? { setting: withSetting } : {}),
