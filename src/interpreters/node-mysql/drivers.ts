@@ -387,7 +387,12 @@ export function readMysql2(o: DriverOptions, c: Candidate): DriverReading {
   const k = mysql2Keepalive(o, v, label);
   putAll(settings, k.settings);
   if (k.mechanism) idle.push(k.mechanism);
-  return { settings, idle, ...(k.keepalive ? { keepalive: k.keepalive } : {}), validates: { value: false, fact: MYSQL2_NO_CHECK, noticesServerClose: NOTICES_CLOSE } };
+  return {
+    settings,
+    idle,
+    ...(k.keepalive ? { keepalive: k.keepalive } : {}),
+    validates: { value: false, fact: MYSQL2_NO_CHECK, noticesServerClose: NOTICES_CLOSE },
+  };
 }
 
 /** mysql (mysqljs) 2.x: no idle retirement, no keepalive; a ping on every reused connection from 2.2.0. */
