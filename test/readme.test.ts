@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { lint } from '../src/engine/run.js';
+import { rebaseResult } from '../src/report/base-path.js';
 import { renderer } from '../src/report/index.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -13,7 +14,8 @@ test("the README's example output is what connlint prints for fixtures/demo", as
   const block = /\$ npx connlint fixtures\/demo\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(block, 'README has no example output block');
   const run = await lint({ cwd: REPO, paths: ['fixtures/demo'] });
-  assert.equal(block, renderer('stylish')(run.result, { color: false }));
+  // The CLI names files from the repository root, the checkout (cli/base-path.ts).
+  assert.equal(block, renderer('stylish')(rebaseResult(run.result, run.root, REPO), { color: false }));
 });
 
 test('the README holds exactly two set-up commands, and the second is the test command CI runs', async () => {

@@ -4,7 +4,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { LintResult } from '../engine/finding.js';
 import { RULES } from '../engine/registry.js';
 import { lint, TOOL_VERSION, UsageError } from '../engine/run.js';
+import { rebaseResult } from '../report/base-path.js';
 import { FORMATS, type Format, renderer } from '../report/index.js';
+import { repositoryRoot, toPosixPath } from './base-path.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
 
 export interface Io {
@@ -23,6 +25,8 @@ interface LintFlags {
   quiet?: boolean;
   color: boolean;
   listRules?: boolean;
+  basePath?: string;
+  sarifCategory?: string;
 }
 
 function parseCount(value: string): number {
@@ -51,9 +55,15 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
     return EXIT_OK;
   }
   const run = await lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
-  const full = run.result;
+  // Paths in every format start at the repository root (or --base-path), as GitHub and editors read them.
+  const root = toPosixPath(run.root);
+  const base = toPosixPath(flags.basePath ? resolve(io.cwd, flags.basePath) : (repositoryRoot(run.root) ?? run.root));
+  const full = rebaseResult(run.result, root, base);
   const shown: LintResult = flags.quiet ? { ...full, findings: full.findings.filter((f) => f.severity === 'error') } : full;
-  const text = renderer(flags.format)(shown, { color: useColor(io, flags) });
+  const text = renderer(flags.format)(shown, {
+    color: useColor(io, flags),
+    ...(flags.sarifCategory ? { sarifCategory: flags.sarifCategory } : {}),
+  });
   if (flags.output) writeFileSync(resolve(io.cwd, flags.output), text);
   else io.stdout.write(text);
   const warnings = full.findings.filter((f) => f.severity === 'warning').length;
@@ -109,6 +119,11 @@ export async function main(io: Io): Promise<number> {
     .option('--quiet', 'report errors only')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('--list-rules', 'list the rules and exit')
+    .option('--base-path <dir>', 'report paths relative to this folder (default: the enclosing git repository, else the scanned folder)')
+    .option(
+      '--sarif-category <id>',
+      "SARIF runAutomationDetails.id, to tell several uploads apart (default: none, so upload-sarif's category applies)",
+    )
     // `inspect`'s own -f/-c come after the word inspect; without this the top-level ones would take them.
     .enablePositionalOptions()
     .exitOverride()

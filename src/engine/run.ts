@@ -106,7 +106,9 @@ async function readConfig(root: string, options: LintOptions): Promise<Config> {
     return emptyConfig();
   }
   const rel = relative(root, file);
-  const name = rel.startsWith('..') || isAbsolute(rel) ? toPosix(relative(options.cwd, file)) : toPosix(rel);
+  // A config outside the scanned folder is named by its absolute path: a path relative to the working directory
+  // would mean nothing to a report read from the repository root (issue 19).
+  const name = rel.startsWith('..') || isAbsolute(rel) ? toPosix(file) : toPosix(rel);
   const { loadConfig } = await import('../config/load-config.js');
   const { config, errors } = loadConfig(name, text, configurableRules());
   if (errors.length > 0) {

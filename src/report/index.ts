@@ -9,6 +9,8 @@ export interface RenderOptions {
   color: boolean;
   /** Terminal width in columns, for stylish wrapping; undefined = no wrapping. */
   width?: number;
+  /** SARIF `automationDetails.id` (`--sarif-category`); none by default, so an upload's own category applies. */
+  sarifCategory?: string;
 }
 
 /** A pure function of the result: no process, fs, clock or randomness; output ends with a newline or is empty. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, LintResult, RuleMeta, Severity } from '../engine/finding.js';
 import type { Span } from '../model/span.js';
-import type { Renderer } from './index.js';
+import type { RenderOptions, Renderer } from './index.js';
 
 const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/connlint/connlint';
@@ -122,7 +122,7 @@ function fingerprints(findings: Finding[]): string[] {
 }
 
 /** The SARIF log as an object (the renderer serialises it). */
-export function toSarifLog(result: LintResult): Record<string, unknown> {
+export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sarifCategory'> = {}): Record<string, unknown> {
   const metas: RuleMeta[] = [];
   const indexById = new Map<string, number>();
   const addRule = (meta: RuleMeta): void => {
@@ -169,7 +169,9 @@ export function toSarifLog(result: LintResult): Record<string, unknown> {
         },
         // No originalUriBaseIds: code scanning does not support it (codeql-action#2456, #2215) and it
         // would put the machine's absolute checkout path into otherwise deterministic output.
-        automationDetails: { id: 'connlint/' },
+        // Only when asked (--sarif-category): a fixed id overrides upload-sarif's category, and a second upload
+        // in the same job (monorepo, matrix) is then rejected.
+        ...(options.sarifCategory ? { automationDetails: { id: options.sarifCategory } } : {}),
         // Columns are indexes into JavaScript strings, which count UTF-16 code units.
         columnKind: 'utf16CodeUnits',
         results,
@@ -178,4 +180,4 @@ export function toSarifLog(result: LintResult): Record<string, unknown> {
   };
 }
 
-export const renderSarif: Renderer = (result) => `${JSON.stringify(toSarifLog(result), null, 2)}\n`;
+export const renderSarif: Renderer = (result, options) => `${JSON.stringify(toSarifLog(result, options), null, 2)}\n`;

@@ -88,3 +88,38 @@ test('the installed command: --version, --help, and inspect on the demo', async 
   assert.equal(lintRun.status, 1);
   assert.match(lintRun.stdout, /3 problems \(1 error, 2 warnings, 0 notes\)/);
 });
+
+test('paths start at the repository root when a sub-folder is scanned; --base-path overrides; --sarif-category sets the automation id', async () => {
+  const repo = tempRepo({
+    '.git/HEAD': 'ref: refs/heads/main\n',
+    'services/api/my.cnf': '[mysqld]\nwait_timeout = 600\n',
+    'services/api/hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
+  });
+  const sub = join(repo, 'services/api');
+  const json = JSON.parse((await run(['--format', 'json'], sub)).stdout) as { findings: Array<{ location: { path: string } }> };
+  assert.deepEqual(
+    json.findings.map((f) => f.location.path),
+    ['services/api/hikari.properties'],
+  );
+  const github = (await run(['--format', 'github'], sub)).stdout;
+  assert.match(github, /file=services\/api\/hikari\.properties,line=2/);
+  const sarif = JSON.parse((await run(['--format', 'sarif'], sub)).stdout) as {
+    runs: Array<{
+      automationDetails?: unknown;
+      results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+    }>;
+  };
+  assert.equal(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri, 'services/api/hikari.properties');
+  assert.equal(sarif.runs[0]?.automationDetails, undefined);
+  const categorized = JSON.parse((await run(['--format', 'sarif', '--sarif-category', 'connlint/api'], sub)).stdout) as {
+    runs: Array<{ automationDetails?: { id: string } }>;
+  };
+  assert.deepEqual(categorized.runs[0]?.automationDetails, { id: 'connlint/api' });
+  const based = JSON.parse((await run(['--format', 'json', '--base-path', '.'], sub)).stdout) as {
+    findings: Array<{ location: { path: string } }>;
+  };
+  assert.deepEqual(
+    based.findings.map((f) => f.location.path),
+    ['hikari.properties'],
+  );
+});
