@@ -116,7 +116,6 @@ function withImports(files: readonly ClaimedFile[], ctx: FormatContext, imported
     follows: (path, isStart) => isStart || CONFIG_LIKE.test(path),
     maxImported: MAX_IMPORTED,
     json: true,
-    tsForJs: false,
     skip: GENERATED,
     ...(imported ? { imported } : {}),
   });

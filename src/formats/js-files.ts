@@ -36,8 +36,6 @@ export interface ImportWalk {
   maxImported: number;
   /** `./config` may name `./config.json` (Node's require reads JSON modules). */
   json: boolean;
-  /** TypeScript reads `./db.js` as `./db.ts` when only the TypeScript file exists. */
-  tsForJs: boolean;
   /** Paths never taken for a module, even when they exist. */
   skip?: RegExp;
   /** Collects every file of the tree an import resolves to, whether it was read before or not. */
@@ -70,7 +68,8 @@ export function withRelativeImports(
       if (read >= walk.maxImported) return [...texts].map(([path, text]) => ({ path, text }));
       const base = normalizePath(`${dirname(from)}/${m[1]}`);
       if (base === undefined) continue;
-      const stem = walk.tsForJs ? base.replace(/\.[cm]?js$/, '') : base;
+      // TypeScript reads `./db.js` as `./db.ts` when only the TypeScript file exists, as the evaluator's resolution does.
+      const stem = base.replace(/\.[cm]?js$/, '');
       const candidates = exts.map((e) => base + e);
       if (stem !== base) candidates.push(...exts.map((e) => stem + e));
       const found = candidates.find((p) => (texts.has(p) || view.isFile(p)) && !walk.skip?.test(p));

@@ -125,7 +125,6 @@ function withImports(paths: readonly string[], ctx: FormatContext): Array<{ path
     follows: (_path, isStart) => isStart,
     maxImported: MAX_IMPORTED,
     json: false,
-    tsForJs: true,
   });
 }
 
