@@ -1,7 +1,10 @@
 import type { LintResult } from '../engine/finding.js';
 import type { Renderer } from './index.js';
 
-/** The `--format json` document, also the shape of every fixture's expected.json: keep keys and order stable. */
+/**
+ * The `--format json` document, also the shape of every fixture's expected.json: keep keys and order stable.
+ * Described by schema/report.schema.json and docs/report-json.md: change them together (json.test.ts validates).
+ */
 export interface JsonReport {
   findings: JsonFinding[];
   /** Files read, with the format that read them. */

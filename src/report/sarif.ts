@@ -8,6 +8,23 @@ const INFORMATION_URI = 'https://github.com/connlint/connlint';
 const SRCROOT = '%SRCROOT%';
 const FINGERPRINT_KEY = 'connlint/v1';
 
+/** GitHub code scanning rejects a run with more results (upload limits, integrations.md) and shows only the top 5,000. */
+export const MAX_RESULTS_PER_RUN = 25_000;
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
+
+/**
+ * A literal `[` or `]` in SARIF message text would otherwise start an embedded link (`[text](id)`),
+ * which GitHub renders: SARIF 2.1.0 §3.11.6 (messages with embedded links) has literal square brackets
+ * in plain text escaped with a backslash, and a literal backslash therefore escaped too (`\\`), so
+ * that `\[` in the input cannot come out as an escaped bracket. This is what consumers undo
+ * (vscode-codeql's unescapeSarifText replaces `\[`, `\]` and `\\`). Nothing else is escaped: no
+ * Markdown escaping, so the text stays readable in editors.
+ */
+export function escapeMessageText(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
 /** GitHub code scanning reads `problem.severity` as error, warning or recommendation (integrations.md). */
 const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'recommendation' };
 
@@ -121,6 +138,33 @@ function fingerprints(findings: Finding[]): string[] {
   });
 }
 
+/**
+ * The message text with the related locations linked the way GitHub links them (`[text](id)`,
+ * integrations.md): the finding's own text, escaped, then ` Related: [path:line](1), [path:line](2).`
+ * Appending keeps the message a sentence an editor shows as-is; rewriting `path:line` mentions inside
+ * it would depend on every rule's wording.
+ */
+function resultMessage(f: Finding): string {
+  const text = escapeMessageText(f.message || f.ruleId);
+  if (f.related.length === 0) return text;
+  const links = f.related.map((r, j) => `[${escapeMessageText(`${r.span.path}:${r.span.line}`)}](${j + 1})`);
+  return `${text}${/[.!?]$/.test(text) ? '' : '.'} Related: ${links.join(', ')}.`;
+}
+
+function omittedInvocation(omitted: number, total: number): Record<string, unknown> {
+  return {
+    executionSuccessful: true,
+    toolExecutionNotifications: [
+      {
+        level: 'warning',
+        message: {
+          text: `${omitted} of ${total} results were left out: a run holds at most ${MAX_RESULTS_PER_RUN} (GitHub code scanning upload limit). Kept: errors first, then warnings, then notes, each by path and line. Run connlint with --format json for the full list.`,
+        },
+      },
+    ],
+  };
+}
+
 /** The SARIF log as an object (the renderer serialises it). */
 export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sarifCategory'> = {}): Record<string, unknown> {
   const metas: RuleMeta[] = [];
@@ -133,21 +177,31 @@ export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sar
   for (const meta of result.rules) addRule(meta);
   for (const f of result.findings) if (!indexById.has(f.ruleId)) addRule(placeholderMeta(f));
 
-  const hashes = fingerprints(result.findings);
-  const results = result.findings.map((f, i) => {
+  // Errors first, then warnings, then notes; within a level the engine's order (path, line, column,
+  // rule). GitHub shows only the top 5,000 of a run and rejects more than 25,000, so what is kept and
+  // shown first is what matters most. Fingerprints are computed over the full ordered list, so a
+  // finding keeps its fingerprint whether or not later ones were cut.
+  const ordered = result.findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f);
+  const hashes = fingerprints(ordered);
+  const kept = ordered.slice(0, MAX_RESULTS_PER_RUN);
+  const omitted = ordered.length - kept.length;
+  const results = kept.map((f, i) => {
     const sarifResult: Record<string, unknown> = {
       ruleId: f.ruleId,
       ruleIndex: indexById.get(f.ruleId),
       level: f.severity,
       // Code scanning rejects a result without message text (github/codeql#11512).
-      message: { text: f.message || f.ruleId },
+      message: { text: resultMessage(f) },
       locations: [{ physicalLocation: physicalLocation(f.location) }],
     };
     if (f.related.length > 0) {
       sarifResult.relatedLocations = f.related.map((r, j) =>
         r.message === ''
           ? { id: j + 1, physicalLocation: physicalLocation(r.span) }
-          : { id: j + 1, physicalLocation: physicalLocation(r.span), message: { text: r.message } },
+          : { id: j + 1, physicalLocation: physicalLocation(r.span), message: { text: escapeMessageText(r.message) } },
       );
     }
     sarifResult.partialFingerprints = { [FINGERPRINT_KEY]: hashes[i] };
@@ -174,6 +228,10 @@ export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sar
         ...(options.sarifCategory ? { automationDetails: { id: options.sarifCategory } } : {}),
         // Columns are indexes into JavaScript strings, which count UTF-16 code units.
         columnKind: 'utf16CodeUnits',
+        // Results left out are a condition of this run, not of its configuration: SARIF 2.1.0
+        // invocation.toolExecutionNotifications ("runtime conditions detected by the tool during the
+        // analysis"), not toolConfigurationNotifications (problems with the tool's configuration).
+        ...(omitted > 0 ? { invocations: [omittedInvocation(omitted, ordered.length)] } : {}),
         results,
       },
     ],

@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { Ajv } from 'ajv';
+import { lint } from '../../src/engine/run.js';
 import type { Finding, LintResult } from '../../src/engine/finding.js';
 import { renderer } from '../../src/report/index.js';
-import { renderJson, toJsonShape } from '../../src/report/json.js';
+import { type JsonReport, renderJson, toJsonShape } from '../../src/report/json.js';
 
 // Expected text written by hand from the brief's shape: keys in this order, 2-space indent.
 
@@ -109,4 +114,74 @@ test('findings keep the given order, fixed key order, related without end positi
   assert.equal(renderJson(result, { color: false }), expected);
   assert.equal(renderer('json')(result, { color: false }), expected);
   assert.deepEqual(toJsonShape(result), JSON.parse(expected));
+});
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const reportSchema = JSON.parse(readFileSync(resolve(REPO, 'schema/report.schema.json'), 'utf8')) as Record<string, unknown>;
+const validateReport = new Ajv({ allErrors: true, strict: true }).compile(reportSchema);
+
+function assertReportValid(doc: unknown): void {
+  assert.equal(validateReport(doc), true, JSON.stringify(validateReport.errors, null, 2));
+}
+
+test('the json output of fixtures/demo validates against schema/report.schema.json', async () => {
+  const run = await lint({ cwd: REPO, paths: ['fixtures/demo'] });
+  const doc = JSON.parse(renderer('json')(run.result, { color: false })) as Record<string, unknown[]>;
+  assert.ok((doc.findings?.length ?? 0) > 0 && (doc.files?.length ?? 0) > 0, 'the demo has findings and files');
+  assertReportValid(doc);
+});
+
+test('the report schema covers notRead, related locations and notes, and rejects what it should', () => {
+  const f: Finding = {
+    ruleId: 'pool-size-hint',
+    severity: 'note',
+    message: 'hint',
+    location: { path: 'a.cnf', line: 1, column: 1, endLine: 1, endColumn: 1 },
+    related: [{ span: { path: 'b.cnf', line: 2, column: 3, endLine: 2, endColumn: 9 }, message: '' }],
+    fingerprint: 'x',
+  };
+  const doc = toJsonShape({
+    findings: [f],
+    files: [{ path: 'a.cnf', kind: 'mysql-option-file' }],
+    notRead: [{ path: 'openssl.cnf', reason: 'not a MySQL option file' }],
+    rules: [],
+    toolVersion: '0.1.0',
+  });
+  assertReportValid(doc);
+  const bad = (change: (d: JsonReport) => void): boolean => {
+    const copy = structuredClone(doc);
+    change(copy);
+    return validateReport(copy);
+  };
+  assert.equal(
+    bad((d) => {
+      (d.findings[0] as JsonReport['findings'][number]).severity = 'fatal';
+    }),
+    false,
+  );
+  assert.equal(
+    bad((d) => {
+      (d.findings[0] as JsonReport['findings'][number]).location.line = 0;
+    }),
+    false,
+  );
+  assert.equal(
+    bad((d) => {
+      Object.assign(d.findings[0] as object, { extra: 1 });
+    }),
+    false,
+    'additionalProperties: false',
+  );
+  assert.equal(
+    bad((d) => {
+      delete (d as Partial<JsonReport>).notRead;
+    }),
+    false,
+  );
+  assert.equal(
+    bad((d) => {
+      (d.files[0] as JsonReport['files'][number]).path = '';
+    }),
+    false,
+  );
 });

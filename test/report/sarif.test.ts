@@ -6,7 +6,7 @@ import AjvDraft04 from 'ajv-draft-04';
 import type { Finding, LintResult, RuleMeta, Severity } from '../../src/engine/finding.js';
 import type { Span } from '../../src/model/span.js';
 import { renderer } from '../../src/report/index.js';
-import { pascalCase, renderSarif, toArtifactUri } from '../../src/report/sarif.js';
+import { MAX_RESULTS_PER_RUN, escapeMessageText, pascalCase, renderSarif, toArtifactUri } from '../../src/report/sarif.js';
 
 // Compiled to dist/test/report/, the schema stays in test/schemas/ (a copy of the OASIS file).
 const schemaPath = new URL('../../../test/schemas/sarif-schema-2.1.0.json', import.meta.url);
@@ -99,12 +99,14 @@ test('several rules and related locations in other files: valid, with ruleIndex 
   assertValid(log);
   const run = log.runs[0];
   assert.equal(run.results.length, 4);
+  // Errors first, then warnings, then notes, each in the given (path) order.
+  const bySeverity = [findings[0], findings[2], findings[1], findings[3]];
   run.results.forEach((r: Json, i: number) => {
-    const f = findings[i] as Finding;
+    const f = bySeverity[i] as Finding;
     assert.equal(r.ruleId, f.ruleId);
     assert.equal(run.tool.driver.rules[r.ruleIndex].id, r.ruleId, 'ruleIndex must point at the rule with that id');
     assert.equal(r.level, f.severity);
-    assert.equal(r.message.text, f.message);
+    if (f.related.length === 0) assert.equal(r.message.text, f.message);
     assert.equal(r.locations.length, 1);
     assert.deepEqual(r.locations[0].physicalLocation.region, {
       startLine: f.location.line,
@@ -122,6 +124,10 @@ test('several rules and related locations in other files: valid, with ruleIndex 
     ],
   );
   assert.equal(first.relatedLocations[0].physicalLocation.region.startLine, 9);
+  assert.equal(
+    first.message.text,
+    'pool-lifetime-exceeds-wait-timeout fired. Related: [deploy/my.cnf:9](1), [deploy/conf.d/extra.cnf:3](2).',
+  );
   assert.equal('relatedLocations' in run.results[1], false, 'no empty relatedLocations array');
 });
 
@@ -236,7 +242,7 @@ test('empty texts: a result message falls back to the rule id, an empty related 
   const log = parse(renderSarif(result([f], RULES), { color: false }));
   assertValid(log);
   const r = log.runs[0].results[0];
-  assert.equal(r.message.text, 'parse-error');
+  assert.equal(r.message.text, 'parse-error. Related: [b.cnf:2](1).');
   assert.deepEqual(Object.keys(r.relatedLocations[0]), ['id', 'physicalLocation']);
 });
 
@@ -285,4 +291,69 @@ test('pascalCase turns kebab-case rule ids into SARIF rule names', () => {
   assert.equal(pascalCase('pool-lifetime-exceeds-wait-timeout'), 'PoolLifetimeExceedsWaitTimeout');
   assert.equal(pascalCase('parse-error'), 'ParseError');
   assert.equal(pascalCase('x'), 'X');
+});
+
+test('related locations are linked from the message as [path:line](id), ids 1..n, each link resolving', () => {
+  const f = finding('pool-lifetime-exceeds-wait-timeout', span('app/a.yml', 4), 'k', 'error', [
+    { span: span('db/my.cnf', 2), message: 'wait_timeout = 8' },
+    { span: span('connlint.config.yaml', 3), message: '' },
+  ]);
+  f.message = 'maxLifetime is longer than wait_timeout!';
+  const log = parse(renderSarif(result([f], RULES), { color: false }));
+  assertValid(log);
+  const r = log.runs[0].results[0];
+  assert.equal(r.message.text, 'maxLifetime is longer than wait_timeout! Related: [db/my.cnf:2](1), [connlint.config.yaml:3](2).');
+  const ids = new Set(r.relatedLocations.map((l: Json) => l.id));
+  assert.deepEqual([...ids], [1, 2]);
+  for (const m of (r.message.text as string).matchAll(/(?<!\\)\[[^\]]*\]\((\d+)\)/g))
+    assert.ok(ids.has(Number(m[1])), `link ${m[0]} resolves`);
+});
+
+test('literal square brackets and backslashes in message texts are escaped (SARIF embedded links), nothing else is', () => {
+  assert.equal(escapeMessageText('8[x](1)'), '8\\[x\\](1)');
+  assert.equal(escapeMessageText('a\\[b'), 'a\\\\\\[b');
+  assert.equal(escapeMessageText('C:\\dir'), 'C:\\\\dir');
+  assert.equal(escapeMessageText('*bold* _x_ `code` <b> (1) {0}'), '*bold* _x_ `code` <b> (1) {0}');
+  // What a consumer does (vscode-codeql unescapeSarifText) gives the original text back.
+  const unescapeSarifText = (s: string): string => s.replace(/\\\[/g, '[').replace(/\\\]/g, ']').replace(/\\\\/g, '\\');
+  for (const s of ['8[x](1)', 'a\\[b', 'a\\\\]', 'C:\\dir\\', '[[]]']) assert.equal(unescapeSarifText(escapeMessageText(s)), s);
+  const f = finding('parse-error', span('conf/[x].cnf', 1), 'p', 'error', [{ span: span('b[1].cnf', 2), message: 'value 8[x](1) here' }]);
+  f.message = 'unexpected value 8[x](1)';
+  const log = parse(renderSarif(result([f], RULES), { color: false }));
+  assertValid(log);
+  const r = log.runs[0].results[0];
+  assert.equal(r.message.text, 'unexpected value 8\\[x\\](1). Related: [b\\[1\\].cnf:2](1).');
+  assert.equal(r.relatedLocations[0].message.text, 'value 8\\[x\\](1) here');
+  // The only unescaped link left is the one connlint wrote.
+  assert.equal([...(r.message.text as string).matchAll(/(?<!\\)\[(?:[^\]\\]|\\.)*\]\(\d+\)/g)].length, 1);
+});
+
+test('at most 25,000 results per run: errors first, and a toolExecutionNotification says how many were left out', () => {
+  const findings: Finding[] = [];
+  for (let i = 0; i < 26_000; i++) {
+    const severity: Severity = i % 3 === 0 ? 'note' : i % 3 === 1 ? 'warning' : 'error';
+    findings.push(finding(severity === 'note' ? 'pool-size-hint' : 'parse-error', span('big.cnf', i + 1), `k${i}`, severity));
+  }
+  const log = parse(renderSarif(result(findings, RULES), { color: false }));
+  const run = log.runs[0];
+  assert.equal(MAX_RESULTS_PER_RUN, 25_000);
+  assert.equal(run.results.length, 25_000);
+  const levels: string[] = run.results.map((r: Json) => r.level);
+  const rank = { error: 0, warning: 1, note: 2 } as Record<string, number>;
+  for (let i = 1; i < levels.length; i++) assert.ok((rank[levels[i - 1] as string] as number) <= (rank[levels[i] as string] as number));
+  // 8,666 errors and 8,667 warnings are all kept; the notes fill the rest.
+  assert.equal(levels.filter((l) => l === 'error').length, 8_666);
+  assert.equal(levels.filter((l) => l === 'warning').length, 8_667);
+  assert.equal(levels.filter((l) => l === 'note').length, 25_000 - 8_666 - 8_667);
+  const lines = run.results.filter((r: Json) => r.level === 'error').map((r: Json) => r.locations[0].physicalLocation.region.startLine);
+  assert.deepEqual(lines.slice(0, 3), [3, 6, 9], 'within a level the given order');
+  assert.equal(run.invocations.length, 1);
+  const [note] = run.invocations[0].toolExecutionNotifications;
+  assert.equal(run.invocations[0].executionSuccessful, true);
+  assert.equal(note.level, 'warning');
+  assert.match(note.message.text, /^1000 of 26000 results were left out/);
+  // Schema-check a trimmed copy (validating 25,000 results is slow and adds nothing).
+  assertValid({ ...log, runs: [{ ...run, results: run.results.slice(0, 10) }] });
+  const small = parse(renderSarif(result(findings.slice(0, 10), RULES), { color: false }));
+  assert.equal(small.runs[0].invocations, undefined, 'no invocations when nothing was left out');
 });
