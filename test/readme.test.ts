@@ -24,7 +24,7 @@ test('the README holds exactly two set-up commands, and the second is the test c
   const commands = [...setup.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]);
   assert.deepEqual(commands, [
     'npm install && npx connlint fixtures/demo',
-    'apt-get update && apt-get install -y --no-install-recommends mariadb-client-core libhikaricp-java libslf4j-java default-jre-headless python3-decouple && npm ci && npm test',
+    'apt-get update && apt-get install -y --no-install-recommends mariadb-client-core libhikaricp-java libslf4j-java default-jre-headless python3-decouple pre-commit && npm ci && npm test',
   ]);
   assert.match(readFileSync(resolve(REPO, '.ci/run'), 'utf8'), /\nnpm test\n/);
 });

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { isAbsolute, posix, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { LintResult } from '../engine/finding.js';
 import { RULES } from '../engine/registry.js';
@@ -27,6 +27,7 @@ interface LintFlags {
   listRules?: boolean;
   basePath?: string;
   sarifCategory?: string;
+  onlyFiles?: boolean;
 }
 
 function parseCount(value: string): number {
@@ -49,16 +50,43 @@ function useColor(io: Io, flags: { color: boolean; output?: string }): boolean {
   return io.stdout.isTTY === true;
 }
 
+/**
+ * The findings whose location or one of whose related locations is one of `targets` or inside one of them (absolute
+ * POSIX paths). Finding paths are relative to `base`, or absolute. The file lists stay whole: they are the context.
+ */
+export function keepFindingsIn(result: LintResult, base: string, targets: string[]): LintResult {
+  const absolute = (p: string) => (isAbsolute(p) ? posix.normalize(p) : posix.join(base, p));
+  const wanted = targets.map((t) => posix.normalize(t).replace(/\/+$/, ''));
+  const hit = (p: string) => {
+    const a = absolute(p);
+    return wanted.some((t) => a === t || a.startsWith(`${t}/`));
+  };
+  return { ...result, findings: result.findings.filter((f) => hit(f.location.path) || f.related.some((r) => hit(r.span.path))) };
+}
+
 async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
   if (flags.listRules) {
     io.stdout.write(`${RULES.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`);
     return EXIT_OK;
   }
-  const run = await lint({ cwd: io.cwd, paths, ...(flags.config ? { configPath: flags.config } : {}) });
+  // --only-files: the whole repository is the context, the paths only choose what is reported (pre-commit).
+  const only = flags.onlyFiles ? paths.map((p) => resolve(io.cwd, p)) : undefined;
+  if (only) {
+    only.forEach((abs, i) => {
+      if (!existsSync(abs)) throw new UsageError(`no such file or directory: ${paths[i]}`);
+    });
+  }
+  const lintCwd = only ? (repositoryRoot(io.cwd) ?? io.cwd) : io.cwd;
+  const run = await lint({
+    cwd: lintCwd,
+    paths: only ? [] : paths,
+    ...(flags.config ? { configPath: only ? resolve(io.cwd, flags.config) : flags.config } : {}),
+  });
   // Paths in every format start at the repository root (or --base-path), as GitHub and editors read them.
   const root = toPosixPath(run.root);
   const base = toPosixPath(flags.basePath ? resolve(io.cwd, flags.basePath) : (repositoryRoot(run.root) ?? run.root));
-  const full = rebaseResult(run.result, root, base);
+  const rebased = rebaseResult(run.result, root, base);
+  const full = only && only.length > 0 ? keepFindingsIn(rebased, base, only.map(toPosixPath)) : rebased;
   const shown: LintResult = flags.quiet ? { ...full, findings: full.findings.filter((f) => f.severity === 'error') } : full;
   const text = renderer(flags.format)(shown, {
     color: useColor(io, flags),
@@ -120,6 +148,10 @@ export async function main(io: Io): Promise<number> {
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('--list-rules', 'list the rules and exit')
     .option('--base-path <dir>', 'report paths relative to this folder (default: the enclosing git repository, else the scanned folder)')
+    .option(
+      '--only-files',
+      'lint the whole repository (the enclosing git repository, else the current directory) and report only findings in or related to the given paths (for pre-commit)',
+    )
     .option(
       '--sarif-category <id>',
       "SARIF runAutomationDetails.id, to tell several uploads apart (default: none, so upload-sarif's category applies)",

@@ -123,3 +123,38 @@ test('paths start at the repository root when a sub-folder is scanned; --base-pa
     ['hikari.properties'],
   );
 });
+
+test('--only-files: the whole repository is read, only findings in or related to the given files are reported', async () => {
+  const repo = tempRepo({
+    '.git/HEAD': 'ref: refs/heads/main\n',
+    'db/my.cnf': '[mysqld]\nwait_timeout = 600\n',
+    'services/api/hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
+    'README.md': 'not read\n',
+  });
+  const paths = async (argv: string[], cwd = repo) => {
+    const r = await run(['--format', 'json', ...argv], cwd);
+    return {
+      code: r.code,
+      stderr: r.stderr,
+      found: (JSON.parse(r.stdout) as { findings: Array<{ location: { path: string } }> }).findings.map((f) => f.location.path),
+    };
+  };
+  // Without the flag a file argument is the whole input: the pool alone has no server to outlive.
+  assert.deepEqual((await paths(['services/api/hikari.properties'])).found, []);
+  // With it, the server file is context: the finding is in the given file...
+  assert.deepEqual((await paths(['--only-files', 'services/api/hikari.properties'])).found, ['services/api/hikari.properties']);
+  // ...or names it as a related location (the server's file staged alone still shows the mismatch)...
+  assert.deepEqual((await paths(['--only-files', 'db/my.cnf'])).found, ['services/api/hikari.properties']);
+  // ...and a file no finding touches reports nothing, with exit 0 even over --max-warnings 0.
+  const clean = await paths(['--only-files', '--max-warnings', '0', 'README.md']);
+  assert.deepEqual(clean, { code: 0, stderr: '', found: [] });
+  assert.equal((await paths(['--only-files', '--max-warnings', '0', 'db/my.cnf'])).code, 1);
+  // From a sub-folder, paths are relative to it; the repository root is still the context and report paths start there.
+  assert.deepEqual((await paths(['--only-files', 'hikari.properties'], join(repo, 'services/api'))).found, [
+    'services/api/hikari.properties',
+  ]);
+  // A folder selects the files under it; no paths report the whole repository.
+  assert.deepEqual((await paths(['--only-files', 'services'])).found, ['services/api/hikari.properties']);
+  assert.deepEqual((await paths(['--only-files'])).found, ['services/api/hikari.properties']);
+  assert.equal((await run(['--only-files', 'nope.cnf'], repo)).code, 2);
+});
