@@ -284,7 +284,8 @@ test('claim: a migration or seed script with a pool is read with uncertain owner
 test('an ESM TypeScript knexfile importing ./config.js reads config.ts, as TypeScript resolves it', async () => {
   const { r } = await run({
     ...WAIT_600,
-    'knexfile.ts': "import { db } from './src/config.js';\nexport default { client: 'mysql2', connection: { host: db.host }, pool: { min: 0, max: 4 } };\n",
+    'knexfile.ts':
+      "import { db } from './src/config.js';\nexport default { client: 'mysql2', connection: { host: db.host }, pool: { min: 0, max: 4 } };\n",
     'src/config.ts': "export const db = { host: 'db' };\n",
   });
   assert.equal(r.model.pools[0]?.host, 'db');
