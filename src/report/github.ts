@@ -43,7 +43,8 @@ function annotation(finding: Finding): string {
   if (at.line === at.endLine && at.column <= at.endColumn) {
     props.push(['col', String(at.column)], ['endColumn', String(at.endColumn)]);
   }
-  props.push(['title', `connlint (${finding.ruleId})`]);
+  // The title is the rule id (issue 19): the annotation names what to look up in RULES.md or suppress.
+  props.push(['title', finding.ruleId]);
   const rendered = props.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
   return `::${COMMAND[finding.severity]} ${rendered}::${escapeData(annotationMessage(finding))}`;
 }

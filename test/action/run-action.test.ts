@@ -97,7 +97,7 @@ test('a monorepo service: warning annotation at its repository path, summary, ou
   assert.equal(annotations.length, 1);
   assert.match(
     annotations[0] as string,
-    /^::warning file=services\/api\/hikari\.properties,line=2,endLine=2,col=1,endColumn=\d+,title=connlint \(pool-lifetime-exceeds-wait-timeout\)::maxLifetime is 30 min but wait_timeout is 10 min \(services\/api\/my\.cnf:2\)/,
+    /^::warning file=services\/api\/hikari\.properties,line=2,endLine=2,col=1,endColumn=\d+,title=pool-lifetime-exceeds-wait-timeout::maxLifetime is 30 min but wait_timeout is 10 min \(services\/api\/my\.cnf:2\)/,
   );
   assert.deepEqual(r.outputs, {
     errors: '0',
@@ -133,7 +133,7 @@ test('fail-on: error (default) passes warnings, warning fails them, never passes
   assert.equal(edge.code, 1);
   assert.match(
     edge.stdout,
-    /^::error file=services\/edge\/etc\/sysctl\.d\/60-keepalive\.conf,line=1,.*title=connlint \(keepalive-exceeds-network-idle-timeout\)::/m,
+    /^::error file=services\/edge\/etc\/sysctl\.d\/60-keepalive\.conf,line=1,.*title=keepalive-exceeds-network-idle-timeout::/m,
   );
   assert.equal(edge.outputs.errors, '1');
   assert.match(
@@ -235,7 +235,7 @@ test('the compiled entry runs as action.yml runs it (child process, INPUT_ varia
   assert.equal(r.code, 1, r.stderr);
   assert.match(
     r.stdout,
-    /^::warning file=services\/api\/hikari\.properties,line=2,.*title=connlint \(pool-lifetime-exceeds-wait-timeout\)::/m,
+    /^::warning file=services\/api\/hikari\.properties,line=2,.*title=pool-lifetime-exceeds-wait-timeout::/m,
   );
   assert.equal(r.outputs.warnings, '1');
   assert.equal(r.outputs['sarif-file'], join(repo, 'connlint.sarif'));
