@@ -233,10 +233,7 @@ test('the compiled entry runs as action.yml runs it (child process, INPUT_ varia
   const child = spawnSync(process.execPath, [ENTRY], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
   const r = collect(runner, child.status ?? -1, child.stdout, child.stderr);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(
-    r.stdout,
-    /^::warning file=services\/api\/hikari\.properties,line=2,.*title=pool-lifetime-exceeds-wait-timeout::/m,
-  );
+  assert.match(r.stdout, /^::warning file=services\/api\/hikari\.properties,line=2,.*title=pool-lifetime-exceeds-wait-timeout::/m);
   assert.equal(r.outputs.warnings, '1');
   assert.equal(r.outputs['sarif-file'], join(repo, 'connlint.sarif'));
   assert.equal(JSON.parse(readFileSync(join(repo, 'connlint.sarif'), 'utf8')).version, '2.1.0');
