@@ -26,3 +26,15 @@ export function fileSpan(path: string, text = ''): Span {
 export function formatSpan(span: Span): string {
   return `${span.path}:${span.line}`;
 }
+
+/** The text of a span in a file's text (lines and UTF-16 columns, 1-based, end exclusive), or undefined when out of range. */
+export function spanText(text: string, span: Span): string | undefined {
+  const starts = [0];
+  for (let i = 0; i < text.length && starts.length <= span.endLine; i++) if (text[i] === '\n') starts.push(i + 1);
+  const a = starts[span.line - 1];
+  const b = starts[span.endLine - 1];
+  if (a === undefined || b === undefined) return undefined;
+  const from = a + span.column - 1;
+  const to = b + span.endColumn - 1;
+  return from <= to && to <= text.length ? text.slice(from, to) : undefined;
+}

@@ -10,7 +10,8 @@ import type { ConnectionHolder } from '../../model/model.js';
 import type { Span } from '../../model/span.js';
 import type { PyExpr, PyStmt, PySyntaxModule } from '../../parsers/python.js';
 import { walkExpressions } from '../../parsers/python.js';
-import { scalarOf, spanText } from '../sqlalchemy/python-scalar.js';
+import { spanText } from '../../model/span.js';
+import { scalarOf } from '../sqlalchemy/python-scalar.js';
 import type { PyCall, PyModule } from '../python/value.js';
 import { MANAGEMENT_COMMAND } from './command-path.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../../model/model.js';
 import type { Origin, Setting, Value } from '../../model/setting.js';
-import { formatSpan, type Span } from '../../model/span.js';
+import { formatSpan, type Span, spanText } from '../../model/span.js';
 import { type JsLiteral, jsEnvWriteAs, jsRepr, jsScalarOf, type JsScalar } from '../js/scalar.js';
 import { rangeAtLeast } from '../js/semver-range.js';
 import type { JsProperty, JsValue } from '../js/value.js';
@@ -20,22 +20,10 @@ export function since(version: string | undefined, min: string): boolean | undef
   return m ? rangeAtLeast(version, [Number(m[1]), Number(m[2]), Number(m[3])]) : undefined;
 }
 
-/** The text of a span in a file's text (lines and UTF-16 columns, 1-based, end exclusive). */
-export function textOfSpan(text: string, span: Span): string | undefined {
-  const starts = [0];
-  for (let i = 0; i < text.length && starts.length <= span.endLine; i++) if (text[i] === '\n') starts.push(i + 1);
-  const a = starts[span.line - 1];
-  const b = starts[span.endLine - 1];
-  if (a === undefined || b === undefined) return undefined;
-  const from = a + span.column - 1;
-  const to = b + span.endColumn - 1;
-  return from <= to && to <= text.length ? text.slice(from, to) : undefined;
-}
-
 /** A value as written when the source text is at hand, else a JavaScript form of it. */
 export function rawOf(v: JsValue, sources: ReadonlyMap<string, string> | undefined): string {
   const text = sources?.get(v.span.path);
-  const written = text === undefined ? undefined : textOfSpan(text, v.span);
+  const written = text === undefined ? undefined : spanText(text, v.span);
   if (written !== undefined) return written;
   switch (v.kind) {
     case 'number':

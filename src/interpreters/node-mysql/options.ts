@@ -1,6 +1,6 @@
 import { maskSecrets } from '../../model/secrets.js';
 import type { Origin, Setting, Value } from '../../model/setting.js';
-import type { Span } from '../../model/span.js';
+import { type Span, spanText } from '../../model/span.js';
 import { jsEnvWriteAs, type JsLiteral, type JsScalar, jsProperties, jsRepr, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
 
@@ -31,18 +31,6 @@ export function optionEntries(
     entries.set(key, { key: `${prefix}${key}`, value: p.value, span: p.span, ...(p.overrides ? { overrides: p.overrides } : {}) });
   }
   return { entries, ...(view.open ? { open: view.open } : {}) };
-}
-
-/** The text of a span in a file's text (1-based lines, UTF-16 columns, end exclusive). */
-function spanText(text: string, span: Span): string | undefined {
-  const starts = [0];
-  for (let i = 0; i < text.length && starts.length <= span.endLine; i++) if (text[i] === '\n') starts.push(i + 1);
-  const a = starts[span.line - 1];
-  const b = starts[span.endLine - 1];
-  if (a === undefined || b === undefined) return undefined;
-  const from = a + span.column - 1;
-  const to = b + span.endColumn - 1;
-  return from <= to && to <= text.length ? text.slice(from, to) : undefined;
 }
 
 /** The value as written (from the source text when at hand), secrets masked. */

@@ -7,7 +7,7 @@ import type { ProvidedValue } from '../python/environment.js';
  * interpreters: none of them ever guesses a value the code does not give.
  */
 import { maskSecrets } from '../../model/secrets.js';
-import type { Span } from '../../model/span.js';
+import { type Span, spanText } from '../../model/span.js';
 import type { PyCall, PyEnv, PyValue } from '../python/value.js';
 import { isPySpace, pyStrip } from '../python/text.js';
 
@@ -210,20 +210,6 @@ function providedScalar(v: PyEnv, env: EnvSource, p: ProvidedValue): Scalar {
   const note = maskSecrets('', `${from} = ${literal ? pyRepr(literal) : JSON.stringify(text)} (${p.where})`);
   if (!literal) return { unknown: `${from}: ${fails}`, env, note, span };
   return { literal, env, note, span };
-}
-
-/** The text of a span in a file's text (lines and UTF-16 columns, 1-based, end exclusive), or undefined when out of range. */
-export function spanText(text: string, span: Span): string | undefined {
-  const starts = [0];
-  for (let i = 0; i < text.length && starts.length <= span.endLine; i++) {
-    if (text[i] === '\n') starts.push(i + 1);
-  }
-  const a = starts[span.line - 1];
-  const b = starts[span.endLine - 1];
-  if (a === undefined || b === undefined) return undefined;
-  const from = a + span.column - 1;
-  const to = b + span.endColumn - 1;
-  return from <= to && to <= text.length ? text.slice(from, to) : undefined;
 }
 
 /** Source texts by path, for quoting values exactly as written. */
