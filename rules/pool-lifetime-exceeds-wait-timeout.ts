@@ -38,7 +38,7 @@ export default defineRule({
       'connlint.config.yaml, or the documented default of 8 h). It fires when the pool does not act at least ' +
       '`marginSeconds` before the server closes the connection. A SQLAlchemy engine with `pool_pre_ping` on, or a Django ' +
       'alias with `CONN_HEALTH_CHECKS=True`, is not reported: the knowledge base counts that check as enough. Where the driver ' +
-      "notices the server's close and replaces the connection (knex, Sequelize), the finding is a warning. Values are the effective ones: HikariCP start-up " +
+      "notices the server's close and replaces the connection (knex, Sequelize, mysql2, mysqljs, node-postgres), the finding is a warning. Values are the effective ones: HikariCP start-up " +
       'rewrites (a `maxLifetime` under 30 s becomes 30 min) and server clamps are applied first.',
     whyIsThisBad:
       'The server silently closes a connection that stays idle longer than its `wait_timeout`. The pool does not ' +

@@ -50,7 +50,8 @@ export default defineRule({
       'Django alias with `CONN_MAX_AGE` other than 0 and without `CONN_HEALTH_CHECKS`, which needs Django 4.1; knex without ' +
       '`pool.validate`, Sequelize, mysql2, pg-pool behind a Prisma adapter) ' +
       'unless the pool retires or pings idle connections at least `marginSeconds` before the smallest idle limit ' +
-      "on its path (the server's `wait_timeout` and the declared network idle timeout). HikariCP always " +
+      "on its path (the server's `wait_timeout` and the declared network idle timeout; a network timeout that TCP " +
+      'keepalive probes or pings beat is no limit, since each packet restarts its timer). HikariCP always ' +
       'validates a connection idle for more than 500 ms, so it is never reported.',
     whyIsThisBad:
       'A connection the server or a firewall closed while it sat in the pool looks healthy to the pool. Without a ' +
