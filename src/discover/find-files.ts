@@ -24,6 +24,8 @@ export interface DiscoverOptions {
   mounts: Record<string, string>;
   /** Asked once per file path (relative to the root, POSIX) before anything is read. */
   wanted(path: string): Wanted;
+  /** Unsaved buffers by path relative to the root (POSIX): read instead of the disk's file, listed even when the disk has none. */
+  overlays?: ReadonlyMap<string, string>;
   /** Test hook: reorders each directory's entries before they are visited (the result must not depend on it). */
   order?: (names: string[]) => string[];
 }
@@ -67,7 +69,7 @@ export function toPosix(path: string): string {
 export function discoverFiles(options: DiscoverOptions): Discovery {
   const include = options.include.map(globToRegExp);
   const exclude = options.exclude.map(globToRegExp);
-  const tree = new LexicalTree(options.root, options.mounts);
+  const tree = new LexicalTree(options.root, options.mounts, options.overlays);
   const files: DiscoveredFile[] = [];
   const skipped: Skipped[] = [];
   const seenFiles = new Set<string>();

@@ -105,12 +105,27 @@ export class LexicalTree {
   private readonly reads = new Map<string, ReadOutcome>();
   private readonly mounts: Array<[string, string]>;
   private readonly counts: TreeStats = { filesOpened: 0, directoriesListed: 0, linksRead: 0 };
+  /** Unsaved editor buffers (`--stdin`, the language server) by path without links: they replace the disk's file. */
+  private readonly overlays: ReadonlyMap<string, Buffer>;
+  /** The entries the overlays add to each directory (a new file, and the folders leading to it). */
+  private readonly virtual = new Map<string, Map<string, EntryKind>>();
 
   constructor(
     private readonly root: string,
     mounts: Record<string, string>,
+    overlays: ReadonlyMap<string, string> = new Map(),
   ) {
     this.mounts = normalizeMounts(mounts);
+    this.overlays = new Map([...overlays].map(([path, text]) => [path, Buffer.from(text, 'utf8')]));
+    for (const path of this.overlays.keys()) {
+      const parts = path.split('/');
+      for (let i = 0; i < parts.length; i++) {
+        const dir = i === 0 ? '.' : parts.slice(0, i).join('/');
+        const children = this.virtual.get(dir) ?? new Map<string, EntryKind>();
+        children.set(parts[i] as string, i === parts.length - 1 ? 'file' : 'dir');
+        this.virtual.set(dir, children);
+      }
+    }
   }
 
   stats(): TreeStats {
@@ -133,6 +148,13 @@ export class LexicalTree {
       listing = { entries };
     } catch (error) {
       listing = { error: errorCode(error) };
+    }
+    const added = this.virtual.get(dir);
+    if (added) {
+      // An overlay is the file as the editor holds it: it shows even where the disk has no such file or folder yet.
+      const entries = new Map('error' in listing ? [] : listing.entries);
+      for (const [name, kind] of added) if (kind === 'file' || entries.get(name) !== 'dir') entries.set(name, kind);
+      listing = { entries };
     }
     this.listings.set(dir, listing);
     return listing;
@@ -221,7 +243,8 @@ export class LexicalTree {
   read(real: string): ReadOutcome {
     const cached = this.reads.get(real);
     if (cached) return cached;
-    const outcome = this.readOnce(real);
+    const overlay = this.overlays.get(real);
+    const outcome = overlay ? overlayOutcome(overlay) : this.readOnce(real);
     this.reads.set(real, outcome);
     return outcome;
   }
@@ -238,12 +261,7 @@ export class LexicalTree {
     try {
       const stat = fstatSync(fd);
       if (!stat.isFile()) return { ruleId: 'unreadable-path', message: 'cannot read file: not a regular file' };
-      if (stat.size > MAX_FILE_BYTES) {
-        return {
-          ruleId: 'file-too-large',
-          message: `file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit for configuration files; not read`,
-        };
-      }
+      if (stat.size > MAX_FILE_BYTES) return tooLarge(stat.size);
       const buffer = Buffer.alloc(stat.size);
       let filled = 0;
       while (filled < buffer.length) {
@@ -252,15 +270,31 @@ export class LexicalTree {
         filled += n;
       }
       const bytes = filled < buffer.length ? buffer.subarray(0, filled) : buffer;
-      const nul = bytes.indexOf(0);
-      if (nul !== -1) return { ruleId: 'binary-file', message: `binary file (NUL byte at offset ${nul}); not read` };
-      return { bytes };
+      return checkedBytes(bytes);
     } catch (error) {
       return { ruleId: 'unreadable-path', message: `cannot read file: ${errorCode(error)}` };
     } finally {
       closeSync(fd);
     }
   }
+}
+
+function tooLarge(size: number): SkipReason {
+  return {
+    ruleId: 'file-too-large',
+    message: `file is ${size} bytes, more than the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit for configuration files; not read`,
+  };
+}
+
+/** Bytes read whole: a NUL byte makes them a binary file. */
+function checkedBytes(bytes: Buffer): ReadOutcome {
+  const nul = bytes.indexOf(0);
+  return nul === -1 ? { bytes } : { ruleId: 'binary-file', message: `binary file (NUL byte at offset ${nul}); not read` };
+}
+
+/** An overlay is held to the limits a file on disk is. */
+function overlayOutcome(bytes: Buffer): ReadOutcome {
+  return bytes.length > MAX_FILE_BYTES ? tooLarge(bytes.length) : checkedBytes(bytes);
 }
 
 function compareBytes(a: string, b: string): number {

@@ -1,6 +1,6 @@
 import type { Model } from '../model/model.js';
 import type { Span } from '../model/span.js';
-import type { RelatedLocation, Severity } from './finding.js';
+import type { Fix, RelatedLocation, Severity } from './finding.js';
 
 /** Structured docs with fixed headings (Ruff's doc comment sections); rendered into RULES.md, SARIF help and `explain`. */
 export interface RuleDocs {
@@ -32,6 +32,8 @@ interface ReportCommon {
   severity?: Severity;
   /** What the finding is about, for the fingerprint (`pool:hikaricp:app/hikari.properties/maxLifetime`). */
   key: string;
+  /** When one edit of one written value is the fix (the value the message advises, at its exact span). */
+  fix?: Fix;
 }
 
 /** One report: a message id of the rule and exactly the data its message function takes. */

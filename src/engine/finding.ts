@@ -7,6 +7,19 @@ export interface RelatedLocation {
   message: string;
 }
 
+/**
+ * The one edit that fixes a finding: replace the text of `span` (one written value) with `text`. connlint never
+ * applies it; reporters offer it (JSON `suggestion`, SARIF `fixes`, an editor's quick fix).
+ */
+export interface Fix {
+  /** What the edit does, for a person: `Set maxLifetime to 595000`. */
+  description: string;
+  /** Exactly the value as written (not its key, not its line). */
+  span: Span;
+  /** The replacement, in the file's own syntax and unit. */
+  text: string;
+}
+
 export interface Finding {
   /** A rule id, or one of the fixed ids `parse-error`, `internal-error`. */
   ruleId: string;
@@ -19,6 +32,8 @@ export interface Finding {
    * Used for SARIF partialFingerprints and baselines.
    */
   fingerprint: string;
+  /** Present when one edit of one written value is the fix. */
+  fix?: Fix;
 }
 
 /** Rule metadata reporters need (SARIF rules, help text); reporters never import rules. */

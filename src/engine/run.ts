@@ -36,6 +36,12 @@ export interface LintOptions {
   cache?: LintCache;
   /** Test hook: reorders each directory's entries during the walk (the result must not change). */
   order?: (names: string[]) => string[];
+  /**
+   * Unsaved buffers by absolute path (`--stdin`, an editor's open documents): read instead of the file on disk,
+   * and linted even when the disk has no such file yet. The config file may be one of them. Each must be inside the
+   * scanned root.
+   */
+  overlays?: ReadonlyMap<string, string>;
 }
 
 /** connlint's own input is wrong (bad flags, bad config): exit 2 with these lines. */
@@ -45,6 +51,19 @@ export class UsageError extends Error {
     readonly details: string[] = [],
   ) {
     super(message);
+  }
+}
+
+/** connlint.config.yaml breaks its schema: each problem at its place (an editor shows them in the config file). */
+export class InvalidConfigError extends UsageError {
+  constructor(
+    readonly path: string,
+    readonly errors: Array<{ span: Span; message: string }>,
+  ) {
+    super(
+      `invalid config ${path}`,
+      errors.map((e) => `${e.span.path}:${e.span.line}:${e.span.column}: ${e.message}`),
+    );
   }
 }
 
@@ -94,13 +113,24 @@ function configurableRules(): Array<{ id: string; options: Rule['options'] }> {
   return [...RULES.map((r) => ({ id: r.id, options: r.options })), { id: 'parse-error', options: {} }];
 }
 
+/** Overlays keyed by path relative to the root (POSIX); one outside the root is a usage error. */
+function relativeOverlays(root: string, overlays: ReadonlyMap<string, string> | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [abs, text] of overlays ?? []) {
+    const rel = relative(root, abs);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${abs} is not inside the scanned folder ${root}`);
+    out.set(toPosix(rel), text);
+  }
+  return out;
+}
+
 /** Reads connlint.config.yaml (or --config). The YAML and schema libraries load only when a config exists. */
 async function readConfig(root: string, options: LintOptions): Promise<Config> {
   const explicit = options.configPath ? resolve(options.cwd, options.configPath) : undefined;
   const file = explicit ?? resolve(root, CONFIG_FILE_NAME);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = options.overlays?.get(file) ?? readFileSync(file, 'utf8');
   } catch {
     if (explicit) throw new UsageError(`cannot read config file ${options.configPath}`);
     return emptyConfig();
@@ -111,12 +141,7 @@ async function readConfig(root: string, options: LintOptions): Promise<Config> {
   const name = rel.startsWith('..') || isAbsolute(rel) ? toPosix(file) : toPosix(rel);
   const { loadConfig } = await import('../config/load-config.js');
   const { config, errors } = loadConfig(name, text, configurableRules());
-  if (errors.length > 0) {
-    throw new UsageError(
-      `invalid config ${name}`,
-      errors.map((e) => `${e.span.path}:${e.span.line}:${e.span.column}: ${e.message}`),
-    );
-  }
+  if (errors.length > 0) throw new InvalidConfigError(name, errors);
   return { ...config, path: name };
 }
 
@@ -160,6 +185,7 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
             location: r.at,
             related: r.related ?? [],
             fingerprint: `${rule.id}|${r.at.path}|${r.key}`,
+            ...(r.fix ? { fix: r.fix } : {}),
           });
         },
       });
@@ -270,7 +296,9 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   const config = await readConfig(root, options);
   const cache = options.cache ?? createLintCache();
   const mounts = Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value]));
+  const overlays = relativeOverlays(root, options.overlays);
   const discovery = discoverFiles({
+    ...(overlays.size > 0 ? { overlays } : {}),
     root,
     targets,
     include: config.include,
@@ -397,6 +425,7 @@ export async function lint(options: LintOptions): Promise<LintRun> {
       f.message = scrubSecrets(f.message, secrets);
       f.fingerprint = scrubSecrets(f.fingerprint, secrets);
       for (const r of f.related) r.message = scrubSecrets(r.message, secrets);
+      if (f.fix) f.fix = { ...f.fix, description: scrubSecrets(f.fix.description, secrets), text: scrubSecrets(f.fix.text, secrets) };
     }
   }
   findings.sort(compareFindings);

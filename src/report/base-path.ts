@@ -63,6 +63,7 @@ export function rebaseResult(result: LintResult, root: string, base: string): Li
       location: rebaseSpan(f.location, root, base),
       related: f.related.map((r) => ({ message: text(r.message), span: rebaseSpan(r.span, root, base) })),
       fingerprint: rebaseFingerprint(f.fingerprint, root, base),
+      ...(f.fix ? { fix: { ...f.fix, description: text(f.fix.description), span: rebaseSpan(f.fix.span, root, base) } } : {}),
     })),
     files: result.files.map((f) => ({ ...f, path: p(f.path) })),
     notRead: result.notRead.map((n) => ({ ...n, path: p(n.path) })),
