@@ -15,6 +15,9 @@ export interface Io {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(text: string): unknown };
+  /** Raw streams for `--stdin` and the language server (bin/ passes the process's; tests pass their own). */
+  stdin?: NodeJS.ReadableStream;
+  stdoutStream?: NodeJS.WritableStream;
 }
 
 interface LintFlags {
@@ -180,6 +183,19 @@ export async function main(io: Io): Promise<number> {
     })
     .action(async (paths: string[], flags: InspectFlags) => {
       code = await runInspect(paths, flags, io);
+    });
+  program
+    .command('lsp')
+    .description('run the language server over stdio (editors start it; see docs/editors.md)')
+    .option('--stdio', 'talk over stdin/stdout (the only transport; accepted because editors pass it)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .action(async () => {
+      const { runLanguageServer } = await import('../lsp/server.js');
+      code = await runLanguageServer(io.stdin ?? process.stdin, io.stdoutStream ?? process.stdout);
     });
   try {
     await program.parseAsync(io.argv, { from: 'user' });
