@@ -1,9 +1,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { isAbsolute, posix, resolve } from 'node:path';
+import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { LintResult } from '../engine/finding.js';
 import { RULES } from '../engine/registry.js';
-import { lint, TOOL_VERSION, UsageError } from '../engine/run.js';
+import { InvalidConfigError, lint, TOOL_VERSION, UsageError } from '../engine/run.js';
 import { rebaseResult } from '../report/base-path.js';
 import { FORMATS, type Format, renderer } from '../report/index.js';
 import { repositoryRoot, toPosixPath } from './base-path.js';
@@ -31,6 +31,8 @@ interface LintFlags {
   basePath?: string;
   sarifCategory?: string;
   onlyFiles?: boolean;
+  stdin?: boolean;
+  stdinFilename?: string;
 }
 
 function parseCount(value: string): number {
@@ -67,23 +69,72 @@ export function keepFindingsIn(result: LintResult, base: string, targets: string
   return { ...result, findings: result.findings.filter((f) => hit(f.location.path) || f.related.some((r) => hit(r.span.path))) };
 }
 
+/** Everything on a stream, as UTF-8 text. */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `--list-rules`: a line per rule, or JSON with `--format json`. */
+function listRules(format: Format): string {
+  if (format === 'json') {
+    const rules = RULES.map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, tags: r.tags }));
+    return `${JSON.stringify(rules, null, 2)}\n`;
+  }
+  if (format !== 'stylish') throw new UsageError(`--list-rules prints text or json, not ${format}`);
+  return `${RULES.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`;
+}
+
+/**
+ * What to lint and what to report: the paths as given; with --only-files or --stdin, the whole repository as
+ * context and only the findings in or pointing at the named files; with --stdin, the buffer replaces that file.
+ */
+async function lintScope(
+  paths: string[],
+  flags: LintFlags,
+  io: Io,
+): Promise<{ cwd: string; paths: string[]; only?: string[]; overlays?: Map<string, string> }> {
+  if (flags.stdinFilename !== undefined && !flags.stdin) throw new UsageError('--stdin-filename names the buffer given with --stdin');
+  if (flags.stdin) {
+    if (flags.stdinFilename === undefined) {
+      throw new UsageError("--stdin needs --stdin-filename PATH: the buffer's path decides which program reads it");
+    }
+    if (paths.length > 0 || flags.onlyFiles) {
+      throw new UsageError('--stdin lints the buffer on standard input: name it with --stdin-filename, not with paths or --only-files');
+    }
+    const file = resolve(io.cwd, flags.stdinFilename);
+    const text = await readAll(io.stdin ?? process.stdin);
+    return { cwd: repositoryRoot(dirname(file)) ?? io.cwd, paths: [], only: [file], overlays: new Map([[file, text]]) };
+  }
+  if (!flags.onlyFiles) return { cwd: io.cwd, paths };
+  const only = paths.map((p) => resolve(io.cwd, p));
+  only.forEach((abs, i) => {
+    if (!existsSync(abs)) throw new UsageError(`no such file or directory: ${paths[i]}`);
+  });
+  return { cwd: repositoryRoot(io.cwd) ?? io.cwd, paths: [], only };
+}
+
+function writeReport(abs: string, given: string, text: string): void {
+  try {
+    writeFileSync(abs, text);
+  } catch (error) {
+    throw new UsageError(`cannot write report to ${given}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
 async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
   if (flags.listRules) {
-    io.stdout.write(`${RULES.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`);
+    io.stdout.write(listRules(flags.format));
     return EXIT_OK;
   }
-  // --only-files: the whole repository is the context, the paths only choose what is reported (pre-commit).
-  const only = flags.onlyFiles ? paths.map((p) => resolve(io.cwd, p)) : undefined;
-  if (only) {
-    only.forEach((abs, i) => {
-      if (!existsSync(abs)) throw new UsageError(`no such file or directory: ${paths[i]}`);
-    });
-  }
-  const lintCwd = only ? (repositoryRoot(io.cwd) ?? io.cwd) : io.cwd;
+  const scope = await lintScope(paths, flags, io);
+  const only = scope.only;
   const run = await lint({
-    cwd: lintCwd,
-    paths: only ? [] : paths,
-    ...(flags.config ? { configPath: only ? resolve(io.cwd, flags.config) : flags.config } : {}),
+    cwd: scope.cwd,
+    paths: scope.paths,
+    ...(flags.config ? { configPath: scope.cwd === io.cwd ? flags.config : resolve(io.cwd, flags.config) } : {}),
+    ...(scope.overlays ? { overlays: scope.overlays } : {}),
   });
   // Paths in every format start at the repository root (or --base-path), as GitHub and editors read them.
   const root = toPosixPath(run.root);
@@ -95,7 +146,7 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
     color: useColor(io, flags),
     ...(flags.sarifCategory ? { sarifCategory: flags.sarifCategory } : {}),
   });
-  if (flags.output) writeFileSync(resolve(io.cwd, flags.output), text);
+  if (flags.output) writeReport(resolve(io.cwd, flags.output), flags.output, text);
   else io.stdout.write(text);
   const warnings = full.findings.filter((f) => f.severity === 'warning').length;
   const code = exitCodeFor(full, flags.maxWarnings);
@@ -132,6 +183,30 @@ async function runInspect(paths: string[], flags: InspectFlags, io: Io): Promise
   return EXIT_OK;
 }
 
+/** Options of `inspect` that can also be written before the word inspect. */
+const INSPECT_SHARED: Record<string, keyof InspectFlags> = { format: 'format', config: 'config', color: 'color' };
+
+/**
+ * Options given before `inspect` (`connlint -f json inspect`): the ones inspect also has are honoured unless inspect
+ * sets them itself; any other is refused, never silently dropped.
+ */
+function optionsBeforeInspect(program: Command, inspect: Command): Partial<InspectFlags> {
+  const out: Partial<InspectFlags> = {};
+  for (const option of program.options) {
+    const name = option.attributeName();
+    if (program.getOptionValueSource(name) !== 'cli') continue;
+    const shared = INSPECT_SHARED[name];
+    if (!shared) throw new UsageError(`${option.long ?? option.flags} does not apply to inspect`);
+    if (inspect.getOptionValueSource(name) === 'cli') continue;
+    const value = program.getOptionValue(name) as string | boolean;
+    if (shared === 'format' && value !== 'text' && value !== 'json') {
+      throw new UsageError(`inspect prints text or json, not ${String(value)}`);
+    }
+    (out as Record<string, unknown>)[shared] = value;
+  }
+  return out;
+}
+
 /** argv -> exit code. Only this module and bin/ touch the outside world. */
 export async function main(io: Io): Promise<number> {
   const program = new Command();
@@ -159,8 +234,12 @@ export async function main(io: Io): Promise<number> {
       '--sarif-category <id>',
       "SARIF runAutomationDetails.id, to tell several uploads apart (default: none, so upload-sarif's category applies)",
     )
+    .option('--stdin', 'lint the text on standard input as the file named by --stdin-filename (an unsaved editor buffer)')
+    .option('--stdin-filename <path>', 'the path of the --stdin buffer; the rest of its repository is read from disk')
     // `inspect`'s own -f/-c come after the word inspect; without this the top-level ones would take them.
     .enablePositionalOptions()
+    // The root takes paths, so commander adds no `help` command by itself.
+    .helpCommand('help [command]', 'show help for connlint or one of its commands')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -181,8 +260,8 @@ export async function main(io: Io): Promise<number> {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .action(async (paths: string[], flags: InspectFlags) => {
-      code = await runInspect(paths, flags, io);
+    .action(async (paths: string[], flags: InspectFlags, command: Command) => {
+      code = await runInspect(paths, { ...flags, ...optionsBeforeInspect(program, command) }, io);
     });
   program
     .command('lsp')
@@ -204,6 +283,11 @@ export async function main(io: Io): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version end here too; commander already printed what it had to say.
       return error.exitCode === 0 ? EXIT_OK : EXIT_FAILURE;
+    }
+    if (error instanceof InvalidConfigError) {
+      // One line per problem, each with its place, as compilers and linters print them.
+      io.stderr.write(error.details.map((d) => `connlint: invalid config: ${d}\n`).join(''));
+      return EXIT_FAILURE;
     }
     if (error instanceof UsageError) {
       io.stderr.write(`connlint: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join('')}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
@@ -10,7 +11,7 @@ import { tempRepo } from '../temp-repo.js';
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/connlint.js');
 const DEMO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/demo');
 
-async function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
+async function run(argv: string[], cwd: string, env: Record<string, string> = {}, stdin?: string) {
   let stdout = '';
   let stderr = '';
   const code = await main({
@@ -19,6 +20,7 @@ async function run(argv: string[], cwd: string, env: Record<string, string> = {}
     env,
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s) },
+    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
   });
   return { code, stdout, stderr };
 }
@@ -41,7 +43,8 @@ test('exit codes: 0 clean, 1 errors, warnings within --max-warnings or over it, 
   assert.equal((await run(['--max-warnings', 'many'], warnDir)).code, 2);
   const bad = await run([], tempRepo({ 'connlint.config.yaml': 'network:\n  idleTimeout: soon\n' }));
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /^connlint: invalid config connlint\.config\.yaml\n {2}connlint\.config\.yaml:2:16: network\.idleTimeout: /);
+  // One line per problem, with its place.
+  assert.match(bad.stderr, /^connlint: invalid config: connlint\.config\.yaml:2:16: network\.idleTimeout: [^\n]+\n$/);
   assert.equal((await run(['nope'], warnDir)).code, 2);
 });
 
@@ -157,4 +160,53 @@ test('--only-files: the whole repository is read, only findings in or related to
   assert.deepEqual((await paths(['--only-files', 'services'])).found, ['services/api/hikari.properties']);
   assert.deepEqual((await paths(['--only-files'])).found, ['services/api/hikari.properties']);
   assert.equal((await run(['--only-files', 'nope.cnf'], repo)).code, 2);
+});
+
+test('--stdin lints an unsaved buffer as the named file, with the rest of the repository from disk', async () => {
+  const dir = tempRepo({ ...WARN_ONLY, '.git/HEAD': 'ref: refs/heads/main\n', 'sub/README': 'x\n' });
+  // The buffer fixes the pair: the file on disk still has wait_timeout = 600.
+  const fixed = await run(['--stdin', '--stdin-filename', 'my.cnf', '-f', 'json'], dir, {}, '[mysqld]\nwait_timeout = 28800\n');
+  assert.equal(fixed.code, 0);
+  assert.deepEqual(JSON.parse(fixed.stdout).findings, []);
+  // A buffer with no file on disk yet, named from a sub-folder: the repository is the context, only its findings show.
+  const fresh = await run(
+    ['--stdin', '--stdin-filename', '../new/hikari.properties', '-f', 'json'],
+    join(dir, 'sub'),
+    {},
+    'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
+  );
+  const findings = JSON.parse(fresh.stdout).findings as Array<{ ruleId: string; location: { path: string; line: number } }>;
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.location.path, f.location.line]),
+    [['pool-lifetime-exceeds-wait-timeout', 'new/hikari.properties', 2]],
+  );
+  const missingName = await run(['--stdin'], dir, {}, '');
+  assert.equal(missingName.code, 2);
+  assert.match(missingName.stderr, /--stdin needs --stdin-filename/);
+  const withPaths = await run(['--stdin', '--stdin-filename', 'my.cnf', 'hikari.properties'], dir, {}, '');
+  assert.equal(withPaths.code, 2);
+  assert.equal((await run(['--stdin-filename', 'my.cnf'], dir)).code, 2);
+});
+
+test('the command line as users meet it: help, options before inspect, --list-rules --format json, --output failures', async () => {
+  const dir = tempRepo(WARN_ONLY);
+  const help = await run(['help'], dir);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: connlint \[options\] \[command\] \[paths\.\.\.\]/);
+  assert.match((await run(['help', 'inspect'], dir)).stdout, /^Usage: connlint inspect \[options\] \[paths\.\.\.\]/);
+  // Options before `inspect` are honoured when inspect has them, refused otherwise.
+  const json = await run(['-f', 'json', 'inspect'], dir);
+  assert.equal(json.code, 0);
+  assert.equal(JSON.parse(json.stdout).links.length, 1);
+  const sarif = await run(['-f', 'sarif', 'inspect'], dir);
+  assert.deepEqual([sarif.code, sarif.stderr], [2, 'connlint: inspect prints text or json, not sarif\n']);
+  const maxWarnings = await run(['--max-warnings', '0', 'inspect'], dir);
+  assert.deepEqual([maxWarnings.code, maxWarnings.stderr], [2, 'connlint: --max-warnings does not apply to inspect\n']);
+  // inspect's own option wins over the one before it.
+  assert.match((await run(['-f', 'json', 'inspect', '-f', 'text'], dir)).stdout, /^connlint inspect: 1 link/);
+  const rules = JSON.parse((await run(['--list-rules', '--format', 'json'], dir)).stdout) as Array<{ id: string; severity: string }>;
+  assert.ok(rules.some((r) => r.id === 'pool-lifetime-exceeds-wait-timeout' && r.severity === 'error'));
+  assert.equal((await run(['--list-rules', '--format', 'sarif'], dir)).code, 2);
+  const missing = await run(['--output', 'no/such/dir/report.json'], dir);
+  assert.deepEqual([missing.code, missing.stderr], [2, 'connlint: cannot write report to no/such/dir/report.json: ENOENT\n']);
 });
