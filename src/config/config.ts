@@ -28,6 +28,8 @@ export interface Config {
     profiles: Array<Declared<string>>;
   };
   database?: {
+    /** `database.profile`: a known server profile id (src/interpreters/mysql/server-profiles.ts), engine and version agreeing with it. */
+    profile?: Declared<string>;
     engine?: Declared<Engine>;
     version?: Declared<string>;
     /**

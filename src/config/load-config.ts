@@ -12,9 +12,11 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isAlias, isMap, isNode, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import type { RuleOption } from '../engine/define-rule.js';
+import { levenshtein } from '../interpreters/edit-distance.js';
+import { SERVER_PROFILES, versionFits } from '../interpreters/mysql/server-profiles.js';
 import { NETWORK_PROFILES, UNLISTED_PROFILES } from '../interpreters/network/profiles.js';
 import { parseConfigDuration } from '../model/duration.js';
-import type { Engine } from '../model/model.js';
+import { ENGINE_NAMES, type Engine } from '../model/model.js';
 import { fileSpan, type Span } from '../model/span.js';
 import { MAX_ALIASED_NODES, parseYaml, type YamlFile } from '../parsers/yaml.js';
 import { type Config, type Declared, emptyConfig, type RuleSetting, type RuleSpec } from './config.js';
@@ -344,7 +346,45 @@ function profileProblem(id: string): string | undefined {
   if (NETWORK_PROFILES.has(id)) return undefined;
   const reason = UNLISTED_PROFILES.get(id);
   if (reason) return `"${id}" is not a profile: ${reason}`;
-  return `unknown profile ${JSON.stringify(id)} (expected one of ${[...NETWORK_PROFILES.keys()].sort().join(', ')})`;
+  return unknownProfile(id, [...NETWORK_PROFILES.keys()]);
+}
+
+/** `unknown profile "aws-nat"; did you mean "aws-nat-gateway"? (expected one of ...)`. */
+function unknownProfile(id: string, known: string[]): string {
+  const near = closestId(id, known);
+  const hint = near ? `; did you mean ${JSON.stringify(near)}?` : '';
+  return `unknown profile ${JSON.stringify(id)}${hint} (expected one of ${[...known].sort().join(', ')})`;
+}
+
+/** Words people write for the ones profile ids use (`kubernetes-conntrack` -> `k8s-kube-proxy-conntrack`). */
+const WORD_ALIASES: Record<string, string> = { kubernetes: 'k8s', amazon: 'aws', google: 'gcp', microsoft: 'azure', maria: 'mariadb' };
+
+/**
+ * The known id a misspelt one most likely meant: the same id in another spelling (`MySQL_8.0`), one
+ * that holds every word of it (`aws-nat` -> `aws-nat-gateway`, `aurora` -> `aws-aurora-mysql`,
+ * `kubernetes-conntrack` -> `k8s-kube-proxy-conntrack`, the shortest first) or that it extends (`mariadb-11.4` -> `mariadb-11`), else the nearest by edit
+ * distance when that is at most a third of its length (at least 2).
+ */
+export function closestId(id: string, known: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_\s]+/g, '-');
+  const wanted = norm(id);
+  const words = wanted
+    .split('-')
+    .filter((w) => w !== '')
+    .map((w) => WORD_ALIASES[w] ?? w);
+  const same = known.find((k) => norm(k) === wanted);
+  if (same) return same;
+  const byLength = [...known].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  const holding = byLength.find((k) => words.length > 0 && words.every((w) => norm(k).split('-').includes(w)));
+  if (holding) return holding;
+  const extended = byLength.reverse().find((k) => wanted.startsWith(`${norm(k)}.`) || wanted.startsWith(`${norm(k)}-`));
+  if (extended) return extended;
+  let best: { id: string; d: number } | undefined;
+  for (const k of known) {
+    const d = levenshtein(wanted, norm(k));
+    if (!best || d < best.d) best = { id: k, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(wanted.length / 3)) ? best.id : undefined;
 }
 
 function readDatabase(r: Reading, section: Entry): NonNullable<Config['database']> {
@@ -352,7 +392,11 @@ function readDatabase(r: Reading, section: Entry): NonNullable<Config['database'
   for (const entry of entriesOf(r, section.value, section.pointer, section.where)) {
     if (isRejected(r, entry.pointer)) continue;
     const scalar = scalarOf(r, entry.value);
-    if (entry.name === 'engine' && ENGINES.includes(scalar?.value as Engine)) {
+    if (entry.name === 'profile' && typeof scalar?.value === 'string') {
+      const span = valueSpan(r, entry);
+      if (SERVER_PROFILES.has(scalar.value)) database.profile = { value: scalar.value, span };
+      else r.errors.push({ message: `${entry.where}: ${unknownProfile(scalar.value, [...SERVER_PROFILES.keys()])}`, span });
+    } else if (entry.name === 'engine' && ENGINES.includes(scalar?.value as Engine)) {
       database.engine = { value: scalar?.value as Engine, span: valueSpan(r, entry) };
     } else if (entry.name === 'version') {
       const version = versionText(r, entry, 'a version such as "8.0" or "10.11"');
@@ -361,7 +405,29 @@ function readDatabase(r: Reading, section: Entry): NonNullable<Config['database'
       database.variables = readVariables(r, entry);
     }
   }
+  checkProfileAgrees(r, database);
   return database;
+}
+
+/** `engine` and `version` given beside `profile` must be the profile's: a MariaDB profile with `engine: mysql` is a contradiction. */
+function checkProfileAgrees(r: Reading, database: NonNullable<Config['database']>): void {
+  const profile = database.profile && SERVER_PROFILES.get(database.profile.value);
+  if (!profile) return;
+  const { engine, version } = database;
+  const names = ENGINE_NAMES as Record<string, string>;
+  const what = `${profile.name}${profile.managed ? ` (a ${names[profile.engine]} server)` : ''}`;
+  if (engine && engine.value !== profile.engine) {
+    r.errors.push({
+      message: `database.engine: ${JSON.stringify(engine.value)} contradicts database.profile ${profile.id}, ${what}; remove database.engine or use engine ${profile.engine}`,
+      span: engine.span,
+    });
+  }
+  if (version && !versionFits(profile, version.value)) {
+    r.errors.push({
+      message: `database.version: ${JSON.stringify(version.value)} is not a version of database.profile ${profile.id} (${profile.version}); remove database.version or give ${profile.version} or ${profile.version}.<n>`,
+      span: version.span,
+    });
+  }
 }
 
 function readOptionFiles(r: Reading, section: Entry): NonNullable<Config['optionFiles']> {

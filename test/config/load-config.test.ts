@@ -312,7 +312,10 @@ test('unknown profile lists every known id; the known ones are kept', () => {
   const { config, errors } = loadConfig(PATH, 'network:\n  profile: [aws-nlb-tcp, aws-nat]\n', RULES);
   assert.equal(errors.length, 1);
   const error = errors[0] as ConfigError;
-  assert.ok(error.message.startsWith('network.profile[1]: unknown profile "aws-nat" (expected one of '), error.message);
+  assert.ok(
+    error.message.startsWith('network.profile[1]: unknown profile "aws-nat"; did you mean "aws-nat-gateway"? (expected one of '),
+    error.message,
+  );
   for (const id of NETWORK_PROFILES.keys()) assert.ok(error.message.includes(id), id);
   assert.deepEqual(error.span, span(2, 26, 33));
   assert.deepEqual(

@@ -1,11 +1,12 @@
 import type { Config } from '../../config/config.js';
 import { formatDuration } from '../../model/duration.js';
-import type { Entry } from '../../model/entry.js';
+import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { Engine, Server } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, lineSpan, type Span } from '../../model/span.js';
 import { groupMatches, isMariaDbOnlyGroup, type MySqlFlavor, serverGroups } from './groups.js';
+import { type ProfileVariable, SERVER_PROFILES, type ServerProfile } from './server-profiles.js';
 import { type MySqlVariable, MYSQL_VARIABLES, canonicalOptionName, clampVariable, readOptionNumber } from './variables.js';
 
 type ParseProblem = Problem;
@@ -70,6 +71,7 @@ function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Re
     text: option.text,
     value: option.text === null ? { kind: 'bool', value: true } : { kind: 'string', value: option.text },
     origin: { kind: 'file', span, via: r.via },
+    ...valueSpanOf(r.entry),
     group: option.group.toLowerCase(),
     overrides: [],
   };
@@ -181,15 +183,36 @@ export function buildFileServers(
   return { servers, problems };
 }
 
-/** The server declared in connlint.config.yaml `database`, for one whose config is not in the repository. */
+/**
+ * The server declared in connlint.config.yaml `database`, for one whose config is not in the repository:
+ * the engine's documented defaults, then the values of `database.profile` (each with the profile's fact,
+ * read as "the <provider> default"; a value the provider does not document is unknown and says why),
+ * then `database.variables`, which override both.
+ */
 export function buildDeclaredServer(config: Config): { server?: Server; problems: ParseProblem[] } {
   const db = config.database;
   if (!db || !config.path) return { problems: [] };
-  const engine: Engine = db.engine?.value ?? 'mysql';
+  const profile = db.profile ? SERVER_PROFILES.get(db.profile.value) : undefined;
+  const engine: Engine = db.engine?.value ?? profile?.engine ?? 'mysql';
   const problems: ParseProblem[] = [];
-  const version = db.version?.value;
+  const version = db.version?.value ?? profile?.version;
   const settings =
     engine === 'postgresql' ? new Map<string, Setting>() : defaultServerSettings(engine === 'mariadb' ? 'mariadb' : 'mysql', version);
+  if (profile && db.profile && engine === profile.engine) {
+    for (const [name, declared] of Object.entries(profile.variables)) {
+      const variable = MYSQL_VARIABLES.get(name);
+      if (!variable) continue;
+      settings.set(name, profileSetting(profile, variable, declared, version));
+    }
+    const wait = profile.variables.wait_timeout;
+    if (wait && 'unknown' in wait && !db.variables.wait_timeout) {
+      problems.push({
+        message: `database.profile ${profile.id}: connlint knows no ${profile.name} default for wait_timeout (${wait.unknown}), so pools linked to this server are not checked against it`,
+        span: db.profile.span,
+        severity: 'note',
+      });
+    }
+  }
   for (const [name, declared] of Object.entries(db.variables)) {
     const variable = MYSQL_VARIABLES.get(name);
     const setting: Setting = {
@@ -222,17 +245,40 @@ export function buildDeclaredServer(config: Config): { server?: Server; problems
       id: `${engine}:config`,
       engine,
       family: engine === 'postgresql' ? 'postgresql' : 'mysql',
-      engineReason: `declared in ${config.path}`,
+      engineReason: profile ? `declared in ${config.path} (database.profile ${profile.id}: ${profile.name})` : `declared in ${config.path}`,
       ...(version ? { version } : {}),
       source: 'config',
       root: config.path,
       files: [config.path],
       groups: [],
-      origin: db.span,
+      // A profile's values have no line of their own: the profile is where they are declared.
+      origin: db.profile?.span ?? db.span,
       settings,
       notes: [],
     },
     problems,
+  };
+}
+
+/**
+ * A profile's value as a default nobody wrote: a release's reads "MySQL default" (its engine), a managed
+ * service's "Amazon RDS for MySQL default"; either way the fact cites the knowledge base.
+ */
+function profileSetting(profile: ServerProfile, variable: MySqlVariable, declared: ProfileVariable, version?: string): Setting {
+  return {
+    key: variable.name,
+    canonicalKey: variable.name,
+    raw: null,
+    text: null,
+    value: 'unknown' in declared ? { kind: 'unknown', reason: declared.unknown } : toValue(variable, declared.value),
+    origin: {
+      kind: 'server-default',
+      engine: profile.managed ? profile.name : profile.engine,
+      ...(version ? { version } : {}),
+      fact: declared.fact,
+    },
+    overrides: [],
+    ...(variable.unit === 's' ? { unit: 's' as const } : {}),
   };
 }
 
