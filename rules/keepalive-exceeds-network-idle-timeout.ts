@@ -3,7 +3,7 @@ import { formatDuration } from '../src/model/duration.js';
 import { firstNetworkElements, type PathElement } from '../src/model/idle-path.js';
 import type { Expiry, Host } from '../src/model/model.js';
 import { formatSpan } from '../src/model/span.js';
-import { idleCulprit, spanOr, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { idleCulprit, setValueFix, spanOr, typedValue, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
 
@@ -140,6 +140,8 @@ export default defineRule({
       // A value the kernel refused leaves this one in force: point at the line the user wrote and must fix.
       const at =
         refused?.span ?? spanOr(s, host.origin ?? (first ? { path: first, line: 1, column: 1, endLine: 1, endColumn: 1 } : netSpan));
+      // With a refused line the finding points there, and that line is what the user edits: no single edit of the value in force.
+      const fix = refused ? undefined : setValueFix(s, typedValue(s, safeKeepaliveMs(timeoutMs)));
       report({
         messageId: 'kernel',
         data: {
@@ -160,6 +162,7 @@ export default defineRule({
         related,
         ...(severity ? { severity } : {}),
         key: `${host.id}/${KEEPALIVE_TIME}`,
+        ...(fix ? { fix } : {}),
       });
     };
 
@@ -184,6 +187,7 @@ export default defineRule({
       const here = { ...common, consequence: common.consequence + eased };
       const keepalive = pool.idle.find((m) => m.kind === 'keepalive');
       if (keepalive?.boundMs !== undefined && keepalive.setting.origin.kind === 'file') {
+        const fix = setValueFix(keepalive.setting, typedValue(keepalive.setting, safeKeepaliveMs(timeoutMs)));
         report({
           messageId: 'pool',
           data: {
@@ -197,6 +201,7 @@ export default defineRule({
           related,
           ...(severity ? { severity } : {}),
           key: `${pool.id}/${keepalive.setting.canonicalKey}`,
+          ...(fix ? { fix } : {}),
         });
         // The OS keepalive would also keep the flow alive: it is reported too, as the other way to fix it.
       }

@@ -1,8 +1,9 @@
 import { defineRule } from '../src/engine/define-rule.js';
+import type { Fix } from '../src/engine/finding.js';
 import { formatDuration } from '../src/model/duration.js';
 import type { IdleMechanism, Link } from '../src/model/model.js';
 import { settingSpan } from '../src/model/setting.js';
-import { humanValue, spanOr, throughLines, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { humanValue, setValueFix, spanOr, throughLines, typedValue, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const VERB: Record<IdleMechanism['kind'], string> = { 'max-lifetime': 'retires', 'idle-timeout': 'retires', keepalive: 'pings' };
 
@@ -123,14 +124,16 @@ export default defineRule({
         pool.idle.find((m) => m.kind === 'max-lifetime') ??
         pool.idle.find((m) => m.kind === 'idle-timeout');
       // Advise on the setting that binds (or, when nothing does, the lifetime), in the key's own unit.
-      const fix = target;
+      const advised = target;
       // The setting's value must leave room for how late the mechanism acts (tarn's reap interval).
-      const safeMs = limitMs - margin - (fix?.slackMs ?? 0);
-      const floor = fix?.minimumMs ?? 0;
+      const safeMs = limitMs - margin - (advised?.slackMs ?? 0);
+      const floor = advised?.minimumMs ?? 0;
       let advice: string;
-      if (fix && safeMs >= floor && safeMs > 0) {
-        advice = `Set ${fix.setting.writeAs ?? fix.setting.key} to ${typedWithHuman(fix.setting, safeMs)} or lower.`;
-      } else if (!fix) {
+      let fix: Fix | undefined;
+      if (advised && safeMs >= floor && safeMs > 0) {
+        advice = `Set ${advised.setting.writeAs ?? advised.setting.key} to ${typedWithHuman(advised.setting, safeMs)} or lower.`;
+        fix = setValueFix(advised.setting, typedValue(advised.setting, safeMs));
+      } else if (!advised) {
         advice = `${library} has no setting connlint knows that retires idle connections: close them in the application before ${formatDuration(safeMs)} of idleness, or raise wait_timeout.`;
       } else {
         advice = `${library} cannot retire connections that early (it rewrites values under ${formatDuration(floor)}); raise wait_timeout above ${formatDuration(floor + margin)}.`;
@@ -198,6 +201,7 @@ export default defineRule({
           related,
           ...(severity ? { severity } : {}),
           key: `${pool.id}/${target.setting.canonicalKey}`,
+          ...(fix ? { fix } : {}),
         });
       } else {
         const listed = pool.idle
@@ -216,6 +220,7 @@ export default defineRule({
           related,
           ...(severity ? { severity } : {}),
           key: `${pool.id}/idle`,
+          ...(fix ? { fix } : {}),
         });
       }
     }

@@ -1,8 +1,9 @@
 import { defineRule } from '../src/engine/define-rule.js';
+import type { Fix } from '../src/engine/finding.js';
 import { formatDuration } from '../src/model/duration.js';
 import type { IdlePath } from '../src/model/idle-path.js';
 import { type Setting, settingSpan } from '../src/model/setting.js';
-import { idleCulprit, setTo, spanOr, throughLines, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { idleCulprit, setTo, setValueFix, spanOr, throughLines, typedValue, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 interface PathLimit {
   setting: Setting;
@@ -27,6 +28,12 @@ function pathLimits(path: IdlePath): PathLimit[] {
   const kept = net?.ms !== undefined && path.elements.some((e) => e.refreshesNetwork && e.ms !== undefined && e.ms < (net.ms as number));
   if (net?.ms !== undefined && !kept) limits.push({ setting: net.setting, ms: net.ms, what: 'the network idle timeout' });
   return limits.sort((a, b) => a.ms - b.ms);
+}
+
+/** The switch for a check on checkout, written off, turned on in the file's spelling of true (`true`, Python `True`). */
+function checkoutFix(setting: Setting | undefined): Fix | undefined {
+  const on = setting?.literals?.true ?? 'true';
+  return setting?.value.kind === 'bool' && (on === 'true' || on === 'True') ? setValueFix(setting, on) : undefined;
 }
 
 export default defineRule({
@@ -116,10 +123,15 @@ export default defineRule({
       const at = spanOr(checkoutSetting ?? (bound.ms === undefined ? idleCulprit(pool) : undefined), pool.origin);
       const retire = pool.idle.find((m) => m.kind === 'idle-timeout') ?? pool.idle.find((m) => m.kind === 'max-lifetime');
       const safeMs = smallest ? smallest.ms - margin - (retire?.slackMs ?? 0) : undefined;
+      const retireFits = retire && safeMs !== undefined && safeMs >= (retire.minimumMs ?? 1000);
       const retireAdvice =
-        retire && safeMs !== undefined && safeMs >= (retire.minimumMs ?? 1000)
+        retire && retireFits
           ? `, or set ${retire.setting.writeAs ?? retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower`
           : '';
+      // One edit: the written switch turned on, else (it is not written) the written idle limit lowered.
+      const fix =
+        checkoutFix(checkoutSetting) ??
+        (retire && retireFits ? setValueFix(retire.setting, typedValue(retire.setting, safeMs)) : undefined);
       // A library with no switch for a check on checkout (Sequelize, mysql2) can only retire connections in time.
       const advice = checkoutSetting
         ? `Set ${setTo(checkoutSetting, true)}${retireAdvice}.`
@@ -135,6 +147,7 @@ export default defineRule({
           at,
           severity: 'note',
           key: `${pool.id}/validation`,
+          ...(fix ? { fix } : {}),
         });
         continue;
       }
@@ -146,11 +159,18 @@ export default defineRule({
           at,
           severity: 'note',
           key: `${pool.id}/validation`,
+          ...(fix ? { fix } : {}),
         });
         continue;
       }
       if (!smallest) {
-        report({ messageId: 'uncheckedNoLimit', data: { library, key, advice }, at, key: `${pool.id}/validation` });
+        report({
+          messageId: 'uncheckedNoLimit',
+          data: { library, key, advice },
+          at,
+          key: `${pool.id}/validation`,
+          ...(fix ? { fix } : {}),
+        });
         continue;
       }
       const boundText =
@@ -178,6 +198,7 @@ export default defineRule({
           ...(relatedAt ? [{ span: relatedAt, message: `${smallest.what} is ${formatDuration(smallest.ms)}` }] : []),
         ],
         key: `${pool.id}/validation`,
+        ...(fix ? { fix } : {}),
       });
     }
   },

@@ -27,4 +27,32 @@ export interface Entry {
   document?: number;
   /** Profile or environment the entry applies to (`prod`), when the format says so. */
   profile?: string;
+  /** The value is written elsewhere and only referred to here (a YAML alias: `valueSpan` is its anchored node). */
+  referenced?: true;
+}
+
+/**
+ * The span of the value when replacing the text there sets exactly this value and nothing else: the value is
+ * written here (not through an alias), on one line, and the program reads it as written, or as written between
+ * one pair of matching quotes (no escapes, no continuation lines). `read` is the text the program finally uses
+ * (after placeholders or environment lookups); when it differs from the text written, the written text is not
+ * the value and there is no such span.
+ */
+export function literalValueSpan(entry: Entry, read: string | null = entry.text): Span | undefined {
+  const { raw, text, valueSpan } = entry;
+  if (entry.referenced || raw === null || raw === '' || text === null || read !== text) return undefined;
+  if (valueSpan.line !== valueSpan.endLine || valueSpan.endColumn - valueSpan.column !== raw.length) return undefined;
+  return text === raw || isQuoted(raw, text) ? valueSpan : undefined;
+}
+
+/** `{ valueSpan }` for a Setting built from `entry` when the entry has a literal value span (see literalValueSpan), else `{}`. */
+export function valueSpanOf(entry: Entry, read: string | null = entry.text): { valueSpan?: Span } {
+  const valueSpan = literalValueSpan(entry, read);
+  return valueSpan ? { valueSpan } : {};
+}
+
+/** `"600"` or `'600'` read as `600`. */
+export function isQuoted(raw: string, text: string): boolean {
+  const q = raw[0];
+  return raw.length >= 2 && (q === '"' || q === "'") && raw[raw.length - 1] === q && raw.slice(1, -1) === text;
 }

@@ -1,5 +1,6 @@
+import { isQuoted } from './entry.js';
 import { compareText } from './sort-order.js';
-import type { Span } from './span.js';
+import { type Span, spanText } from './span.js';
 
 /**
  * A normalized value. Durations are milliseconds, sizes bytes. A value that cannot be known
@@ -49,6 +50,12 @@ export interface Setting {
   /** The effective value (after clamps). */
   value: Value;
   origin: Origin;
+  /**
+   * Exactly the value as written, when it is a plain literal at this place (quotes included; for `k = v` the `v`):
+   * replacing its text changes this value and nothing else. Absent for defaults, placeholders, environment lookups,
+   * computed expressions, continued lines and values with escapes.
+   */
+  valueSpan?: Span;
   /** Section or group the value came from (`mysqld`, `mariadb` ...), when the format has one. */
   group?: string;
   /** Earlier assignments of the same key that this one replaced (last one wins), oldest first. */
@@ -85,4 +92,39 @@ export function overridesOf(previous: Setting | undefined): Origin[] {
 /** Settings by key in code-unit order, so every consumer sees the same order. */
 export function sortedByKey(settings: Map<string, Setting>): Map<string, Setting> {
   return new Map([...settings.entries()].sort(([a], [b]) => compareText(a, b)));
+}
+
+/**
+ * `span` when the source there is one literal token that reads as `value`, written on one line inside `within` (the
+ * `key: value` it was found in, so a constant defined elsewhere does not count): a plain number (`600`, `-1`, `0.5`),
+ * a string in matching quotes without escapes, or a boolean or null spelled as the file spells it (`literals`: Python
+ * `True`, `None`).
+ * A computed expression, a name, a template or a concatenation gives undefined. The span for a Setting's `valueSpan`
+ * in code (JavaScript, Python).
+ */
+export function literalTokenSpan(
+  source: string | undefined,
+  span: Span,
+  value: number | string | boolean | null,
+  within: Span,
+  literals: { true: string; false: string; null: string } = { true: 'true', false: 'false', null: 'null' },
+): Span | undefined {
+  if (source === undefined || span.path !== within.path || span.line !== span.endLine || !contains(within, span)) return undefined;
+  const written = spanText(source, span);
+  if (written === undefined) return undefined;
+  const reads =
+    typeof value === 'number'
+      ? /^-?\d+(\.\d+)?$/.test(written) && Number(written) === value
+      : typeof value === 'boolean'
+        ? written === literals[value ? 'true' : 'false']
+        : value === null
+          ? written === literals.null
+          : isQuoted(written, value);
+  return reads ? span : undefined;
+}
+
+function contains(outer: Span, inner: Span): boolean {
+  const startsAfter = inner.line > outer.line || (inner.line === outer.line && inner.column >= outer.column);
+  const endsBefore = inner.endLine < outer.endLine || (inner.endLine === outer.endLine && inner.endColumn <= outer.endColumn);
+  return startsAfter && endsBefore;
 }

@@ -27,8 +27,8 @@ export function formatSpan(span: Span): string {
   return `${span.path}:${span.line}`;
 }
 
-/** The text of a span in a file's text (lines and UTF-16 columns, 1-based, end exclusive), or undefined when out of range. */
-export function spanText(text: string, span: Span): string | undefined {
+/** The string offsets [from, to) of a span in a file's text (lines and UTF-16 columns, 1-based, end exclusive), or undefined when out of range. */
+export function spanOffsets(text: string, span: Span): [number, number] | undefined {
   const starts = [0];
   for (let i = 0; i < text.length && starts.length <= span.endLine; i++) if (text[i] === '\n') starts.push(i + 1);
   const a = starts[span.line - 1];
@@ -36,5 +36,11 @@ export function spanText(text: string, span: Span): string | undefined {
   if (a === undefined || b === undefined) return undefined;
   const from = a + span.column - 1;
   const to = b + span.endColumn - 1;
-  return from <= to && to <= text.length ? text.slice(from, to) : undefined;
+  return from <= to && to <= text.length ? [from, to] : undefined;
+}
+
+/** The text of a span in a file's text, or undefined when out of range. */
+export function spanText(text: string, span: Span): string | undefined {
+  const range = spanOffsets(text, span);
+  return range ? text.slice(range[0], range[1]) : undefined;
 }

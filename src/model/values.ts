@@ -1,4 +1,6 @@
+import type { Fix } from '../engine/finding.js';
 import { formatBytes, formatDuration } from './duration.js';
+import { isQuoted } from './entry.js';
 import { ENGINE_NAMES, type Engine, type Pool } from './model.js';
 import { type Setting, settingSpan, type Value } from './setting.js';
 import { formatSpan, type Span } from './span.js';
@@ -52,6 +54,18 @@ export function typedWithHuman(setting: Setting, ms: number): string {
   const typed = typedValue(setting, ms);
   const human = formatDuration(setting.unit === 's' ? Math.floor(ms / 1000) * 1000 : ms);
   return human === `${typed} s` ? typed : `${typed} (${human})`;
+}
+
+/**
+ * The one edit behind advice `Set <key> to <text>`: the written value replaced by `text`, in the same quotes as
+ * written. Undefined when the setting has no value span (a default, a placeholder, an environment lookup, an
+ * expression) or the advice names something else to write (`writeAs`: an environment variable, two keys at once).
+ */
+export function setValueFix(setting: Setting | undefined, text: string): Fix | undefined {
+  if (!setting?.valueSpan || setting.writeAs !== undefined) return undefined;
+  const raw = setting.raw ?? '';
+  const quote = setting.text !== null && isQuoted(raw, setting.text) ? raw[0] : '';
+  return { description: `Set ${setting.key} to ${text}`, span: setting.valueSpan, text: `${quote}${text}${quote}` };
 }
 
 /** `CONN_HEALTH_CHECKS to True (Django 4.1 or later)`: asking for a boolean as the file spells it. */

@@ -124,6 +124,7 @@ export function yamlEntries(file: YamlFile): Entry[] {
       valueSpan,
       span,
       document,
+      ...(leaf.throughAlias ? { referenced: true as const } : {}),
     });
   });
   return entries;
@@ -241,6 +242,8 @@ interface Leaf {
   key: Node | null;
   /** The value as written at this place: the alias when there is one; null when nothing is written. */
   at: Node | null;
+  /** Reached through an alias (of the value itself or of a collection around it): the value is written elsewhere. */
+  throughAlias: boolean;
 }
 
 /**
@@ -270,7 +273,7 @@ function expand(file: YamlFile, onLeaf?: (leaf: Leaf, document: number) => void)
         visit(item, `${path}[${i}]`, null, depth + 1, document, outer);
       });
     } else if (depth > 0 && onLeaf) {
-      onLeaf({ path, key, at: isNode(at) ? at : null }, document);
+      onLeaf({ path, key, at: isNode(at) ? at : null, throughAlias: outer !== undefined }, document);
     }
   };
   for (const document of file.documents) {

@@ -185,3 +185,49 @@ test('the report schema covers notRead, related locations and notes, and rejects
     false,
   );
 });
+
+test('a finding with a fix carries a suggestion: the description, then the value span and its replacement', () => {
+  const f: Finding = {
+    ruleId: 'pool-lifetime-exceeds-wait-timeout',
+    severity: 'error',
+    message: 'maxLifetime is 30 min but wait_timeout is 10 min (my.cnf:2). Set maxLifetime to 595000 (595 s) or lower.',
+    location: { path: 'app/hikari.properties', line: 2, column: 1, endLine: 2, endColumn: 20 },
+    related: [],
+    fingerprint: 'x',
+    fix: {
+      description: 'Set maxLifetime to 595000',
+      span: { path: 'app/hikari.properties', line: 2, column: 13, endLine: 2, endColumn: 20 },
+      text: '595000',
+    },
+  };
+  const doc = toJsonShape({ findings: [f, { ...f, fix: undefined }], files: [], notRead: [], rules: [], toolVersion: '0.1.0' });
+  assertReportValid(doc);
+  const text = JSON.stringify(doc.findings[0]);
+  assert.ok(
+    text.endsWith(
+      ',"related":[],"suggestion":{"description":"Set maxLifetime to 595000","replacement":{"path":"app/hikari.properties","line":2,"column":13,"endLine":2,"endColumn":20,"text":"595000"}}}',
+    ),
+    text,
+  );
+  assert.equal('suggestion' in (doc.findings[1] as object), false, 'no fix, no suggestion key');
+  const broken = structuredClone(doc);
+  const replacement = broken.findings[0]?.suggestion?.replacement as Partial<{ text: string }> | undefined;
+  assert.ok(replacement);
+  delete replacement.text;
+  assert.equal(validateReport(broken), false, 'a replacement without text is rejected');
+});
+
+test('the demo report carries suggestions, each replacing exactly the written value', async () => {
+  const run = await lint({ cwd: REPO, paths: ['fixtures/demo'] });
+  const doc = toJsonShape(run.result);
+  const suggestions = doc.findings.flatMap((f) => (f.suggestion ? [f.suggestion] : []));
+  assert.deepEqual(
+    suggestions.map((s) => [s.replacement.path, s.replacement.line, s.replacement.text]),
+    [
+      ['billing/src/main/resources/c3p0.properties', 5, '345'],
+      ['deploy/host/etc/sysctl.d/60-keepalive.conf', 2, '310'],
+      ['shop/src/main/resources/hikari.properties', 5, '595000'],
+    ],
+  );
+  assertReportValid(doc);
+});

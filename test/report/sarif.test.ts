@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AjvDraft04 from 'ajv-draft-04';
 import type { Finding, LintResult, RuleMeta, Severity } from '../../src/engine/finding.js';
+import { lint } from '../../src/engine/run.js';
 import type { Span } from '../../src/model/span.js';
 import { renderer } from '../../src/report/index.js';
 import { MAX_RESULTS_PER_RUN, escapeMessageText, pascalCase, renderSarif, toArtifactUri } from '../../src/report/sarif.js';
@@ -222,7 +223,7 @@ test('fingerprints: sha256 of the finding fingerprint, stable across line moves,
   assert.equal(new Set(fps).size, 4, `fingerprints must differ: ${fps.join(', ')}`);
 });
 
-test('GitHub upload pitfalls: no originalUriBaseIds, no fixes, no empty helpUri', () => {
+test('GitHub upload pitfalls: no originalUriBaseIds, no fixes for findings without one, no empty helpUri', () => {
   const noHelp: RuleMeta = { ...meta('undocumented'), helpUri: '' };
   const findings = [finding('undocumented', span('a.cnf', 1), 'u')];
   const text = renderSarif(result(findings, [noHelp, ...RULES]), { color: false });
@@ -356,4 +357,46 @@ test('at most 25,000 results per run: errors first, and a toolExecutionNotificat
   assertValid({ ...log, runs: [{ ...run, results: run.results.slice(0, 10) }] });
   const small = parse(renderSarif(result(findings.slice(0, 10), RULES), { color: false }));
   assert.equal(small.runs[0].invocations, undefined, 'no invocations when nothing was left out');
+});
+
+test('a finding with a fix gets one SARIF fix: the value region replaced, addressed like the location, schema-valid', () => {
+  const f: Finding = {
+    ...finding('pool-lifetime-exceeds-wait-timeout', span('config/app settings.yml', 5, 7, 20), 'pool:app/maxLifetime'),
+    fix: {
+      description: 'Set SQLALCHEMY_ENGINE_OPTIONS["pool_recycle"] to 595',
+      span: span('config/app settings.yml', 5, 21, 7),
+      text: '"595"',
+    },
+  };
+  const log = parse(renderSarif(result([f, finding('parse-error', span('a.cnf', 1), 'p')], RULES), { color: false }));
+  assertValid(log);
+  const [withFix, without] = log.runs[0].results as Json[];
+  assert.deepEqual(withFix?.fixes, [
+    {
+      description: { text: 'Set SQLALCHEMY_ENGINE_OPTIONS\\["pool_recycle"\\] to 595' },
+      artifactChanges: [
+        {
+          artifactLocation: { uri: 'config/app%20settings.yml', uriBaseId: '%SRCROOT%' },
+          replacements: [
+            { deletedRegion: { startLine: 5, startColumn: 21, endLine: 5, endColumn: 28 }, insertedContent: { text: '"595"' } },
+          ],
+        },
+      ],
+    },
+  ]);
+  assert.deepEqual(withFix?.fixes[0]?.artifactChanges[0]?.artifactLocation, withFix?.locations[0]?.physicalLocation.artifactLocation);
+  assert.equal('fixes' in (without as Json), false);
+  // The schema checks fixes too: a replacement without its deleted region is rejected.
+  const broken = structuredClone(log);
+  delete broken.runs[0].results[0].fixes[0].artifactChanges[0].replacements[0].deletedRegion;
+  assert.equal(validate(broken), false);
+});
+
+test('the fixes of a real run (fixtures/demo) are valid SARIF', async () => {
+  const run = await lint({ cwd: new URL('../../../fixtures/demo', import.meta.url).pathname, paths: [] });
+  const log = parse(renderSarif(run.result, { color: false }));
+  assertValid(log);
+  const fixes = (log.runs[0].results as Json[]).flatMap((r) => (r.fixes as Json[] | undefined) ?? []);
+  assert.equal(fixes.length, 3);
+  for (const fix of fixes) assert.match(fix.description.text, /^Set \S+ to \d+$/);
 });

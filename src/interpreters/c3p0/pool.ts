@@ -1,4 +1,4 @@
-import type { Entry } from '../../model/entry.js';
+import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
@@ -90,6 +90,7 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       text: e.text,
       value: key ? readValue(key, e.text ?? '') : { kind: 'string', value: e.text ?? '' },
       origin: { kind: 'file', span: e.span, via: [] },
+      ...valueSpanOf(e),
       overrides: overridesOf(previous),
       unit: 's',
     });

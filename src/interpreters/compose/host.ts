@@ -8,6 +8,7 @@
  * refuses `net.*` sysctls in the host's network namespace ("sysctl ... is not allowed in the hosts
  * network namespace", runc PRs #1138, #2706).
  */
+import { valueSpanOf } from '../../model/entry.js';
 import type { Host } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey } from '../../model/setting.js';
@@ -43,6 +44,8 @@ export function namespaceSettings(sysctls: Iterable<SysctlDef>, problems: Proble
       text: text ?? raw,
       origin: { kind: 'file' as const, span: def.span, via: [] },
       overrides: previous?.origin.kind === 'file' ? overridesOf(previous) : [],
+      // Interpolated or quoted values are not located character for character: no value span then.
+      ...(text === undefined ? {} : valueSpanOf({ key: def.key, text, raw, keySpan: def.keySpan, valueSpan: at, span: def.span })),
     };
     if (!def.value || def.value.text === null) {
       problems.push({

@@ -6,7 +6,7 @@
  * values first). DBCP2 2.10 added Duration setters (`maxConn`, `durationBetweenEvictionRuns`,
  * `minEvictableIdle`, `softMinEvictableIdle`, `maxWait`) for the same properties as the millis ones.
  */
-import type { Entry } from '../../model/entry.js';
+import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
@@ -109,6 +109,7 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
       text,
       value: key ? readValue(key.type, text) : { kind: 'string', value: text },
       origin: { kind: 'file', span: e.span, via: [] },
+      ...valueSpanOf(e, text),
       overrides: overridesOf(written.get(name)),
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
     });

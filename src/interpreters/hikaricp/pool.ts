@@ -5,7 +5,7 @@
  * "Syntax and parsing facts"). Checked against the HikariCP 2.7.9 jar by test/model/hikaricp-differential.
  */
 import { formatDuration } from '../../model/duration.js';
-import type { Entry } from '../../model/entry.js';
+import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, type Setting, settingSpan, sortedByKey, type Value } from '../../model/setting.js';
@@ -111,6 +111,7 @@ function numericSetting(key: NumericKey, evaluations: Evaluation[], prefix: stri
           fact: (sameFact ? slot.defaultFact : uniqueFacts(facts)) || 'hikaricp.md, Settings',
         },
     overrides: written ? written.earlier.map(fileOrigin) : [],
+    ...(written ? valueSpanOf(written.entry, written.text) : {}),
   };
   if (!COUNT_KEYS.has(key)) setting.unit = 'ms';
   // A rewrite is reported only when every version evaluated makes it the same way.
@@ -303,6 +304,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
           }
         : plainValue(canonical, last.text),
       origin: fileOrigin(last.entry),
+      ...(ambiguous ? {} : valueSpanOf(last.entry, last.text)),
       overrides: [...list.slice(0, -1).flatMap((w) => [...w.earlier, w.entry]), ...last.earlier].map(fileOrigin),
     });
   }
@@ -314,6 +316,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
       text: w.text,
       value: plainValue(undefined, w.text),
       origin: fileOrigin(w.entry),
+      ...valueSpanOf(w.entry, w.text),
       overrides: w.earlier.map(fileOrigin),
     });
   }

@@ -1,4 +1,4 @@
-import type { Setting, Value } from '../../model/setting.js';
+import { literalTokenSpan, type Setting, type Value } from '../../model/setting.js';
 import type { Span } from '../../model/span.js';
 import type { JsObject, JsProperty, JsValue } from './value.js';
 
@@ -114,4 +114,14 @@ export function defaultSetting(
     overrides: [],
     ...(unit ? { unit } : {}),
   };
+}
+
+/**
+ * `{ valueSpan }` when `value` is a literal written inside `within` (its `key: value`), not a name, an expression or an
+ * environment lookup; else `{}`. `sources` holds the file texts.
+ */
+export function jsValueSpanOf(value: JsValue, within: Span, sources: ReadonlyMap<string, string> | undefined): { valueSpan?: Span } {
+  if (value.kind !== 'number' && value.kind !== 'string' && value.kind !== 'boolean') return {};
+  const valueSpan = literalTokenSpan(sources?.get(value.span.path), value.span, value.value, within);
+  return valueSpan ? { valueSpan } : {};
 }

@@ -6,7 +6,7 @@
 import type { Engine } from '../../model/model.js';
 import type { Origin, Setting, Value } from '../../model/setting.js';
 import { formatSpan, type Span, spanText } from '../../model/span.js';
-import { type JsLiteral, jsEnvWriteAs, jsRepr, jsScalarOf, type JsScalar } from '../js/scalar.js';
+import { type JsLiteral, jsEnvWriteAs, jsRepr, jsScalarOf, type JsScalar, jsValueSpanOf } from '../js/scalar.js';
 import { rangeAtLeast } from '../js/semver-range.js';
 import type { JsProperty, JsValue } from '../js/value.js';
 
@@ -129,6 +129,7 @@ export function writtenSetting(
     text: lit ? (lit.kind === 'string' ? lit.value : jsRepr(lit)) : null,
     value,
     origin: fileOrigin(property.span),
+    ...jsValueSpanOf(property.value, property.span, sources),
     overrides: (property.overrides ?? []).map(fileOrigin),
     ...(unit ? { unit } : {}),
     ...(s.env ? { writeAs: jsEnvWriteAs(s) } : {}),

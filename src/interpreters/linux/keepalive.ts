@@ -1,5 +1,5 @@
 import { formatDuration } from '../../model/duration.js';
-import type { Entry } from '../../model/entry.js';
+import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { Host } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
@@ -110,6 +110,7 @@ export function buildHosts(
           text: raw,
           value,
           origin: { kind: 'file', span: e.span, via: [] },
+          ...valueSpanOf(e),
           overrides: previous?.origin.kind === 'file' ? overridesOf(previous) : [],
           unit: 's',
         });

@@ -1,7 +1,7 @@
 import { maskSecrets } from '../../model/secrets.js';
 import type { Origin, Setting, Value } from '../../model/setting.js';
 import { type Span, spanText } from '../../model/span.js';
-import { jsEnvWriteAs, type JsLiteral, type JsScalar, jsProperties, jsRepr, jsScalarOf } from '../js/scalar.js';
+import { jsEnvWriteAs, type JsLiteral, type JsScalar, jsProperties, jsRepr, jsScalarOf, jsValueSpanOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
 
 /** One option as written: a property of an options object, a URL query parameter, a TypeORM key mapped to a driver key. */
@@ -109,6 +109,7 @@ export function writtenSetting(
     text: text === null ? null : maskSecrets(e.key, text),
     value,
     origin: fileOrigin(e.span),
+    ...(e.fromUrl ? {} : jsValueSpanOf(e.value, e.span, sources)),
     overrides: (e.overrides ?? []).map((s) => fileOrigin(s)),
     ...(unit ? { unit } : {}),
     ...(r.scalar.env ? { writeAs: jsEnvWriteAs(r.scalar) } : {}),

@@ -301,6 +301,8 @@ function poolEntry(r: Resolved, poolKey: string, text: string): Entry {
     keySpan: e.keySpan,
     valueSpan: at ? at.valueSpan : e.valueSpan,
     span: at ? at.span : e.span,
+    // A value an environment variable supplies is written elsewhere (its raw is the placeholder's).
+    ...(at || e.referenced ? { referenced: true as const } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Setting } from '../../model/setting.js';
+import { literalTokenSpan, type Setting } from '../../model/setting.js';
 import type { ProvidedValue } from '../python/environment.js';
 /**
  * What one Python value is to a library that reads it (issue 17, "Static evaluation"): a literal, a
@@ -328,4 +328,24 @@ export function envWriteAs(s: Scalar): string | undefined {
 /** Where a value that runs is set: the line that supplies an environment variable (reached through the code that reads it), else the code. */
 export function valueOrigin(span: Span, s: Scalar): Setting['origin'] {
   return s.env?.suppliedAt ? { kind: 'file', span: s.env.suppliedAt, via: [span] } : { kind: 'file', span, via: [] };
+}
+
+/**
+ * `{ valueSpan }` when `value` is a literal written inside `within` (its `key: value` or keyword argument), not a
+ * name, an expression or an environment lookup; else `{}`. `sources` holds the file texts.
+ */
+export function pyValueSpanOf(value: PyValue, within: Span, sources: SourceTexts | undefined): { valueSpan?: Span } {
+  if (value.kind === 'none') return literalSpanOf(sources, value.span, null, within);
+  if (value.kind !== 'int' && value.kind !== 'float' && value.kind !== 'str' && value.kind !== 'bool') return {};
+  return literalSpanOf(sources, value.span, value.value, within);
+}
+
+function literalSpanOf(
+  sources: SourceTexts | undefined,
+  span: Span,
+  value: number | string | boolean | null,
+  within: Span,
+): { valueSpan?: Span } {
+  const valueSpan = literalTokenSpan(sources?.get(span.path), span, value, within, { true: 'True', false: 'False', null: 'None' });
+  return valueSpan ? { valueSpan } : {};
 }

@@ -7,7 +7,7 @@
  * converts values first); a caller may replace a default with its own (Boot's testOnBorrow).
  */
 import { formatDuration } from '../../model/duration.js';
-import type { Entry } from '../../model/entry.js';
+import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
@@ -138,6 +138,7 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
       text,
       value: key ? readValue(key.type, text) : { kind: 'string', value: text },
       origin: { kind: 'file', span: e.span, via: [] },
+      ...valueSpanOf(e, text),
       overrides: overridesOf(written.get(name) ?? undefined),
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
     });
