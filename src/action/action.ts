@@ -6,6 +6,7 @@ import type { LintResult } from '../engine/finding.js';
 import { lint, UsageError } from '../engine/run.js';
 import { escapeData } from '../report/github.js';
 import { rebaseResult } from '../report/base-path.js';
+import { applyBaseline, readBaselineFile } from '../engine/baseline.js';
 import { renderer } from '../report/index.js';
 import { countFindings, renderSummary, type SourceLink } from './summary.js';
 
@@ -33,6 +34,8 @@ export interface ActionInputs {
   failOn: FailOn;
   sarifFile?: string;
   category?: string;
+  /** A file from `connlint --write-baseline`, relative to the workspace: only findings it does not record are reported. */
+  baseline?: string;
   workingDirectory: string;
 }
 
@@ -58,6 +61,7 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
   const config = getInput(env, 'config');
   const sarifFile = getInput(env, 'sarif-file');
   const category = getInput(env, 'category');
+  const baseline = getInput(env, 'baseline');
   return {
     paths,
     failOn: failOn as FailOn,
@@ -65,6 +69,7 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
     ...(config ? { config } : {}),
     ...(sarifFile ? { sarifFile } : {}),
     ...(category ? { category } : {}),
+    ...(baseline ? { baseline } : {}),
   };
 }
 
@@ -122,7 +127,10 @@ async function run(io: ActionIo): Promise<number> {
   // workspace, which is the repository's root in a workflow, when the scanned folder is inside it.
   const root = toPosixPath(lintRun.root);
   const base = toPosixPath(repositoryRoot(lintRun.root) ?? (isInside(lintRun.root, workspace) ? workspace : lintRun.root));
-  const result = rebaseResult(lintRun.result, root, base);
+  const rebased = rebaseResult(lintRun.result, root, base);
+  const result = inputs.baseline
+    ? applyBaseline(rebased, readBaselineFile(resolve(workspace, inputs.baseline), inputs.baseline)).result
+    : rebased;
 
   // Annotations: github.ts orders them errors first and says how many the 10-per-level limit left out.
   io.stdout.write(renderer('github')(result, { color: false }));

@@ -1,9 +1,11 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { applyBaseline, readBaselineFile, writeBaseline } from '../engine/baseline.js';
 import type { LintResult } from '../engine/finding.js';
 import { RULES } from '../engine/registry.js';
-import { InvalidConfigError, lint, TOOL_VERSION, UsageError } from '../engine/run.js';
+import { FIXED_METAS, InvalidConfigError, lint, TOOL_VERSION, UsageError } from '../engine/run.js';
+import { ruleMarkdown } from '../engine/rule-docs.js';
 import { rebaseResult } from '../report/base-path.js';
 import { FORMATS, type Format, renderer } from '../report/index.js';
 import { repositoryRoot, toPosixPath } from './base-path.js';
@@ -33,6 +35,8 @@ interface LintFlags {
   onlyFiles?: boolean;
   stdin?: boolean;
   stdinFilename?: string;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 function parseCount(value: string): number {
@@ -66,7 +70,12 @@ export function keepFindingsIn(result: LintResult, base: string, targets: string
     const a = absolute(p);
     return wanted.some((t) => a === t || a.startsWith(`${t}/`));
   };
-  return { ...result, findings: result.findings.filter((f) => hit(f.location.path) || f.related.some((r) => hit(r.span.path))) };
+  const kept = <F extends LintResult['findings'][number]>(f: F) => hit(f.location.path) || f.related.some((r) => hit(r.span.path));
+  return {
+    ...result,
+    findings: result.findings.filter(kept),
+    ...(result.suppressed ? { suppressed: result.suppressed.filter(kept) } : {}),
+  };
 }
 
 /** Everything on a stream, as UTF-8 text. */
@@ -76,13 +85,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** `--list-rules`: a line per rule, or JSON with `--format json`. */
-function listRules(format: Format): string {
+/** `--list-rules` and `connlint rules`: a line per rule, or JSON with `--format json`. */
+function listRules(format: Format | 'text'): string {
   if (format === 'json') {
     const rules = RULES.map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, tags: r.tags }));
     return `${JSON.stringify(rules, null, 2)}\n`;
   }
-  if (format !== 'stylish') throw new UsageError(`--list-rules prints text or json, not ${format}`);
+  if (format !== 'stylish' && format !== 'text') throw new UsageError(`--list-rules prints text or json, not ${format}`);
   return `${RULES.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`;
 }
 
@@ -115,11 +124,11 @@ async function lintScope(
   return { cwd: repositoryRoot(io.cwd) ?? io.cwd, paths: [], only };
 }
 
-function writeReport(abs: string, given: string, text: string): void {
+function writeReport(abs: string, given: string, text: string, what = 'report'): void {
   try {
     writeFileSync(abs, text);
   } catch (error) {
-    throw new UsageError(`cannot write report to ${given}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`cannot write ${what} to ${given}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }
 
@@ -128,6 +137,7 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
     io.stdout.write(listRules(flags.format));
     return EXIT_OK;
   }
+  const baseline = flags.baseline !== undefined ? readBaselineFile(resolve(io.cwd, flags.baseline), flags.baseline) : undefined;
   const scope = await lintScope(paths, flags, io);
   const only = scope.only;
   const run = await lint({
@@ -140,7 +150,15 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const root = toPosixPath(run.root);
   const base = toPosixPath(flags.basePath ? resolve(io.cwd, flags.basePath) : (repositoryRoot(run.root) ?? run.root));
   const rebased = rebaseResult(run.result, root, base);
-  const full = only && only.length > 0 ? keepFindingsIn(rebased, base, only.map(toPosixPath)) : rebased;
+  const scoped = only && only.length > 0 ? keepFindingsIn(rebased, base, only.map(toPosixPath)) : rebased;
+  if (flags.writeBaseline !== undefined) {
+    // Today's findings, with the paths the report shows (from the repository root); nothing else is printed.
+    const written = writeBaseline(scoped);
+    writeReport(resolve(io.cwd, flags.writeBaseline), flags.writeBaseline, written.text, 'baseline');
+    io.stderr.write(`connlint: wrote ${written.count} finding${written.count === 1 ? '' : 's'} to ${flags.writeBaseline}\n`);
+    return EXIT_OK;
+  }
+  const full = baseline ? applyBaseline(scoped, baseline).result : scoped;
   const shown: LintResult = flags.quiet ? { ...full, findings: full.findings.filter((f) => f.severity === 'error') } : full;
   const text = renderer(flags.format)(shown, {
     color: useColor(io, flags),
@@ -181,6 +199,16 @@ async function runInspect(paths: string[], flags: InspectFlags, io: Io): Promise
     io.stdout.write(inspectText(input, { color: useColor(io, flags), width }));
   }
   return EXIT_OK;
+}
+
+/** `connlint explain <id>`: a rule's docs as Markdown (what RULES.md and SARIF help show), as `ruff rule` prints them. */
+function explain(id: string): string {
+  const rule = RULES.find((r) => r.id === id);
+  if (rule) return `${ruleMarkdown(rule)}\n`;
+  const fixed = FIXED_METAS.find((m) => m.id === id);
+  if (fixed) return `${fixed.helpMarkdown}\n`;
+  const known = [...RULES.map((r) => r.id), ...FIXED_METAS.map((m) => m.id)].sort();
+  throw new UsageError(`unknown rule ${id} (known: ${known.join(', ')})`);
 }
 
 /** Options of `inspect` that can also be written before the word inspect. */
@@ -236,6 +264,8 @@ export async function main(io: Io): Promise<number> {
     )
     .option('--stdin', 'lint the text on standard input as the file named by --stdin-filename (an unsaved editor buffer)')
     .option('--stdin-filename <path>', 'the path of the --stdin buffer; the rest of its repository is read from disk')
+    .option('--baseline <file>', 'report only findings the baseline file (from --write-baseline) does not record')
+    .option('--write-baseline <file>', "record today's findings in a baseline file and exit 0 (docs/suppression.md)")
     // `inspect`'s own -f/-c come after the word inspect; without this the top-level ones would take them.
     .enablePositionalOptions()
     // The root takes paths, so commander adds no `help` command by itself.
@@ -262,6 +292,31 @@ export async function main(io: Io): Promise<number> {
     })
     .action(async (paths: string[], flags: InspectFlags, command: Command) => {
       code = await runInspect(paths, { ...flags, ...optionsBeforeInspect(program, command) }, io);
+    });
+  const subcommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .exitOverride()
+      .configureOutput({
+        writeOut: (s) => io.stdout.write(s),
+        writeErr: (s) => io.stderr.write(s),
+      });
+  subcommand('rules', 'list the rules (id, default severity, summary)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: 'text' | 'json' }) => {
+      io.stdout.write(listRules(flags.format));
+    });
+  subcommand('explain', "print a rule's documentation (what it does, why, an example, the fix, references)")
+    .argument('<id>', 'a rule id, or parse-error, internal-error ...')
+    .action((id: string) => {
+      io.stdout.write(explain(id));
+    });
+  subcommand('profiles', 'list the network and database profiles connlint.config.yaml can name, with their values and sources')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (flags: { format: 'text' | 'json' }) => {
+      const { listProfiles } = await import('../profiles/list-profiles.js');
+      io.stdout.write(listProfiles(flags.format));
     });
   program
     .command('lsp')

@@ -58,6 +58,12 @@ export interface LintResult {
   /** Metadata of every rule that can appear in `findings`, and of the fixed ids. */
   rules: RuleMeta[];
   toolVersion: string;
+  /**
+   * Findings kept out of `findings` (so out of counts and exit codes) by a `connlint-disable-*` comment in their file
+   * (`inSource`) or a `--baseline` entry (`baseline`); sorted like `findings`. Absent when nothing was suppressed.
+   * docs/suppression.md.
+   */
+  suppressed?: Array<Finding & { suppression: { kind: 'inSource' | 'baseline'; justification?: string; location?: Span } }>;
 }
 
 /** Sort order of findings: by file, line, column, rule id, then message (deterministic output). */

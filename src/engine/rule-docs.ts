@@ -61,6 +61,11 @@ export function ruleMeta(rule: Rule): RuleMeta {
 }
 
 /** Findings that are not rules keep fixed ids (STYLE.md, Naming). */
-export function fixedMeta(id: 'parse-error' | 'internal-error', summary: string, severity: Severity, text: string): RuleMeta {
+export function fixedMeta(
+  id: 'parse-error' | 'internal-error' | 'unused-disable-directive' | 'disable-directive-without-reason',
+  summary: string,
+  severity: Severity,
+  text: string,
+): RuleMeta {
   return { id, summary, severity, tags: ['connlint'], helpMarkdown: `## ${id}\n\n${text}`, helpText: text, helpUri: anchor(id) };
 }

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Config, emptyConfig } from '../config/config.js';
+import type { TreeView } from '../discover/file-tree.js';
 import { type DiscoveredFile, discoverFiles, toPosix } from '../discover/find-files.js';
 import { globToRegExp } from '../discover/glob.js';
 import { type ClaimedFile, type Contribution, type Declarations, type Format, type FormatModule, isNotRead } from '../formats/format.js';
@@ -16,10 +17,12 @@ import { scrubSecrets, secretValues } from '../model/secrets.js';
 import { compareText } from '../model/sort-order.js';
 import { lineSpan, type Span } from '../model/span.js';
 import { createLintCache, type LintCache } from './cache.js';
+import { commentSyntax } from './directives.js';
 import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
 import { RULES } from './registry.js';
 import { fixedMeta, ruleMeta } from './rule-docs.js';
+import { applyDirectives, type CommentedFile, DIRECTIVE_WITHOUT_REASON, UNUSED_DIRECTIVE } from './suppress.js';
 
 export const CONFIG_FILE_NAME = 'connlint.config.yaml';
 
@@ -87,6 +90,19 @@ const INTERNAL_ERROR_META = fixedMeta(
   'A bug in connlint. The other files and rules still ran. Please report it with the input that caused it.',
 );
 
+const UNUSED_DIRECTIVE_META = fixedMeta(
+  UNUSED_DIRECTIVE,
+  'A connlint-disable comment suppressed nothing or names an id that is not a rule',
+  'warning',
+  'A `connlint-disable-next-line`, `connlint-disable-line` or `connlint-disable-file` comment covers no finding of an id it names (the problem was fixed, or the comment is on the wrong line), names an id that is no rule, or is not a directive connlint knows. A stale suppression would silently hide the problem when it comes back. Delete the comment or fix its ids (docs/suppression.md).',
+);
+const DIRECTIVE_WITHOUT_REASON_META = fixedMeta(
+  DIRECTIVE_WITHOUT_REASON,
+  'A connlint-disable comment gives no reason',
+  'warning',
+  'Write why the finding does not apply after ` -- ` (`# connlint-disable-next-line pool-missing-validation -- validated by the proxy`): the reason is kept in the JSON and SARIF reports, where reviewers see it (docs/suppression.md).',
+);
+
 function scannedRoot(options: LintOptions): { root: string; targets: string[] } {
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const targets = paths.map((p) => resolve(options.cwd, p));
@@ -108,9 +124,22 @@ function scannedRoot(options: LintOptions): { root: string; targets: string[] } 
   return { root, targets };
 }
 
+/** The ids connlint reports itself (not rules), with their docs: in every report's rule list, and `connlint explain`. */
+export const FIXED_METAS: readonly RuleMeta[] = [
+  PARSE_ERROR_META,
+  INTERNAL_ERROR_META,
+  UNUSED_DIRECTIVE_META,
+  DIRECTIVE_WITHOUT_REASON_META,
+];
+
 /** The rule ids a config may name: every rule, plus the fixed ids users may turn off or re-level. */
 function configurableRules(): Array<{ id: string; options: Rule['options'] }> {
-  return [...RULES.map((r) => ({ id: r.id, options: r.options })), { id: 'parse-error', options: {} }];
+  return [
+    ...RULES.map((r) => ({ id: r.id, options: r.options })),
+    { id: 'parse-error', options: {} },
+    { id: UNUSED_DIRECTIVE, options: {} },
+    { id: DIRECTIVE_WITHOUT_REASON, options: {} },
+  ];
 }
 
 /** Overlays keyed by path relative to the root (POSIX); one outside the root is a usage error. */
@@ -125,7 +154,7 @@ function relativeOverlays(root: string, overlays: ReadonlyMap<string, string> | 
 }
 
 /** Reads connlint.config.yaml (or --config). The YAML and schema libraries load only when a config exists. */
-async function readConfig(root: string, options: LintOptions): Promise<Config> {
+async function readConfig(root: string, options: LintOptions): Promise<{ config: Config; text?: string }> {
   const explicit = options.configPath ? resolve(options.cwd, options.configPath) : undefined;
   const file = explicit ?? resolve(root, CONFIG_FILE_NAME);
   let text: string;
@@ -133,7 +162,7 @@ async function readConfig(root: string, options: LintOptions): Promise<Config> {
     text = options.overlays?.get(file) ?? readFileSync(file, 'utf8');
   } catch {
     if (explicit) throw new UsageError(`cannot read config file ${options.configPath}`);
-    return emptyConfig();
+    return { config: emptyConfig() };
   }
   const rel = relative(root, file);
   // A config outside the scanned folder is named by its absolute path: a path relative to the working directory
@@ -142,7 +171,7 @@ async function readConfig(root: string, options: LintOptions): Promise<Config> {
   const { loadConfig } = await import('../config/load-config.js');
   const { config, errors } = loadConfig(name, text, configurableRules());
   if (errors.length > 0) throw new InvalidConfigError(name, errors);
-  return { ...config, path: name };
+  return { config: { ...config, path: name }, text };
 }
 
 /** A bug in connlint, as a finding: what failed, where, and the first lines of the stack. */
@@ -164,7 +193,7 @@ function internalError(at: Span, what: string, error: unknown): Finding {
  */
 export function runRules(model: Model, rules: readonly Rule[], config: Config): { findings: Finding[]; metas: RuleMeta[] } {
   const findings: Finding[] = [];
-  const metas: RuleMeta[] = [PARSE_ERROR_META, INTERNAL_ERROR_META];
+  const metas: RuleMeta[] = [...FIXED_METAS];
   for (const rule of rules) {
     const setting = config.rules[rule.id]?.value;
     if (setting === 'off') continue;
@@ -290,10 +319,32 @@ function lowered(f: Finding, files: Map<string, ScannedFile>): Finding {
   return { ...f, severity: 'note', message: `${f.message} (a note only: ${file.reason})` };
 }
 
+/**
+ * Every read file whose syntax has comments, with its text as already read: as its format decoded it when
+ * discovery read it, else from the tree's cache (a file a parser reached, an `.env`), and the config file's text.
+ */
+function commentedFiles(
+  model: Model,
+  byFormat: Map<Format, ClaimedFile[]>,
+  view: TreeView,
+  configText: string | undefined,
+): CommentedFile[] {
+  const texts = new Map<string, string>();
+  for (const claimed of byFormat.values()) for (const c of claimed) texts.set(c.path, c.text);
+  const out: CommentedFile[] = [];
+  for (const f of model.files) {
+    const syntax = f.kind === null ? undefined : commentSyntax(f.path, f.kind);
+    if (!syntax) continue;
+    const text = f.kind === 'connlint-config' ? configText : (texts.get(f.path) ?? view.readBytes(f.path)?.toString('utf8'));
+    if (text !== undefined) out.push({ path: f.path, text, syntax });
+  }
+  return out;
+}
+
 /** The one API for the CLI, the Action and editors: files in, findings out. Prints nothing. */
 export async function lint(options: LintOptions): Promise<LintRun> {
   const { root, targets } = scannedRoot(options);
-  const config = await readConfig(root, options);
+  const { config, text: configText } = await readConfig(root, options);
   const cache = options.cache ?? createLintCache();
   const mounts = Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value]));
   const overlays = relativeOverlays(root, options.overlays);
@@ -415,24 +466,47 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   const byPath = new Map(model.files.map((f) => [f.path, f]));
   findings.push(...ran.findings);
   for (let i = 0; i < findings.length; i++) findings[i] = lowered(findings[i] as Finding, byPath);
+  const directed = applyDirectives(findings, commentedFiles(model, byFormat, discovery.view, configText), {
+    known: new Set(
+      configurableRules()
+        .map((r) => r.id)
+        .concat('internal-error'),
+    ),
+    unused: config.rules[UNUSED_DIRECTIVE]?.value,
+    withoutReason: config.rules[DIRECTIVE_WITHOUT_REASON]?.value,
+  });
+  findings.splice(0, findings.length, ...directed.findings);
+  const suppressed = directed.suppressed;
   // Whatever a parser or rule quoted, a secret written in a scanned file never reaches the output.
   const secrets = secretValues([
     ...[...model.pools, ...model.servers].flatMap((x) => [...x.settings.values()]),
     ...declarations.environments.flatMap((e) => e.variables),
   ]);
   if (secrets.length > 0) {
-    for (const f of findings) {
+    for (const f of [...findings, ...suppressed]) {
       f.message = scrubSecrets(f.message, secrets);
       f.fingerprint = scrubSecrets(f.fingerprint, secrets);
       for (const r of f.related) r.message = scrubSecrets(r.message, secrets);
       if (f.fix) f.fix = { ...f.fix, description: scrubSecrets(f.fix.description, secrets), text: scrubSecrets(f.fix.text, secrets) };
     }
+    for (const f of suppressed) {
+      const reason = f.suppression.justification;
+      if (reason !== undefined) f.suppression = { ...f.suppression, justification: scrubSecrets(reason, secrets) };
+    }
   }
   findings.sort(compareFindings);
+  suppressed.sort(compareFindings);
   const read = model.files.filter((f) => f.kind !== null).map((f) => ({ path: f.path, kind: f.kind as string }));
   const notRead = model.files.filter((f) => f.kind === null).map((f) => ({ path: f.path, reason: f.reason }));
   return {
-    result: { findings, files: read, notRead, rules: ran.metas, toolVersion: TOOL_VERSION },
+    result: {
+      findings,
+      files: read,
+      notRead,
+      rules: ran.metas,
+      toolVersion: TOOL_VERSION,
+      ...(suppressed.length > 0 ? { suppressed } : {}),
+    },
     model,
     config,
     root,

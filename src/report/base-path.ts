@@ -1,5 +1,5 @@
 import { isAbsolute, posix } from 'node:path';
-import type { LintResult } from '../engine/finding.js';
+import type { Finding, LintResult } from '../engine/finding.js';
 import type { Span } from '../model/span.js';
 
 /*
@@ -32,7 +32,7 @@ function rebaseSpan(span: Span, root: string, base: string): Span {
  */
 function pathsInText(result: LintResult, root: string, base: string): (text: string) => string {
   const known = new Set<string>();
-  for (const f of result.findings) {
+  for (const f of [...result.findings, ...(result.suppressed ?? [])]) {
     known.add(f.location.path);
     for (const r of f.related) known.add(r.span.path);
   }
@@ -55,16 +55,25 @@ export function rebaseResult(result: LintResult, root: string, base: string): Li
   if (root === base) return result;
   const p = (path: string) => rebasePath(path, root, base);
   const text = pathsInText(result, root, base);
+  const finding = <F extends Finding>(f: F): F => ({
+    ...f,
+    message: text(f.message),
+    location: rebaseSpan(f.location, root, base),
+    related: f.related.map((r) => ({ message: text(r.message), span: rebaseSpan(r.span, root, base) })),
+    fingerprint: rebaseFingerprint(f.fingerprint, root, base),
+    ...(f.fix ? { fix: { ...f.fix, description: text(f.fix.description), span: rebaseSpan(f.fix.span, root, base) } } : {}),
+  });
   return {
     ...result,
-    findings: result.findings.map((f) => ({
-      ...f,
-      message: text(f.message),
-      location: rebaseSpan(f.location, root, base),
-      related: f.related.map((r) => ({ message: text(r.message), span: rebaseSpan(r.span, root, base) })),
-      fingerprint: rebaseFingerprint(f.fingerprint, root, base),
-      ...(f.fix ? { fix: { ...f.fix, description: text(f.fix.description), span: rebaseSpan(f.fix.span, root, base) } } : {}),
-    })),
+    findings: result.findings.map(finding),
+    ...(result.suppressed
+      ? {
+          suppressed: result.suppressed.map((f) => {
+            const { location, ...rest } = f.suppression;
+            return { ...finding(f), suppression: { ...rest, ...(location ? { location: rebaseSpan(location, root, base) } : {}) } };
+          }),
+        }
+      : {}),
     files: result.files.map((f) => ({ ...f, path: p(f.path) })),
     notRead: result.notRead.map((n) => ({ ...n, path: p(n.path) })),
   };

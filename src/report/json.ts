@@ -1,4 +1,4 @@
-import type { LintResult } from '../engine/finding.js';
+import type { Finding, LintResult } from '../engine/finding.js';
 import type { Renderer } from './index.js';
 
 /**
@@ -11,6 +11,8 @@ export interface JsonReport {
   files: Array<{ path: string; kind: string }>;
   /** Files with a name a format knows that were not read, and why (`openssl.cnf`: not a MySQL option file). */
   notRead: Array<{ path: string; reason: string }>;
+  /** Findings a `connlint-disable-*` comment or the `--baseline` kept out of `findings` (ESLint's suppressedMessages); only when there are some. */
+  suppressed?: JsonFinding[];
 }
 
 export interface JsonFinding {
@@ -19,34 +21,78 @@ export interface JsonFinding {
   message: string;
   location: { path: string; line: number; column: number; endLine: number; endColumn: number };
   related: Array<{ path: string; line: number; column: number; message: string }>;
+  /** Only when one edit of one written value is the fix: what the edit does and the text that replaces the value. */
+  suggestion?: JsonSuggestion;
+  /** Only in `suppressed`: how it was suppressed (docs/suppression.md). */
+  suppression?: { kind: 'inSource' | 'baseline'; justification?: string; location?: { path: string; line: number; column: number } };
+}
+
+export interface JsonSuggestion {
+  description: string;
+  /** The value as written (`endColumn` exclusive) and its replacement, in the file's own syntax and unit. */
+  replacement: { path: string; line: number; column: number; endLine: number; endColumn: number; text: string };
 }
 
 /**
  * Builds every object literally, key by key, so the key order in the output never depends on how the
  * engine happened to construct its findings (fixture diffs must show only real changes).
  */
+function jsonFinding(f: Finding): JsonFinding {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    location: {
+      path: f.location.path,
+      line: f.location.line,
+      column: f.location.column,
+      endLine: f.location.endLine,
+      endColumn: f.location.endColumn,
+    },
+    related: f.related.map((r) => ({
+      path: r.span.path,
+      line: r.span.line,
+      column: r.span.column,
+      message: r.message,
+    })),
+    ...(f.fix
+      ? {
+          suggestion: {
+            description: f.fix.description,
+            replacement: {
+              path: f.fix.span.path,
+              line: f.fix.span.line,
+              column: f.fix.span.column,
+              endLine: f.fix.span.endLine,
+              endColumn: f.fix.span.endColumn,
+              text: f.fix.text,
+            },
+          },
+        }
+      : {}),
+  };
+}
+
 export function toJsonShape(result: LintResult): JsonReport {
   return {
-    findings: result.findings.map((f) => ({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      location: {
-        path: f.location.path,
-        line: f.location.line,
-        column: f.location.column,
-        endLine: f.location.endLine,
-        endColumn: f.location.endColumn,
-      },
-      related: f.related.map((r) => ({
-        path: r.span.path,
-        line: r.span.line,
-        column: r.span.column,
-        message: r.message,
-      })),
-    })),
+    findings: result.findings.map(jsonFinding),
     files: result.files.map((file) => ({ path: file.path, kind: file.kind })),
     notRead: result.notRead.map((file) => ({ path: file.path, reason: file.reason })),
+    ...(result.suppressed && result.suppressed.length > 0
+      ? {
+          suppressed: result.suppressed.map((f) => {
+            const { kind, justification, location } = f.suppression;
+            return {
+              ...jsonFinding(f),
+              suppression: {
+                kind,
+                ...(justification !== undefined ? { justification } : {}),
+                ...(location ? { location: { path: location.path, line: location.line, column: location.column } } : {}),
+              },
+            };
+          }),
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding, LintResult, RuleMeta, Severity } from '../engine/finding.js';
+import type { Finding, Fix, LintResult, RuleMeta, Severity } from '../engine/finding.js';
 import type { Span } from '../model/span.js';
 import type { RenderOptions, Renderer } from './index.js';
 
@@ -73,6 +73,22 @@ function physicalLocation(span: Span): Record<string, unknown> {
   return {
     artifactLocation: { uri: toArtifactUri(span.path), uriBaseId: SRCROOT },
     region: region(span),
+  };
+}
+
+/**
+ * A finding's one edit as a SARIF fix (§3.55): one artifactChange on the file, addressed like a result's location,
+ * with one replacement of the value's region by the new text. connlint never applies it; viewers may offer it.
+ */
+function sarifFix(fix: Fix): Record<string, unknown> {
+  return {
+    description: { text: escapeMessageText(fix.description) },
+    artifactChanges: [
+      {
+        artifactLocation: { uri: toArtifactUri(fix.span.path), uriBaseId: SRCROOT },
+        replacements: [{ deletedRegion: region(fix.span), insertedContent: { text: fix.text } }],
+      },
+    ],
   };
 }
 
@@ -175,7 +191,8 @@ export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sar
     metas.push(meta);
   };
   for (const meta of result.rules) addRule(meta);
-  for (const f of result.findings) if (!indexById.has(f.ruleId)) addRule(placeholderMeta(f));
+  const suppressed = result.suppressed ?? [];
+  for (const f of [...result.findings, ...suppressed]) if (!indexById.has(f.ruleId)) addRule(placeholderMeta(f));
 
   // Errors first, then warnings, then notes; within a level the engine's order (path, line, column,
   // rule). GitHub shows only the top 5,000 of a run and rejects more than 25,000, so what is kept and
@@ -184,7 +201,10 @@ export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sar
   const ordered = result.findings
     .map((f, i) => ({ f, i }))
     .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
-    .map(({ f }) => f);
+    .map(({ f }) => f as Finding & { suppression?: NonNullable<LintResult['suppressed']>[number]['suppression'] });
+  // Suppressed findings stay results, marked (SARIF 2.1.0 §3.27.23 suppressions; GitHub code scanning shows them as
+  // dismissed), after every unsuppressed one so that they are the first left out and never shift its fingerprints.
+  ordered.push(...suppressed);
   const hashes = fingerprints(ordered);
   const kept = ordered.slice(0, MAX_RESULTS_PER_RUN);
   const omitted = ordered.length - kept.length;
@@ -205,6 +225,18 @@ export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sar
       );
     }
     sarifResult.partialFingerprints = { [FINGERPRINT_KEY]: hashes[i] };
+    if (f.fix) sarifResult.fixes = [sarifFix(f.fix)];
+    if (f.suppression) {
+      const s = f.suppression;
+      sarifResult.suppressions = [
+        {
+          // An in-source comment is `inSource`; the baseline file lives outside the analysed code: `external`.
+          kind: s.kind === 'inSource' ? 'inSource' : 'external',
+          ...(s.justification !== undefined ? { justification: s.justification } : {}),
+          ...(s.location ? { location: { physicalLocation: physicalLocation(s.location) } } : {}),
+        },
+      ];
+    }
     return sarifResult;
   });
 

@@ -119,8 +119,22 @@ function renderFile(path: string, findings: Finding[], color: boolean, termWidth
   return out;
 }
 
+/** `; 3 suppressed (2 by comments, 1 by the baseline)`, or nothing when nothing was suppressed. */
+function suppressedText(result: Parameters<Renderer>[0]): string {
+  const all = result.suppressed ?? [];
+  if (all.length === 0) return '';
+  const baseline = all.filter((f) => f.suppression.kind === 'baseline').length;
+  const inSource = all.length - baseline;
+  const parts = [
+    inSource > 0 ? `${inSource} by ${inSource === 1 ? 'a comment' : 'comments'}` : '',
+    baseline > 0 ? `${baseline} by the baseline` : '',
+  ];
+  return `; ${all.length} suppressed (${parts.filter((p) => p !== '').join(', ')})`;
+}
+
 export const renderStylish: Renderer = (result, options) => {
-  if (result.findings.length === 0) return '';
+  const suppressed = suppressedText(result);
+  if (result.findings.length === 0) return suppressed === '' ? '' : `0 problems${suppressed}\n`;
   const blocks = groupByFile(result.findings).map(([path, findings]) =>
     renderFile(path, findings, options.color, options.width).join('\n'),
   );
@@ -131,7 +145,7 @@ export const renderStylish: Renderer = (result, options) => {
   const notes = count('note');
   const summaryText =
     `${options.color ? '✖' : 'x'} ${plural(result.findings.length, 'problem')} ` +
-    `(${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})`;
+    `(${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})${suppressed}`;
   const summaryColor = errors > 0 ? RED : warnings > 0 ? YELLOW : BLUE;
   const summary = options.color ? `${summaryColor[0]}${BOLD[0]}${summaryText}${BOLD[1]}${summaryColor[1]}` : summaryText;
   return `${blocks.join('\n\n')}\n\n${summary}\n`;

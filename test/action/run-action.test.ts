@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { main } from '../../src/cli/main.js';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import { parse } from 'yaml';
@@ -119,6 +120,31 @@ test('a monorepo service: warning annotation at its repository path, summary, ou
   const sarif = JSON.parse(readFileSync(join(repo, 'reports/connlint.sarif'), 'utf8'));
   assert.equal(sarif.runs[0].automationDetails.id, 'connlint/api');
   assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'services/api/hikari.properties');
+});
+
+test('baseline: findings a --write-baseline file records are not reported; a missing file exits 2', async () => {
+  const repo = monorepo();
+  // Written by the CLI from the repository root, as a user would commit it.
+  let stderr = '';
+  const written = await main({
+    argv: ['--write-baseline', 'connlint-baseline.json', 'services/edge'],
+    cwd: repo,
+    env: {},
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
+  assert.equal(written, 0, stderr);
+  const edge = await act(repo, { 'working-directory': 'services/edge', baseline: 'connlint-baseline.json' });
+  assert.equal(edge.code, 0, edge.stderr);
+  assert.equal(edge.outputs.findings, '0');
+  assert.doesNotMatch(edge.stdout, /^::error/m);
+  // The api service's warning is not in the baseline.
+  const api = await act(repo, { 'working-directory': 'services/api', baseline: 'connlint-baseline.json', 'fail-on': 'warning' });
+  assert.equal(api.code, 1);
+  assert.equal(api.outputs.warnings, '1');
+  const missing = await act(repo, { 'working-directory': 'services/edge', baseline: 'nope.json' });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stdout, /^::error title=connlint::connlint: cannot read baseline nope\.json: ENOENT/m);
 });
 
 test('fail-on: error (default) passes warnings, warning fails them, never passes errors; errors fail by default', async () => {
@@ -248,7 +274,15 @@ test('action.yml: a composite action whose steps use every input and set every o
     runs: { using: string; steps: Array<{ id?: string; run?: string; shell?: string; env?: Record<string, string> }> };
   };
   assert.equal(action.name, 'connlint');
-  assert.deepEqual(Object.keys(action.inputs).sort(), ['category', 'config', 'fail-on', 'paths', 'sarif-file', 'working-directory']);
+  assert.deepEqual(Object.keys(action.inputs).sort(), [
+    'baseline',
+    'category',
+    'config',
+    'fail-on',
+    'paths',
+    'sarif-file',
+    'working-directory',
+  ]);
   assert.deepEqual(Object.keys(action.outputs).sort(), ['errors', 'findings', 'notes', 'sarif-file', 'warnings']);
   assert.equal(action.runs.using, 'composite');
   for (const step of action.runs.steps) if (step.run) assert.equal(step.shell, 'bash');
