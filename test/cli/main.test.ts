@@ -210,3 +210,23 @@ test('the command line as users meet it: help, options before inspect, --list-ru
   const missing = await run(['--output', 'no/such/dir/report.json'], dir);
   assert.deepEqual([missing.code, missing.stderr], [2, 'connlint: cannot write report to no/such/dir/report.json: ENOENT\n']);
 });
+
+test('connlint rules, explain and profiles', async () => {
+  const dir = tempRepo(WARN_ONLY);
+  const text = await run(['rules'], dir);
+  assert.equal(text.code, 0);
+  assert.match(text.stdout, /^pool-missing-validation +warning +A pool lends connections without checking them/m);
+  const json = JSON.parse((await run(['rules', '--format', 'json'], dir)).stdout) as Array<{ id: string }>;
+  assert.ok(json.some((r) => r.id === 'keepalive-exceeds-network-idle-timeout'));
+  const explained = await run(['explain', 'pool-missing-validation'], dir);
+  assert.equal(explained.code, 0);
+  assert.match(explained.stdout, /^## pool-missing-validation\n[\s\S]*### What it does\n[\s\S]*### Why is this bad\?/);
+  assert.match((await run(['explain', 'parse-error'], dir)).stdout, /^## parse-error\n/);
+  const unknown = await run(['explain', 'pool-lifetime'], dir);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^connlint: unknown rule pool-lifetime \(known: .*pool-lifetime-exceeds-wait-timeout/);
+  const profiles = await run(['profiles'], dir);
+  assert.match(profiles.stdout, /\n {2}aws-nat-gateway {2}AWS NAT gateway\n {4}idle timeout 350 s;/);
+  const profilesJson = JSON.parse((await run(['profiles', '-f', 'json'], dir)).stdout) as { network: Array<{ id: string }> };
+  assert.ok(profilesJson.network.some((p) => p.id === 'azure-lb'));
+});
