@@ -53,7 +53,7 @@ export default defineRule({
   summary: 'TCP keepalive starts later than the network drops idle connections',
   severity: 'error',
   tags: ['network', 'keepalive', 'timeouts'],
-  status: { stable: '0.1.0' },
+  status: { kind: 'stable', since: '0.1.0' },
   options: {},
   docs: {
     whatItDoes:

@@ -8,7 +8,7 @@ export default defineRule({
   summary: 'A long-running process keeps a database connection across waits longer than the server lets it idle',
   severity: 'warning',
   tags: ['process', 'server', 'timeouts'],
-  status: { stable: '0.1.0' },
+  status: { kind: 'stable', since: '0.1.0' },
   options: {
     marginSeconds: {
       type: 'integer',

@@ -18,7 +18,7 @@ export default defineRule({
   summary: 'A pool keeps idle connections longer than the database server lets them live',
   severity: 'error',
   tags: ['timeouts', 'pool', 'server'],
-  status: { stable: '0.1.0' },
+  status: { kind: 'stable', since: '0.1.0' },
   options: {
     marginSeconds: {
       type: 'integer',

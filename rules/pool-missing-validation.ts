@@ -41,7 +41,7 @@ export default defineRule({
   summary: 'A pool lends connections without checking them, and nothing keeps them from going stale',
   severity: 'warning',
   tags: ['pool', 'validation'],
-  status: { stable: '0.1.0' },
+  status: { kind: 'stable', since: '0.1.0' },
   options: {
     marginSeconds: {
       type: 'integer',

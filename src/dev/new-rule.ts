@@ -144,7 +144,7 @@ export default defineRule({
   summary: 'TODO: one line, the thing and what is wrong with it',
   severity: 'warning',
   tags: ['TODO'],
-  status: { stable: 'TODO: the release that ships it' },
+  status: { kind: 'preview', since: 'TODO: the release that ships it' },
   // Each option: { type, description, default, minimum }, explained in docs.options.
   options: {},
   docs: {

@@ -36,6 +36,11 @@ interface ReportCommon {
   fix?: Fix;
 }
 
+export type RuleStatus =
+  | { kind: 'stable'; since: string }
+  | { kind: 'preview'; since: string }
+  | { kind: 'deprecated'; since: string; replacedBy?: string };
+
 /** One report: a message id of the rule and exactly the data its message function takes. */
 export type Report<M extends Messages> = {
   [K in keyof M & string]: ReportCommon & { messageId: K; data: Parameters<M[K]>[0] };
@@ -56,7 +61,11 @@ export interface Rule<M extends Messages = Messages> {
   summary: string;
   severity: Severity;
   tags: string[];
-  status: { stable: string };
+  /**
+   * Ruff's rule lifecycle: `preview` rules run only when the config turns them on (they may still change),
+   * `stable` ones by default, `deprecated` ones still run but say what replaces them. `since`: the release.
+   */
+  status: RuleStatus;
   options: Record<string, RuleOption>;
   docs: RuleDocs;
   messages: M;

@@ -1,22 +1,32 @@
 import binaryFile from '../../rules/binary-file.js';
+import conflictingDuplicateSetting from '../../rules/conflicting-duplicate-setting.js';
 import fileTooLarge from '../../rules/file-too-large.js';
 import keepaliveExceedsNetworkIdleTimeout from '../../rules/keepalive-exceeds-network-idle-timeout.js';
 import linkNotFollowed from '../../rules/link-not-followed.js';
 import longRunningProcessHoldsIdleConnection from '../../rules/long-running-process-holds-idle-connection.js';
 import poolLifetimeExceedsWaitTimeout from '../../rules/pool-lifetime-exceeds-wait-timeout.js';
 import poolMissingValidation from '../../rules/pool-missing-validation.js';
+import settingIgnoredByLibrary from '../../rules/setting-ignored-by-library.js';
+import startupFailure from '../../rules/startup-failure.js';
+import suspiciousDurationUnit from '../../rules/suspicious-duration-unit.js';
+import unknownSetting from '../../rules/unknown-setting.js';
 import unreadablePath from '../../rules/unreadable-path.js';
 import type { Rule } from './define-rule.js';
 
 /** Every rule, sorted by id. A published id is never reused. */
 export const RULES: readonly Rule[] = [
   binaryFile,
+  conflictingDuplicateSetting,
   fileTooLarge,
   keepaliveExceedsNetworkIdleTimeout,
   linkNotFollowed,
   longRunningProcessHoldsIdleConnection,
   poolLifetimeExceedsWaitTimeout,
   poolMissingValidation,
+  settingIgnoredByLibrary,
+  startupFailure,
+  suspiciousDurationUnit,
+  unknownSetting,
   unreadablePath,
 ] as Rule[];
 

@@ -19,13 +19,20 @@ function fence(name: string): string {
   return 'ini';
 }
 
+function statusText(rule: Rule): string {
+  const s = rule.status;
+  if (s.kind === 'stable') return `Stable since ${s.since}.`;
+  if (s.kind === 'preview') return `Preview since ${s.since}: off unless connlint.config.yaml turns it on; it may still change.`;
+  return `Deprecated since ${s.since}${s.replacedBy ? `: use \`${s.replacedBy}\`` : ''}.`;
+}
+
 /** The rule's docs as Markdown, in Ruff's heading order; used by RULES.md and SARIF help. */
 export function ruleMarkdown(rule: Rule): string {
   const d = rule.docs;
   const parts = [
     `## ${rule.id}`,
     `${rule.summary}.`,
-    `Default severity: ${rule.severity}. Tags: ${rule.tags.join(', ')}. Stable since ${rule.status.stable}.`,
+    `Default severity: ${rule.severity}. Tags: ${rule.tags.join(', ')}. ${statusText(rule)}`,
     `### What it does\n\n${d.whatItDoes}`,
     `### Why is this bad?\n\n${d.whyIsThisBad}`,
     ...(d.example ? [`### Example\n\n${filesBlock(d.example)}`] : []),

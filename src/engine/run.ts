@@ -20,7 +20,7 @@ import { createLintCache, type LintCache } from './cache.js';
 import { commentSyntax } from './directives.js';
 import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
-import { RULES } from './registry.js';
+import { findRule, RULES } from './registry.js';
 import { fixedMeta, ruleMeta } from './rule-docs.js';
 import { applyDirectives, type CommentedFile, DIRECTIVE_WITHOUT_REASON, UNUSED_DIRECTIVE } from './suppress.js';
 
@@ -197,6 +197,8 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
   for (const rule of rules) {
     const setting = config.rules[rule.id]?.value;
     if (setting === 'off') continue;
+    // A preview rule runs only when the config names it (Ruff's preview): it may still change.
+    if (rule.status.kind === 'preview' && setting === undefined) continue;
     metas.push(ruleMeta(rule));
     const opts: Record<string, number | boolean | string> = {};
     for (const [name, o] of Object.entries(rule.options)) opts[name] = config.ruleOptions[rule.id]?.[name] ?? o.default;
@@ -434,6 +436,8 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     const re = globToRegExp(l.pool);
     return { pattern: l.pool, server: l.server, matches: (p: string) => re.test(p) };
   });
+  const unique = new Map<string, Problem>();
+  for (const p of g.problems) unique.set(problemKey(p), p);
   const model = assembleModel({
     files: [...g.files.values()],
     servers: g.servers,
@@ -443,14 +447,15 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     network: g.network,
     links: { mappings, ...(config.path ? { configPath: config.path } : {}), defaultServer },
     linuxKeepalive: linuxDefault(KEEPALIVE_TIME),
+    problems: [...unique.values()].filter((p) => p.ruleId !== undefined && findRule(p.ruleId) !== undefined),
   });
 
   const findings: Finding[] = [...g.crashes];
-  const unique = new Map<string, Problem>();
-  for (const p of g.problems) unique.set(problemKey(p), p);
   const parseSetting = config.rules['parse-error']?.value;
   for (const p of unique.values()) {
     const ruleId = p.ruleId ?? 'parse-error';
+    // A problem under a rule's id is that rule's to report (model.problems), with the rule's severity and switch.
+    if (findRule(ruleId)) continue;
     if (ruleId === 'parse-error' && parseSetting === 'off') continue;
     findings.push({
       ruleId,

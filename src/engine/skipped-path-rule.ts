@@ -13,7 +13,7 @@ export function skippedPathRule(id: SkipRuleId, summary: string, severity: 'erro
     summary,
     severity,
     tags: ['connlint', 'files'],
-    status: { stable: '0.2.0' },
+    status: { kind: 'stable', since: '0.2.0' },
     options: {},
     docs,
     messages: { skipped: (d: { message: string }) => d.message },

@@ -1,6 +1,7 @@
 import { idlePaths } from './idle-path.js';
 import { type LinkInput, linkPools } from './links.js';
 import type { ConnectionHolder, Host, Model, NetworkElement, Pool, ScannedFile, Server } from './model.js';
+import type { Problem } from './problem.js';
 import type { Setting } from './setting.js';
 import { compareText } from './sort-order.js';
 
@@ -16,6 +17,8 @@ export function assembleModel(input: {
   hosts: Host[];
   network: NetworkElement[];
   links: LinkInput;
+  /** Problems a rule reports (see Model.problems). */
+  problems?: Problem[];
   /** Linux's tcp_keepalive_time default, for pools no scanned sysctl tree applies to. */
   linuxKeepalive: Setting;
 }): Model {
@@ -27,5 +30,12 @@ export function assembleModel(input: {
   const links = linkPools(pools, servers, input.links);
   const paths = idlePaths({ pools, links, hosts, network: input.network, linuxDefault: input.linuxKeepalive });
   const holders = [...(input.holders ?? [])].sort(byId);
-  return { files, servers, pools, holders, hosts, network: { elements: input.network }, links, paths };
+  const problems = [...(input.problems ?? [])].sort(
+    (a, b) =>
+      compareText(a.span.path, b.span.path) ||
+      a.span.line - b.span.line ||
+      a.span.column - b.span.column ||
+      compareText(a.message, b.message),
+  );
+  return { files, servers, pools, holders, hosts, network: { elements: input.network }, links, paths, problems };
 }

@@ -1,4 +1,5 @@
 import type { IdlePath } from './idle-path.js';
+import type { Problem } from './problem.js';
 import type { Setting } from './setting.js';
 import type { Span } from './span.js';
 
@@ -249,4 +250,9 @@ export interface Model {
   links: Link[];
   /** One idle path per pool, in pool id order: what the rules and `inspect` both read. */
   paths: IdlePath[];
+  /**
+   * What readers found wrong that a rule reports (a problem whose `ruleId` is a rule: `unknown-setting`,
+   * `startup-failure` ...), in file and line order. Problems without a rule stay `parse-error` findings.
+   */
+  problems: Problem[];
 }

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { emptyConfig } from '../../src/config/config.js';
 import { createLintCache } from '../../src/engine/cache.js';
 import { defineRule } from '../../src/engine/define-rule.js';
+import { problemRule } from '../../src/engine/problem-rule.js';
 import { lint, runRules, UsageError } from '../../src/engine/run.js';
 import type { Model } from '../../src/model/model.js';
 import { lineSpan } from '../../src/model/span.js';
@@ -67,6 +68,7 @@ test('a rule that throws becomes an internal-error finding and the other rules s
     servers: [],
     pools: [],
     holders: [],
+    problems: [],
     hosts: [],
     network: { elements: [] },
     links: [],
@@ -77,7 +79,7 @@ test('a rule that throws becomes an internal-error finding and the other rules s
     summary: 'Always throws',
     severity: 'error',
     tags: [],
-    status: { stable: '0.0.0' },
+    status: { kind: 'stable', since: '0.0.0' },
     options: {},
     docs: { whatItDoes: '', whyIsThisBad: '', example: {}, useInstead: {}, references: [] },
     messages: {},
@@ -90,7 +92,7 @@ test('a rule that throws becomes an internal-error finding and the other rules s
     summary: 'Always reports',
     severity: 'warning',
     tags: [],
-    status: { stable: '0.0.0' },
+    status: { kind: 'stable', since: '0.0.0' },
     options: {},
     docs: { whatItDoes: '', whyIsThisBad: '', example: {}, useInstead: {}, references: [] },
     messages: { hello: (d: { n: number }) => `hello ${d.n}` },
@@ -175,4 +177,61 @@ test('a shared cache keeps each parse result by path and content: re-linting aft
   assert.deepEqual(cache.stats, { parsed: 5, reused: 7 });
   assert.equal(first.result.findings.length, 1);
   assert.deepEqual(changed.result.findings, [], 'the changed file was read again');
+});
+
+test('a problem under a rule id is reported by that rule: its severity, its switch; a preview rule runs only when named', async () => {
+  const problem = {
+    ruleId: 'problem-backed',
+    message: 'mysqld refuses wait_timeout = 8h',
+    span: lineSpan('my.cnf', 2, 1, 16),
+    severity: 'error' as const,
+  };
+  const model: Model = {
+    files: [{ path: 'my.cnf', kind: 'mysql-option-file', owner: 'certain', reason: 'default option-file name' }],
+    servers: [],
+    pools: [],
+    holders: [],
+    problems: [problem, { ...problem, ruleId: 'another-rule', message: 'not this rule' }],
+    hosts: [],
+    network: { elements: [] },
+    links: [],
+    paths: [],
+  };
+  const docs = { whatItDoes: '', whyIsThisBad: '', example: {}, useInstead: {}, references: [] };
+  const backed = problemRule({
+    id: 'problem-backed',
+    summary: 'From readers',
+    severity: 'warning',
+    tags: [],
+    status: { kind: 'stable', since: '0.0.0' },
+    docs,
+  });
+  const preview = problemRule({
+    id: 'another-rule',
+    summary: 'Preview',
+    severity: 'warning',
+    tags: [],
+    status: { kind: 'preview', since: '0.0.0' },
+    docs,
+  });
+  const plain = runRules(model, [backed, preview], emptyConfig());
+  assert.deepEqual(
+    plain.findings.map((f) => [f.ruleId, f.severity, f.message, f.location.line]),
+    [['problem-backed', 'error', 'mysqld refuses wait_timeout = 8h', 2]],
+  );
+  assert.ok(!plain.metas.some((m) => m.id === 'another-rule'), 'a preview rule the config does not name does not run');
+  const span = lineSpan('connlint.config.yaml', 2, 3, 10);
+  const config = {
+    ...emptyConfig(),
+    rules: { 'problem-backed': { value: 'note' as const, span }, 'another-rule': { value: 'warning' as const, span } },
+  };
+  assert.deepEqual(
+    runRules(model, [backed, preview], config).findings.map((f) => [f.ruleId, f.severity]),
+    [
+      ['problem-backed', 'note'],
+      ['another-rule', 'warning'],
+    ],
+  );
+  const off = { ...emptyConfig(), rules: { 'problem-backed': { value: 'off' as const, span } } };
+  assert.deepEqual(runRules(model, [backed, preview], off).findings, []);
 });
