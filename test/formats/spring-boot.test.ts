@@ -90,7 +90,7 @@ test('.properties are read as ISO-8859-1 and YAML as UTF-8, with columns counted
   const run = await lint({ cwd: dir, paths: [] });
   const names = run.model.pools.map((p) => p.name).sort();
   assert.deepEqual(names, ['café', 'café']);
-  const error = run.result.findings.find((f) => f.ruleId === 'parse-error' && f.severity === 'error');
+  const error = run.result.findings.find((f) => f.ruleId === 'startup-failure' && f.severity === 'error');
   assert.deepEqual(error?.location, { path: 'b/src/main/resources/application.yml', line: 4, column: 24, endLine: 4, endColumn: 29 });
 });
 
@@ -178,5 +178,39 @@ test('the placeholder default and the profile in the message and in inspect', as
   assert.match(
     finding?.message ?? '',
     /^spring\.datasource\.hikari\.max-lifetime \(from environment DB_MAX_LIFETIME, default 1800000\) is 30 min but wait_timeout is 5 min/,
+  );
+});
+
+test('Spring Boot problems carry their rule ids: a driver property named like a pool setting, an unknown hikari key, a unit slip, a binding failure, a legacy profile key', async () => {
+  const dir = tempRepo({
+    'src/main/resources/application.yml': [
+      'spring:',
+      '  datasource:',
+      '    url: jdbc:mysql://db:3306/app',
+      '    hikari:',
+      '      data-source-properties:',
+      '        maximumPoolSize: 20',
+      '      max-life-time-ms: 600000',
+      '      idle-timeout: 600',
+      '      connection-timeout: 5s',
+      '---',
+      'spring:',
+      '  profiles: prod',
+      '',
+    ].join('\n'),
+  });
+  const run = await lint({ cwd: dir, paths: [] });
+  const got = run.result.findings
+    .filter((f) => f.ruleId !== 'pool-lifetime-exceeds-wait-timeout' && f.ruleId !== 'pool-missing-validation')
+    .map((f) => [f.ruleId, f.location.line]);
+  assert.deepEqual(
+    got.sort((a, b) => Number(a[1]) - Number(b[1])),
+    [
+      ['setting-ignored-by-library', 6],
+      ['unknown-setting', 7],
+      ['suspicious-duration-unit', 8],
+      ['startup-failure', 9],
+      ['startup-failure', 12],
+    ],
   );
 });

@@ -3,6 +3,7 @@ import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
+import { secondsKeysWrittenAsMs } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 
 /**
@@ -96,6 +97,10 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
     });
   }
   for (const [k, s] of written) settings.set(k, s);
+
+  // Seconds keys written in milliseconds (java-pools.md, "Unit traps worth flagging": `maxIdleTime=1800000` = 20.8 days).
+  const secondsKeys = Object.keys(KEYS).filter((k) => KEYS[k]?.unit === 's');
+  const problems = secondsKeysWrittenAsMs('c3p0', written, secondsKeys);
   const get = (k: string) => settings.get(k);
   const secs = (k: string): number | undefined => {
     const v = get(k)?.value;
@@ -129,5 +134,5 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       fact: 'java-pools.md, c3p0: testConnectionOnCheckout defaults to false; with defaults nothing is tested',
     },
   };
-  return { pool, problems: [] };
+  return { pool, problems };
 }

@@ -11,6 +11,7 @@ import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
+import { msKeysWrittenAsSeconds } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 
 type KeyType = 'count' | 'ms' | 's' | 'bool' | 'string';
@@ -140,7 +141,9 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
       fact: 'java-pools.md, DBCP2: testOnBorrow defaults to true (2.0+) and validates every borrow',
     },
   };
-  return { pool, problems: [] };
+  // Millisecond keys written in seconds (java-pools.md, "Unit traps worth flagging").
+  const msKeys = Object.keys(DBCP2_KEYS).filter((k) => DBCP2_KEYS[k]?.type === 'ms');
+  return { pool, problems: msKeysWrittenAsSeconds('Commons DBCP2', written, msKeys) };
 }
 
 function idleMechanisms(settings: Map<string, Setting>): IdleMechanism[] {

@@ -68,11 +68,12 @@ export const HIKARI_KEYS: ReadonlySet<string> = new Set(
     .map(([key]) => key),
 );
 
-/** Keys that only HikariCP uses, so one of them marks a file as HikariCP's (`username`, `driverClassName` ... are shared with other pools). */
-const DISTINCTIVE_KEYS = new Set([
-  'jdbcUrl',
-  'dataSourceClassName',
-  'dataSourceJNDI',
+/**
+ * HikariConfig settings that only the pool reads (sizes, timings, test SQL, pool name, JMX): written as
+ * `dataSource.<name>` they reach the driver instead (hikaricp.md, `dataSource.<name>`). Names a JDBC driver
+ * may also define (`password`, `readOnly`, `catalog`, `schema`, `autoCommit`) are left out.
+ */
+export const POOL_ONLY_KEYS: ReadonlySet<string> = new Set([
   'maximumPoolSize',
   'minimumIdle',
   'maxLifetime',
@@ -88,8 +89,10 @@ const DISTINCTIVE_KEYS = new Set([
   'registerMbeans',
   'allowPoolSuspension',
   'isolateInternalQueries',
-  'exceptionOverrideClassName',
 ]);
+
+/** Keys that only HikariCP uses, so one of them marks a file as HikariCP's (`username`, `driverClassName` ... are shared with other pools). */
+const DISTINCTIVE_KEYS = new Set(['jdbcUrl', 'dataSourceClassName', 'dataSourceJNDI', ...POOL_ONLY_KEYS, 'exceptionOverrideClassName']);
 
 export const HIBERNATE_PREFIX = 'hibernate.hikari.';
 /** HikariCP's HikariConfigurationUtil copies these Hibernate keys before the `hibernate.hikari.` ones (hikaricp.md, Hibernate). */

@@ -10,6 +10,7 @@ import type { IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, type Setting, settingSpan, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan, type Span } from '../../model/span.js';
+import { msAsSecondsFix, msAsSecondsText, msLooksLikeSeconds, wholeNumber } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 
 import {
@@ -29,6 +30,7 @@ import {
   type Written,
   collectWritten,
   hasPlaceholder,
+  POOL_ONLY_KEYS,
 } from './keys.js';
 import { type N, NUMERIC_KEYS, type NumericKey, COUNT_KEYS, type Slot, type Evaluation, evaluate } from './startup.js';
 
@@ -232,6 +234,36 @@ function idleMechanisms(settings: Map<string, Setting>, evaluations: Evaluation[
 // ---------------------------------------------------------------------------------------------------
 // The pool
 
+/** The timing keys whose value is checked for a magnitude in seconds (hikaricp.md, Settings: all durations are milliseconds). */
+const UNIT_KEYS = new Set<string>(['maxLifetime', 'idleTimeout', 'keepaliveTime', 'connectionTimeout']);
+
+/** What runs for a setting, said as a value with its unit, and `(its default)` when nobody wrote it. */
+function runningText(s: Setting | undefined): string {
+  if (!s) return 'its default';
+  const v = s.value;
+  const text =
+    v.kind === 'duration'
+      ? `${v.ms} (${v.ms === 0 ? 'off' : formatDuration(v.ms)})`
+      : v.kind === 'count'
+        ? String(v.value)
+        : v.kind === 'unknown'
+          ? `a value not known here (${v.reason})`
+          : v.kind === 'bool'
+            ? String(v.value)
+            : v.kind === 'string'
+              ? v.value
+              : 'its default';
+  return s.origin.kind === 'file' ? text : `${text}, its default`;
+}
+
+/** A milliseconds value that reads as seconds, as a clause for a message about the same line, or ''. */
+function secondsHint(key: string, fileKey: string, text: string): string {
+  if (!UNIT_KEYS.has(key)) return '';
+  const n = wholeNumber(text);
+  if (n === undefined || !msLooksLikeSeconds(n)) return '';
+  return `. ${text} reads as seconds (${formatDuration(n * 1000)}) but the key is in milliseconds: ${msAsSecondsFix(fileKey, n)}`;
+}
+
 function suggestion(hikariKey: string): string {
   const flat = hikariKey.replace(/[-_.]/g, '').toLowerCase();
   const match = Object.keys(KEY_INFO).find((k) => k.toLowerCase() === flat);
@@ -325,6 +357,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
   for (const w of unbound) {
     // An unknown key makes HikariConfig throw while loading the file (hikaricp.md, properties parsing).
     problems.push({
+      ruleId: 'startup-failure',
       severity: 'error',
       code: 'unknown-key',
       span: w.entry.keySpan,
@@ -333,21 +366,26 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
         suggestion(w.hikariKey),
     });
   }
+  // Keys already reported as stopping the pool: no second finding on the same line.
+  const stops = new Set<string>();
   for (const [canonical, list] of bound) {
     const info = KEY_INFO[canonical];
     const last = list[list.length - 1] as Written;
     if (known && !keyExists(canonical, known)) {
+      stops.add(canonical);
       const when =
         info?.since && !atLeast(known, info.since)
           ? `added in ${versionText(info.since)}`
           : `removed in ${versionText(info?.removedIn ?? [0, 0, 0])}`;
       problems.push({
+        ruleId: 'startup-failure',
         severity: 'error',
         span: last.entry.keySpan,
         message: `HikariCP ${versionText(known)} has no property ${last.hikariKey} (${when}); the pool fails to start (Property ${last.hikariKey} does not exist on target class ${TARGET_CLASS})`,
       });
     } else if (!known && info?.removedIn) {
       problems.push({
+        ruleId: 'startup-failure',
         severity: 'warning',
         span: last.entry.keySpan,
         message: `${last.fileKey} was removed in HikariCP ${versionText(info.removedIn)}: from that version the pool fails to start (Property ${last.hikariKey} does not exist on target class ${TARGET_CLASS})`,
@@ -355,6 +393,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     }
     if (list.length > 1 && new Set(list.map((w) => w.text)).size > 1) {
       problems.push({
+        ruleId: 'conflicting-duplicate-setting',
         severity: 'warning',
         span: last.entry.keySpan,
         message: `${list.map((w) => w.fileKey).join(' and ')} each set ${canonical} with different values; HikariCP applies them in hash order, so which one wins is not known. Keep one`,
@@ -362,6 +401,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     }
     if (info?.type === 'bool' && !hasPlaceholder(last.text) && !/^(true|false)$/i.test(last.text)) {
       problems.push({
+        ruleId: 'setting-ignored-by-library',
         severity: 'warning',
         span: last.entry.valueSpan,
         message: `${last.fileKey}=${last.text} is read as false: HikariCP uses Boolean.parseBoolean, which accepts only 'true'`,
@@ -377,15 +417,18 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     if (!w) continue;
     const exception = failing[0]?.slots[key]?.fails ?? '';
     const blank = /^\s|\s$/.test(w.text) ? ' (note the blank space around the number)' : '';
+    stops.add(key);
     if (failing.length === evaluations.length) {
       problems.push({
+        ruleId: 'startup-failure',
         severity: 'error',
         span: w.entry.valueSpan,
-        message: `HikariCP cannot use ${w.fileKey}=${w.text}${blank}: ${exception}, so the pool does not start`,
+        message: `HikariCP cannot use ${w.fileKey}=${w.text}${blank}: ${exception}, so the pool does not start${secondsHint(key, w.fileKey, w.text)}`,
       });
     } else {
       const fine = evaluations.filter((e) => !e.slots[key]?.fails).map((e) => e.release.label);
       problems.push({
+        ruleId: 'startup-failure',
         severity: 'warning',
         span: w.entry.valueSpan,
         message:
@@ -408,6 +451,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
   const driverClass = textOf('driverClassName');
   if (dsClass && driverClass) {
     problems.push({
+      ruleId: 'startup-failure',
       severity: 'error',
       span: spanOf('driverClassName') ?? fileSpan(path),
       message:
@@ -415,6 +459,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     });
   } else if (dsClass && textOf('jdbcUrl')) {
     problems.push({
+      ruleId: 'setting-ignored-by-library',
       severity: 'warning',
       span: spanOf('jdbcUrl') ?? fileSpan(path),
       message: `HikariCP uses dataSourceClassName and ignores jdbcUrl (it logs "using dataSourceClassName and ignoring jdbcUrl")`,
@@ -424,26 +469,77 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
   const mbeans = settings.get('registerMbeans')?.value;
   if (poolName?.includes(':') && mbeans?.kind === 'bool' && mbeans.value) {
     problems.push({
+      ruleId: 'startup-failure',
       severity: 'error',
       span: spanOf('poolName') ?? fileSpan(path),
       message: `HikariCP rejects poolName '${poolName}' with registerMbeans=true (IllegalArgumentException: poolName cannot contain ':' when used with JMX), so the pool does not start`,
     });
   }
 
+  // A timing value whose magnitude is seconds in a milliseconds key: one finding, which also says what
+  // HikariCP does with it (a rewrite at start-up is then not reported a second time).
+  const unitSlips = new Set<string>();
+  for (const key of UNIT_KEYS) {
+    const s = settings.get(key);
+    if (s?.origin.kind !== 'file' || stops.has(key)) continue;
+    const n = wholeNumber(s.text);
+    if (n === undefined || !msLooksLikeSeconds(n)) continue;
+    unitSlips.add(key);
+    const runs =
+      s.value.kind === 'unknown'
+        ? `what runs depends on the HikariCP version (${s.value.reason})`
+        : s.clamp
+          ? `HikariCP rewrites it at start-up (${s.clamp.reason}), so it runs with ${runningText(s)}`
+          : `HikariCP runs with ${runningText(s)}`;
+    problems.push({
+      ruleId: 'suspicious-duration-unit',
+      severity: 'warning',
+      span: s.origin.span,
+      message: `${msAsSecondsText(s.key, s.text ?? '', n)}; ${runs}. ${msAsSecondsFix(s.key, n)}`,
+    });
+  }
+
   // A value HikariCP rewrites at start-up is not the one that runs: say so where it is written.
   for (const key of NUMERIC_KEYS) {
     const s = settings.get(key);
-    if (!s?.clamp || s.origin.kind !== 'file' || s.value.kind === 'unknown') continue;
-    const runs =
-      s.value.kind === 'duration'
-        ? `${s.value.ms} (${s.value.ms === 0 ? 'off' : formatDuration(s.value.ms)})`
-        : s.value.kind === 'count'
-          ? String(s.value.value)
-          : '';
+    if (!s?.clamp || s.origin.kind !== 'file' || s.value.kind === 'unknown' || unitSlips.has(key)) continue;
     problems.push({
+      ruleId: 'setting-ignored-by-library',
       severity: 'warning',
       span: s.origin.span,
-      message: `HikariCP does not use ${s.key}=${s.text ?? ''}: ${s.clamp.reason}, so it runs with ${runs}`,
+      message: `HikariCP does not use ${s.key}=${s.text ?? ''}: ${s.clamp.reason}, so it runs with ${runningText(s)}`,
+    });
+  }
+
+  // A pool setting written as a driver property: HikariCP strips `dataSource.` and hands the rest to the
+  // driver (jdbcUrl: Driver.connect properties) or to the DataSource's setter (dataSourceClassName)
+  // (hikaricp.md, `dataSource.<name>`; "Syntax and parsing facts").
+  for (const w of dataSource) {
+    const name = w.hikariKey.slice(DATA_SOURCE_PREFIX.length);
+    const canonical = canonicalOf(name);
+    if (!canonical || !POOL_ONLY_KEYS.has(canonical)) continue;
+    const write = `${prefix}${canonical}=${w.text}`;
+    if (dsClass) {
+      problems.push({
+        ruleId: 'startup-failure',
+        severity: 'error',
+        span: w.entry.keySpan,
+        message:
+          `${w.fileKey}=${w.text} is a DataSource property, not a pool setting: at pool start HikariCP calls set${name.slice(0, 1).toUpperCase()}${name.slice(1)}() on ${dsClass}, ` +
+          `which a JDBC DataSource does not have, so the pool does not start (Property ${name} does not exist on target class ${dsClass}). Write ${write}`,
+      });
+      continue;
+    }
+    const running = settings.get(canonical);
+    const runs =
+      running?.value.kind === 'unknown'
+        ? `the pool's ${canonical} stays what it is without this line (${running.value.reason})`
+        : `the pool runs with ${canonical} ${runningText(running)}`;
+    problems.push({
+      ruleId: 'setting-ignored-by-library',
+      severity: 'warning',
+      span: w.entry.keySpan,
+      message: `${w.fileKey}=${w.text} goes to the JDBC driver, not to the pool: HikariCP passes every dataSource.* key to the driver as a connection property, so ${runs}. Write ${write}`,
     });
   }
 

@@ -146,6 +146,7 @@ export function profileProblems(docs: readonly ConfigDocument[]): Problem[] {
   for (const doc of docs) {
     if (doc.onProfile?.legacy) {
       problems.push({
+        ruleId: 'startup-failure',
         severity: 'warning',
         span: doc.onProfile.entry.keySpan,
         message:
@@ -160,6 +161,7 @@ export function profileProblems(docs: readonly ConfigDocument[]): Problem[] {
       const which = ['active', 'include', 'default'].find((w) => rest !== undefined && isNamed(rest, w));
       if (!which) continue;
       problems.push({
+        ruleId: 'startup-failure',
         severity: 'warning',
         span: e.keySpan,
         message:

@@ -409,6 +409,7 @@ export function buildDataSource(input: DataSourceInput): DataSourceResult {
         ? `Write the ${library} settings under ${PREFIX_NAMES[live]}`
         : `Write the ${library} settings under ${PREFIX_NAMES[live]}, or set spring.datasource.type to use ${LIBRARY_NAMES[prefix as PoolKind]}`;
     problems.push({
+      ruleId: 'setting-ignored-by-library',
       severity: 'warning',
       span: first.entry.keySpan,
       message: `${keys[0]}${more} ${keys.length > 1 ? 'are' : 'is'} ignored: ${reason}. ${advice}`,
@@ -430,6 +431,7 @@ export function buildDataSource(input: DataSourceInput): DataSourceResult {
       hint = ` HikariCP's nearest setting is ${PREFIX_NAMES.hikari}.${dashed(HIKARI_COUNTERPARTS[name] as string)}.`;
     else hint = ` ${library} has no such setting.`;
     problems.push({
+      ruleId: 'setting-ignored-by-library',
       severity: 'warning',
       span: a.entry.keySpan,
       message: `${keyOf(a)} is ignored: since Spring Boot 1.4 pool settings bind only under the pool's own prefix, and the pool is ${library} (${PREFIX_NAMES[live]}.*).${hint}`,
@@ -488,7 +490,7 @@ export function buildDataSource(input: DataSourceInput): DataSourceResult {
       known && declared
         ? `${key} is ignored: HikariCP ${input.hikariVersion?.version} has no setting ${known} (Spring Boot ignores keys the pool has no setter for)`
         : `${key} is ignored: HikariCP has no setting ${t.rest.map((e) => e.text).join('.')} (Spring Boot ignores keys under spring.datasource.hikari that HikariCP has no setter for).${hikariHint(form)}`;
-    problems.push({ severity: 'warning', span: a.entry.keySpan, message: message.replace(/\.$/, '') });
+    problems.push({ ruleId: 'unknown-setting', severity: 'warning', span: a.entry.keySpan, message: message.replace(/\.$/, '') });
   }
 
   const entries: Entry[] = [];
@@ -536,6 +538,7 @@ export function buildDataSource(input: DataSourceInput): DataSourceResult {
               : ' Write a whole number.';
     const unitWords = f.setter.unit === 'ms' ? ' in milliseconds' : f.setter.unit === 's' ? ' in seconds' : '';
     problems.push({
+      ruleId: 'startup-failure',
       severity: 'error',
       span: f.r.valueEntry?.valueSpan ?? e.valueSpan,
       message:

@@ -12,6 +12,7 @@ import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
+import { msKeysWrittenAsSeconds } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 
 type KeyType = 'count' | 'ms' | 's' | 'bool' | 'string';
@@ -191,11 +192,18 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
       `timeBetweenEvictionRunsMillis is longer than maxAge, so the cleaner runs every ${formatDuration(age)}`,
     );
   }
+  // Millisecond keys written in seconds (java-pools.md, "Unit traps worth flagging": `maxAge=3600`).
+  const msKeys = Object.keys(TOMCAT_KEYS).filter((k) => TOMCAT_KEYS[k]?.type === 'ms');
+  const slips = msKeysWrittenAsSeconds('Tomcat JDBC', written, msKeys);
+  problems.push(...slips);
+  const slipped = new Set(slips.map((p) => `${p.span.path}:${p.span.line}:${p.span.column}`));
   for (const s of [maxActive, initial, minIdle, period]) {
-    if (s.clamp && s.origin.kind === 'file') {
+    const at = s.origin.kind === 'file' ? s.origin.span : undefined;
+    if (s.clamp && at && !slipped.has(`${at.path}:${at.line}:${at.column}`)) {
       problems.push({
+        ruleId: 'setting-ignored-by-library',
         severity: 'warning',
-        span: s.origin.span,
+        span: at,
         message: `Tomcat JDBC does not use ${s.key}=${s.text ?? ''}: ${s.clamp.reason}`,
       });
     }
