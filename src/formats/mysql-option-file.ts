@@ -114,6 +114,7 @@ function contribute(
     root: t.root,
     files: t.files,
     options: t.options.map((o) => ({ entry: parser.optionEntry(o.option), via: o.via })),
+    groups: t.groups,
   }));
   const built = interpreter.buildFileServers(sources, ctx.config, notes);
   return {

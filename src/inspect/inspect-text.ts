@@ -293,6 +293,8 @@ export function inspectText(input: InspectInput, options: { color: boolean; widt
     for (const s of loneServers) {
       const limit = briefSetting(serverIdleLimit(s));
       out.line(2, `server ${s.id} (${engineName(s.engine)}, ${plural(s.files.length, 'file')})${limit ? `: ${limit}` : ''}`);
+      // Why MySQL or MariaDB: which group or option showed it, or that MySQL is assumed.
+      if (s.engineReason) out.line(4, `${engineName(s.engine)}: ${maskText(s.engineReason)}`);
     }
     for (const h of loneHosts) {
       const time = briefSetting(h.settings.get(KEEPALIVE_TIME));

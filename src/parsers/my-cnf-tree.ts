@@ -29,6 +29,8 @@ export interface OptionFileTree {
   files: string[];
   /** Every option of every group, in the order the server applies them. */
   options: ResolvedOption[];
+  /** Every `[group]` header read, empty groups included, in reading order (MariaDB packaging ships empty ones). */
+  groups: Array<{ name: string; span: Span }>;
   /** Parse problems of every file read + include problems. */
   problems: ParseProblem[];
   /** Assumptions made, for `inspect`. */
@@ -198,7 +200,7 @@ class TreeReader {
   }
 
   resolve(root: string): OptionFileTree {
-    const tree: OptionFileTree = { root, files: [], options: [], problems: [], notes: [] };
+    const tree: OptionFileTree = { root, files: [], options: [], groups: [], problems: [], notes: [] };
     const reported = new Set<string>();
     // A file read twice would repeat its directive problems and notes; each is reported once.
     const seenProblems = new Set<string>();
@@ -241,7 +243,8 @@ class TreeReader {
         if (d.kind === 'include' || loc.how === 'absolute') return true;
         const message = `Can't read dir of '${d.path}' (Errcode: 2 "No such file or directory")`;
         if (depth === 0) {
-          report({ severity: 'error', message: `${message}: mysqld refuses to start`, span: d.span });
+          // Readable text, but the server stops ("Fatal error in defaults handling. Program aborted", E10).
+          report({ severity: 'error', message: `${message}: mysqld refuses to start`, span: d.span, ruleId: 'startup-failure' });
         } else {
           report({ severity: 'warning', message: `${message}: mysqld stops reading ${file} here`, span: d.span });
         }
@@ -316,7 +319,10 @@ class TreeReader {
         }
       }
       for (const entry of parsed.doc.entries) {
-        if (entry.kind === 'group') continue;
+        if (entry.kind === 'group') {
+          tree.groups.push({ name: entry.name, span: entry.span });
+          continue;
+        }
         if (entry.kind === 'option') {
           tree.options.push({ option: entry, file, via });
           continue;

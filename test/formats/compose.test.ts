@@ -141,7 +141,7 @@ test('MariaDB reads mariadb.conf.d before conf.d; a file replacing /etc/my.cnf w
   assert.deepEqual(
     replaced.findings.filter((f) => f.includes('does not read')),
     [
-      'warning parse-error docker-compose.yml:6:9 mysqld in image mysql:8.4 does not read /etc/mysql/conf.d (mounted from ./conf.d): no option file it reads includes it (its /etc/my.cnf includes /etc/mysql/conf.d/; /etc/mysql/my.cnf is read after it)',
+      'warning setting-ignored-by-library docker-compose.yml:6:9 mysqld in image mysql:8.4 does not read /etc/mysql/conf.d (mounted from ./conf.d): no option file it reads includes it (its /etc/my.cnf includes /etc/mysql/conf.d/; /etc/mysql/my.cnf is read after it)',
     ],
   );
 });
@@ -162,7 +162,7 @@ test('a service built from a Dockerfile FROM mysql is a server; a folder mounted
     'docker/mysql/conf.d/my.cnf': '[mysqld]\nwait_timeout = 60\n',
   });
   assert.deepEqual(findings, [
-    'warning parse-error docker/docker-compose.yml:7:9 /etc/mysql/conf.d/my.cnf is a folder (mounted from ./mysql/conf.d), not a file, so mysqld reads none of the option files in docker/mysql/conf.d; mount the folder on /etc/mysql/conf.d or a file on /etc/mysql/conf.d/my.cnf',
+    'warning setting-ignored-by-library docker/docker-compose.yml:7:9 /etc/mysql/conf.d/my.cnf is a folder (mounted from ./mysql/conf.d), not a file, so mysqld reads none of the option files in docker/mysql/conf.d; mount the folder on /etc/mysql/conf.d or a file on /etc/mysql/conf.d/my.cnf',
   ]);
   // The option file under the mount is the service's (read there or not): no server of its own.
   assert.deepEqual(
@@ -187,7 +187,7 @@ test('an include of a folder the image does not have stops mysqld; for an image 
   });
   const oracle = await run(files('mysql:8.0'));
   assert.deepEqual(oracle.findings, [
-    `error parse-error my.cnf:3:1 Can't read dir of '/etc/mysql/mysql.conf.d/' (Errcode: 2 "No such file or directory"): mysqld refuses to start`,
+    `error startup-failure my.cnf:3:1 Can't read dir of '/etc/mysql/mysql.conf.d/' (Errcode: 2 "No such file or directory"): mysqld refuses to start`,
   ]);
   const percona = await run(files('percona:8.0'));
   assert.deepEqual(percona.findings, []);
@@ -199,8 +199,8 @@ test('mysqld refuses a command-line value as it refuses one in an option file, a
     'docker-compose.yml': "services:\n  db:\n    image: mysql:8.0\n    command: ['--wait-timeout=8h', '--max-connections=99999999']\n",
   });
   assert.deepEqual(findings, [
-    "error parse-error docker-compose.yml:4:31 Unknown suffix 'h' used for variable 'wait_timeout' (value '8h'). Legal suffix characters are: K, M, G, T, P, E; mysqld refuses to start",
-    `warning parse-error docker-compose.yml:4:55 mysqld does not use max-connections = 99999999: it warns "option 'max_connections': unsigned value 99999999 adjusted to 100000" at start-up and runs with 100000`,
+    "error startup-failure docker-compose.yml:4:31 Unknown suffix 'h' used for variable 'wait_timeout' (value '8h'). Legal suffix characters are: K, M, G, T, P, E; mysqld refuses to start",
+    `warning setting-ignored-by-library docker-compose.yml:4:55 mysqld does not use max-connections = 99999999: it logs the Warning "option 'max_connections': unsigned value 99999999 adjusted to 100000" at start-up and runs with 100000; write 100000`,
   ]);
   assert.equal(r.model.servers[0]?.settings.get('wait_timeout')?.value.kind, 'unknown');
 });

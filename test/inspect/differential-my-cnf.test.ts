@@ -114,11 +114,19 @@ async function lintFolder(dir: string): Promise<FolderRun> {
 
 const SECRET = '<masked secret>';
 
+/**
+ * What the option-file reader itself rejects: text it cannot read (parse-error), or a top-level `!includedir` of a
+ * missing directory, which reads fine but stops the program (startup-failure, "Can't read dir of ...").
+ */
+function isReaderFinding(f: Finding): boolean {
+  return f.ruleId === 'parse-error' || (f.ruleId === 'startup-failure' && f.message.startsWith("Can't read dir of"));
+}
+
 function compareServer(bin: string, folder: string, server: JsonServer, findings: Finding[]): void {
   const root = server.root ?? '';
   const oracle = runMyPrintDefaults(bin, path.join(folder, root));
   const tree = new Set(server.files);
-  const inTree = findings.filter((f) => f.ruleId === 'parse-error' && tree.has(f.location.path));
+  const inTree = findings.filter((f) => isReaderFinding(f) && tree.has(f.location.path));
   const errors = inTree.filter((f) => f.severity === 'error');
 
   if (oracle.status !== 0) {
@@ -128,7 +136,7 @@ function compareServer(bin: string, folder: string, server: JsonServer, findings
     const named = /'(\/[^']*)'/.exec(oracle.stderr)?.[1];
     assert.ok(
       named !== undefined && server.notes.some((n) => n.includes(named) && n.includes('not in the scanned tree')),
-      `${root}: my_print_defaults exited ${oracle.status} (${oracle.stderr.trim()}) but lint reported no error-severity parse-error ` +
+      `${root}: my_print_defaults exited ${oracle.status} (${oracle.stderr.trim()}) but lint reported no error-severity reader finding ` +
         `in ${[...tree].join(', ')} (findings there: ${JSON.stringify(inTree.map(describeFinding))})`,
     );
     return;
@@ -269,7 +277,7 @@ for (const { label, dir, run, failure } of runs) {
       }
       const oracle = runMyPrintDefaults(bin, file);
       if (oracle.status !== 0) {
-        const errors = findings.filter((f) => f.ruleId === 'parse-error' && f.severity === 'error' && f.location.path === rel);
+        const errors = findings.filter((f) => isReaderFinding(f) && f.severity === 'error' && f.location.path === rel);
         assert.ok(
           errors.length > 0,
           `${rel}: my_print_defaults exited ${oracle.status} (${oracle.stderr.trim()}) but lint reported no error there`,

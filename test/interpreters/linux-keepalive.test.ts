@@ -45,6 +45,8 @@ test('a rejected value leaves the earlier one in force, and the message says whi
   assert.equal(s?.origin.kind === 'file' ? s.origin.span.path : '', 'etc/sysctl.d/10-a.conf');
   assert.equal(problems.length, 1);
   assert.equal(problems[0]?.span.path, 'etc/sysctl.d/20-b.conf');
+  // The kernel keeps the old value and nothing stops: setting-ignored-by-library, not a start-up failure.
+  assert.equal(problems[0]?.ruleId, 'setting-ignored-by-library');
   assert.match(
     problems[0]?.message ?? '',
     /overflow.*not applied: net\.ipv4\.tcp_keepalive_time stays 300 \(5 min\) \(set at etc\/sysctl\.d\/10-a\.conf:1\)/,

@@ -14,6 +14,7 @@ import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey } from '../../model/setting.js';
 import { canonicalSysctlKey } from '../../parsers/sysctl.js';
 import { KEEPALIVE_INTVL, KEEPALIVE_PROBES, KEEPALIVE_TIME, linuxDefault, readKeepalive } from '../linux/keepalive.js';
+import { replacedOf } from '../mysql/replaced-assignments.js';
 import { knownText, unknownReason } from './interpolate.js';
 import { type ServiceDef, type SysctlDef, subSpan } from './project.js';
 
@@ -44,12 +45,14 @@ export function namespaceSettings(sysctls: Iterable<SysctlDef>, problems: Proble
       text: text ?? raw,
       origin: { kind: 'file' as const, span: def.span, via: [] },
       overrides: previous?.origin.kind === 'file' ? overridesOf(previous) : [],
+      ...replacedOf(previous),
       // Interpolated or quoted values are not located character for character: no value span then.
       ...(text === undefined ? {} : valueSpanOf({ key: def.key, text, raw, keySpan: def.keySpan, valueSpan: at, span: def.span })),
     };
     if (!def.value || def.value.text === null) {
       problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         message: `sysctl ${def.key} has no value; Docker refuses to create the container`,
         span: def.span,
       });
@@ -68,6 +71,7 @@ export function namespaceSettings(sysctls: Iterable<SysctlDef>, problems: Proble
       problems.push({
         severity: 'error',
         span: at,
+        ruleId: 'startup-failure',
         message: `${read.rejected}; runc writes the container's sysctls when it starts it and stops on this error, so the container does not start`,
       });
       if (previous) settings.set(key, { ...previous, rejected: [...(previous.rejected ?? []), { span: def.span, reason: read.rejected }] });
@@ -114,6 +118,7 @@ export function hostNetworkSysctlProblems(service: ServiceDef, networkModeAt: st
     out.push({
       severity: 'error',
       span: def.span,
+      ruleId: 'startup-failure',
       message: `runc refuses sysctl ${def.key} for a container in the host's network namespace (network_mode: host, ${networkModeAt}): "sysctl "${key}" is not allowed in the hosts network namespace", so the container does not start`,
     });
   }

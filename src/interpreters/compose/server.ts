@@ -19,6 +19,7 @@ import type { ParseResult } from '../../parsers/parse-result.js';
 import { type Argument, type CommandLine, readCommandLine } from '../mysql/command-line.js';
 import { buildFileServers, defaultServerSettings, type ServerOption } from '../mysql/server.js';
 import { serverGroups } from '../mysql/groups.js';
+import { replacedOf } from '../mysql/replaced-assignments.js';
 import { canonicalOptionName } from '../mysql/variables.js';
 import { type ContainerMount, ContainerView, containerPath, imageFiles } from './container-files.js';
 import { type DatabaseImage, describeLayout } from './image.js';
@@ -176,6 +177,7 @@ export function buildComposeServer(input: ComposeServerInput): ComposeServer {
         problems.push({
           severity: 'warning',
           span: first.span,
+          ruleId: 'setting-ignored-by-library',
           message: `the bitnami image runs command: as a program (its entrypoint ends with exec "$@"), so ${first.text} is not passed to mysqld; pass server flags in ${image.flavor === 'mysql' ? 'MYSQL_EXTRA_FLAGS' : 'MARIADB_EXTRA_FLAGS'}`,
         });
       }
@@ -251,6 +253,7 @@ export function buildComposeServer(input: ComposeServerInput): ComposeServer {
       } else if (line.defaults.file && place.kind === 'repo') {
         problems.push({
           severity: 'error',
+          ruleId: 'startup-failure',
           span: line.defaults.file.span,
           message: `Could not open required defaults file: /${root} (${place.path} is not in the mounted folder): mysqld refuses to start`,
         });
@@ -293,12 +296,14 @@ export function buildComposeServer(input: ComposeServerInput): ComposeServer {
         problems.push({
           severity: 'warning',
           span: m.span,
+          ruleId: 'setting-ignored-by-library',
           message: `/${m.target} is a folder (mounted from ${m.written}), not a file, so mysqld reads none of the option files in ${m.source}; mount the folder on /${m.target.slice(0, m.target.lastIndexOf('/'))} or a file on /${m.target}`,
         });
       } else {
         problems.push({
           severity: 'warning',
           span: m.span,
+          ruleId: 'setting-ignored-by-library',
           message: `mysqld in image ${image.ref} does not read /${m.target} (mounted from ${m.written}): no option file it reads includes it (${describeLayout(image.layout)})`,
         });
       }
@@ -355,6 +360,7 @@ export function buildComposeServer(input: ComposeServerInput): ComposeServer {
       value: { kind: 'unknown', reason },
       origin: { kind: 'file', span: e.span, via: [] },
       overrides: previous?.origin.kind === 'file' ? overridesOf(previous) : [],
+      ...replacedOf(previous),
       ...(previous?.unit ? { unit: previous.unit } : {}),
     } satisfies Setting);
   }

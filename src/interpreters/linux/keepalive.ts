@@ -4,6 +4,7 @@ import type { Host } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan } from '../../model/span.js';
+import { replacedOf } from '../mysql/replaced-assignments.js';
 import { readKernelInteger } from './kernel-integer.js';
 import { orderSysctlFiles } from './sysctl-files.js';
 
@@ -96,7 +97,14 @@ export function buildHosts(
           const read = readKeepalive(e.key, raw);
           if ('rejected' in read) {
             const stays = previous ? `${e.key} stays ${describe(previous)}` : `${e.key} keeps its previous value`;
-            problems.push({ severity: 'warning', span: e.valueSpan, message: `${read.rejected}, so this line is not applied: ${stays}` });
+            // The write fails with EINVAL and the kernel keeps the old value; the other lines are still applied
+            // (sysctl.md: "Non-numeric input ... is EINVAL and the old value is kept"; procps >= 4.0.0 exits non-zero).
+            problems.push({
+              severity: 'warning',
+              span: e.valueSpan,
+              ruleId: 'setting-ignored-by-library',
+              message: `${read.rejected}, so this line is not applied: ${stays}`,
+            });
             if (previous)
               settings.set(e.key, { ...previous, rejected: [...(previous.rejected ?? []), { span: e.span, reason: read.rejected }] });
             continue;
@@ -112,6 +120,7 @@ export function buildHosts(
           origin: { kind: 'file', span: e.span, via: [] },
           ...valueSpanOf(e),
           overrides: previous?.origin.kind === 'file' ? overridesOf(previous) : [],
+          ...replacedOf(previous),
           unit: 's',
         });
       }

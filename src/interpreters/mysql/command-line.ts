@@ -107,6 +107,7 @@ export function readCommandLine(args: readonly Argument[], section = 'mysqld'): 
         const what = eq >= 0 ? `unknown variable '${body}'` : `unknown option '--${name}'`;
         out.problems.push({
           severity: 'error',
+          ruleId: 'startup-failure',
           message: `mysqld: ${what}: the option-file reader takes --${name} only at the start of the arguments, so mysqld refuses to start`,
           span: a.span,
         });
@@ -143,6 +144,7 @@ export function readCommandLine(args: readonly Argument[], section = 'mysqld'): 
     }
     out.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       message: `mysqld: Too many arguments (first extra is '${a.text}'): mysqld refuses to start`,
       span: a.span,
     });

@@ -1,11 +1,13 @@
 import type { Config } from '../../config/config.js';
-import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { Engine, Server } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
-import { formatSpan, lineSpan, type Span } from '../../model/span.js';
-import { groupMatches, isMariaDbOnlyGroup, type MySqlFlavor, serverGroups } from './groups.js';
+import { lineSpan, type Span } from '../../model/span.js';
+import { humanValue } from '../../model/values.js';
+import { replacedOf } from './replaced-assignments.js';
+import { detectFlavour, type GroupHeader } from './flavour.js';
+import { baseVersion, groupMatches, type MySqlFlavor, serverGroups } from './groups.js';
 import { type ProfileVariable, SERVER_PROFILES, type ServerProfile } from './server-profiles.js';
 import { type MySqlVariable, MYSQL_VARIABLES, canonicalOptionName, clampVariable, readOptionNumber } from './variables.js';
 
@@ -26,6 +28,8 @@ export interface ServerSource {
   /** Files read, in reading order. */
   files: string[];
   options: ServerOption[];
+  /** Every `[group]` header read, in reading order, empty ones included (flavour evidence). */
+  groups?: GroupHeader[];
 }
 
 function toValue(v: MySqlVariable, n: number): Value {
@@ -83,7 +87,12 @@ function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Re
     setting.value = { kind: 'unknown', reason: 'no value given' };
     return {
       setting,
-      problem: { message: `option '${option.name}' requires an argument; mysqld refuses to start`, span: at, severity: 'error' },
+      problem: {
+        message: `option '${option.name}' requires an argument; mysqld refuses to start`,
+        span: at,
+        severity: 'error',
+        ruleId: 'startup-failure',
+      },
     };
   }
   let n: number;
@@ -92,7 +101,12 @@ function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Re
       setting.value = { kind: 'unknown', reason: 'empty value' };
       return {
         setting,
-        problem: { message: `empty value for '${option.name}'; MySQL 8 refuses to start`, span: at, severity: 'error' },
+        problem: {
+          message: `empty value for '${option.name}'; MySQL 8 refuses to start (EE_OPTION_WITH_EMPTY_VALUE); write a number`,
+          span: at,
+          severity: 'error',
+          ruleId: 'startup-failure',
+        },
       };
     }
     // MariaDB reads an empty number as 0 and clamps it to the minimum (mysql-option-files.md, E15).
@@ -101,7 +115,10 @@ function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Re
     const read = readOptionNumber(option.text, canonical, flavor);
     if (!read.ok) {
       setting.value = { kind: 'unknown', reason: read.message };
-      return { setting, problem: { message: `${read.message}; mysqld refuses to start`, span: at, severity: 'error' } };
+      return {
+        setting,
+        problem: { message: `${read.message}; mysqld refuses to start`, span: at, severity: 'error', ruleId: 'startup-failure' },
+      };
     }
     n = read.value;
   }
@@ -114,16 +131,124 @@ function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Re
       fact: variable.fact,
     };
     // The value in force is the adjusted one: say so where the other one is written.
-    return {
-      setting,
-      problem: {
-        severity: 'warning',
-        span: at,
-        message: `mysqld does not use ${option.name} = ${option.text}: it warns "${setting.clamp.reason}" at start-up and runs with ${clamped.value}${variable.unit === 's' ? ` (${formatDuration(clamped.value * 1000)})` : ''}`,
-      },
-    };
+    return { setting, problem: clampProblem(option.name, option.text, variable, n, clamped, at) };
   }
   return { setting };
+}
+
+/** `31536000 (365 d)` for seconds, `99328 (97 KiB)` for bytes, the number alone for counts. */
+function withUnit(variable: MySqlVariable, n: number): string {
+  const human = humanValue(toValue(variable, n));
+  return human === String(n) ? String(n) : `${n} (${human})`;
+}
+
+/** ` (97.7 KiB)` after a value as written, when the human form says more than the text. */
+function writtenHuman(variable: MySqlVariable, text: string, n: number): string {
+  const human = humanValue(toValue(variable, n));
+  return human === text || human === String(n) ? '' : ` (${human})`;
+}
+
+/**
+ * A value mysqld adjusts at start-up (mysql-option-files.md, "Range handling"): above max or below min with a
+ * Warning, rounded down to the block size silently (max_allowed_packet=100000 -> 99328, E15). It still starts.
+ */
+function clampProblem(
+  name: string,
+  text: string,
+  variable: MySqlVariable,
+  written: number,
+  clamped: { value: number; warning?: string },
+  at: Span,
+): Problem {
+  const runs = withUnit(variable, clamped.value);
+  const how = clamped.warning
+    ? `it logs the Warning "${clamped.warning}" at start-up`
+    : `it rounds it down to a multiple of ${variable.block ?? 1} without any message`;
+  return {
+    severity: 'warning',
+    span: at,
+    ruleId: 'setting-ignored-by-library',
+    message: `mysqld does not use ${name} = ${text}${writtenHuman(variable, text, written)}: ${how} and runs with ${runs}; write ${clamped.value}`,
+  };
+}
+
+/** MySQL 8.4 or later, when the declared version says so; undefined when no version is known. */
+function atLeastMySql84(version: string | undefined): boolean | undefined {
+  const v = baseVersion(version);
+  if (!v) return undefined;
+  const [major, minor] = v.split('.').map(Number) as [number, number];
+  return major > 8 || (major === 8 && minor >= 4);
+}
+
+/**
+ * An option name the server of this flavour does not accept, as far as the knowledge base can decide: it has
+ * no complete option list, so only the names it lists as removed or flavour-only are judged
+ * (mysql-option-files.md: default_authentication_plugin removed in MySQL 8.4.0, a no-op on MariaDB 10.11, E30;
+ * MariaDB-only variables, mysql-server.md; name case and `LOOSE-` on MySQL 8, from source).
+ * An unknown name without `loose-` stops mysqld ("unknown variable", "Aborting", E18): startup-failure;
+ * with `loose-` it is skipped with a Warning: unknown-setting.
+ */
+function optionNameProblem(entry: Entry, flavor: MySqlFlavor, version: string | undefined): Problem | undefined {
+  const { canonical, loose } = canonicalOptionName(entry.key, flavor);
+  const line = `${entry.key}${entry.text === null ? '' : `=${entry.text}`}`;
+  const span = entry.keySpan;
+  const refuses = (why: string, fix: string): Problem =>
+    loose
+      ? {
+          severity: 'warning',
+          span,
+          ruleId: 'unknown-setting',
+          message: `${why}: mysqld logs "[Warning] unknown variable '${line}'" and ignores the line (it has the loose- prefix); ${fix}`,
+        }
+      : {
+          severity: 'error',
+          span,
+          ruleId: 'startup-failure',
+          message: `${why}: mysqld logs "unknown variable '${line}'" and "Aborting", so the server does not start; ${fix}`,
+        };
+  if (canonical === 'default_authentication_plugin') {
+    if (flavor === 'mariadb') {
+      return {
+        severity: 'warning',
+        span,
+        ruleId: 'setting-ignored-by-library',
+        message: `MariaDB has no ${entry.key}, so the line has no effect; remove it. mariadbd accepts it only for MySQL compatibility and logs "[Warning] 'default-authentication-plugin' is MySQL 5.6 / 5.7 compatible option. To be implemented in later versions."`,
+      };
+    }
+    const is84 = atLeastMySql84(version);
+    if (is84 === false) return undefined;
+    if (is84) return refuses(`MySQL ${version} does not know ${entry.key} (removed in MySQL 8.4.0)`, 'remove the line');
+    return {
+      severity: 'warning',
+      span,
+      ruleId: 'unknown-setting',
+      message: `${entry.key} was removed in MySQL 8.4.0: on MySQL 8.4 or later mysqld ${loose ? 'ignores it with a Warning' : 'logs "unknown variable" and does not start'}; MySQL 8.0 still accepts it. The server version is not known (declare optionFiles.version in connlint.config.yaml); remove the line for 8.4`,
+    };
+  }
+  if (flavor !== 'mysql') return undefined;
+  const variable = MYSQL_VARIABLES.get(canonical);
+  if (variable?.only === 'mariadb' && variable.fact.startsWith('mysql-server.md')) {
+    return refuses(`MySQL has no ${canonical}: it is a MariaDB-only variable`, 'remove it, or run MariaDB');
+  }
+  // From source only (not run against a MySQL binary): a warning, never an error.
+  if (/^loose[-_]/i.test(entry.key) && !loose) {
+    return {
+      severity: 'warning',
+      span,
+      ruleId: 'unknown-setting',
+      message: `MySQL 8 matches the loose- prefix case-sensitively (read from MySQL's my_getopt.cc, not run): '${entry.key}' has no loose- prefix there, so mysqld reads it as an unknown variable and does not start (MariaDB accepts it); write loose-${entry.key.slice(6)}`,
+    };
+  }
+  const lower = canonical;
+  if (/[A-Z]/.test(entry.key) && MYSQL_VARIABLES.has(lower)) {
+    return {
+      severity: 'warning',
+      span,
+      ruleId: 'unknown-setting',
+      message: `MySQL 8 compares option names case-sensitively (read from MySQL's my_getopt.cc, not run): '${entry.key}' is an unknown variable there, so mysqld ${loose ? 'ignores the line with a Warning' : 'does not start'} (MariaDB accepts any case); did you mean ${loose ? 'loose-' : ''}${lower}?`,
+    };
+  }
+  return undefined;
 }
 
 export interface ServerBuild {
@@ -142,13 +267,16 @@ export function buildFileServers(
   for (const tree of trees) {
     const { root } = tree;
     const declared = config.optionFiles?.flavor;
-    const mariaGroup = tree.options.find((o) => isMariaDbOnlyGroup(o.entry.section ?? ''));
-    const flavor: MySqlFlavor = declared?.value ?? (mariaGroup ? 'mariadb' : 'mysql');
-    const engineReason = declared
-      ? `declared in ${config.path ?? 'the config'} (optionFiles.flavor)`
-      : mariaGroup
-        ? `[${mariaGroup.entry.section}] group at ${formatSpan(mariaGroup.entry.span)} is read only by MariaDB`
-        : 'no MariaDB-only option group, so MySQL is assumed';
+    const detected = detectFlavour(
+      tree.groups ?? [],
+      tree.options.map((o) => ({
+        key: o.entry.key,
+        ...(o.entry.section !== undefined ? { section: o.entry.section } : {}),
+        span: o.entry.span,
+      })),
+    );
+    const flavor: MySqlFlavor = declared?.value ?? detected.flavor;
+    const engineReason = declared ? `declared in ${config.path ?? 'the config'} (optionFiles.flavor)` : detected.reason;
     const version = config.optionFiles?.version?.value;
     const groups = serverGroups(flavor, version);
     const read = tree.options.filter((o) => groupMatches(o.entry.section ?? '', groups));
@@ -156,11 +284,14 @@ export function buildFileServers(
     const settings = defaultServerSettings(flavor, version);
     const written = new Map<string, Setting>();
     for (const r of read) {
-      const { canonical } = canonicalOptionName(r.entry.key);
+      const { canonical } = canonicalOptionName(r.entry.key, flavor);
+      const named = optionNameProblem(r.entry, flavor, version);
+      if (named) problems.push(named);
       const reading = readOption(r, canonical, flavor);
       if (reading.problem) problems.push(reading.problem);
       const previous = written.get(canonical);
       reading.setting.overrides = overridesOf(previous);
+      Object.assign(reading.setting, replacedOf(previous));
       written.set(canonical, reading.setting);
     }
     for (const [k, s] of written) settings.set(k, s);

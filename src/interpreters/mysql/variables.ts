@@ -148,11 +148,12 @@ export const MYSQL_VARIABLES: ReadonlyMap<string, MySqlVariable> = new Map(varia
 
 /**
  * Canonical option name: lower case, '-' -> '_', 'loose' prefix removed and reported apart.
- * The `loose-` prefix is matched as written (lower case, then '-' or '_'): my_getopt compares special
- * prefixes case-sensitively, unlike option names on MariaDB (mysql-option-files.md, "Special prefixes").
+ * MySQL 8 compares the `loose-` prefix case-sensitively (only `-`/`_` folded, from source); MariaDB 10.11 matches it
+ * case-insensitively (`LOOSE-WAIT-TIMEOUT=77` sets wait_timeout, E29). mysql-option-files.md, "Special prefixes".
+ * Without a flavour the prefix is matched as MySQL does (lower case only).
  */
-export function canonicalOptionName(name: string): { canonical: string; loose: boolean } {
-  const loose = /^loose[-_]/.test(name);
+export function canonicalOptionName(name: string, flavor: MySqlFlavor = 'mysql'): { canonical: string; loose: boolean } {
+  const loose = flavor === 'mariadb' ? /^loose[-_]/i.test(name) : /^loose[-_]/.test(name);
   const rest = loose ? name.slice('loose-'.length) : name;
   return { canonical: rest.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/-/g, '_'), loose };
 }
