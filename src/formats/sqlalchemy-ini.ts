@@ -105,6 +105,7 @@ function contribute(files: readonly ClaimedFile[], ctx: FormatContext, parser: P
           if (STRAY.test(o.key)) {
             problems.push({
               severity: 'warning',
+              ruleId: 'setting-ignored-by-library',
               span: o.keySpan,
               message: `${o.rawKey} is ignored: engine_from_config reads only keys that start with ${PREFIX} (sqlalchemy.md, engine_from_config). Write it as ${PREFIX}${(STRAY.exec(o.key) as RegExpExecArray)[1]}`,
             });

@@ -15,6 +15,7 @@
  * warning that says it was not confirmed. The parser never throws and does work linear in the text.
  */
 import type { Span } from '../model/span.js';
+import { levenshtein } from '../interpreters/edit-distance.js';
 import type { ParseProblem, ParseResult } from './parse-result.js';
 
 export type PrismaValue =
@@ -84,6 +85,12 @@ const DATASOURCE_KEYS = new Set([
 ]);
 
 const FACT = 'prisma.md, "C. schema.prisma datasource block"';
+
+/** ". Did you mean X?" for a datasource property within two edits of a known one. */
+function nearestKey(key: string): string {
+  const near = [...DATASOURCE_KEYS].find((k) => levenshtein(k.toLowerCase(), key.toLowerCase()) <= 2);
+  return near ? `. Did you mean ${near}?` : '';
+}
 const SKIPPED_BLOCKS = new Set(['model', 'enum', 'view', 'type']);
 const MAX_DEPTH = 32;
 
@@ -465,9 +472,10 @@ function checkDatasource(r: Reader, block: PrismaBlock): void {
     if (!DATASOURCE_KEYS.has(p.key)) {
       r.problems.push({
         severity: 'error',
+        ruleId: 'unknown-setting',
         span: p.keySpan,
         code: 'unknown-key',
-        message: `Property not known: "${p.key}". Prisma rejects the schema (P1012; ${FACT}, confirmed with prisma 6.19.3)`,
+        message: `Property not known: "${p.key}". Prisma rejects the schema (P1012; ${FACT}, confirmed with prisma 6.19.3)${nearestKey(p.key)}`,
       });
     }
     if (p.key === 'referentialIntegrity') {
@@ -482,12 +490,14 @@ function checkDatasource(r: Reader, block: PrismaBlock): void {
   if (!provider) {
     r.problems.push({
       severity: 'warning',
+      ruleId: 'startup-failure',
       span: block.nameSpan,
       message: `datasource ${block.name} has no provider; Prisma is expected to reject it (not confirmed in the knowledge base)`,
     });
   } else if (provider.value.kind === 'string' && !(PRISMA_PROVIDERS as readonly string[]).includes(provider.value.value)) {
     r.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: provider.value.span,
       message: `Datasource provider not known: "${provider.value.value}". Prisma rejects the schema (P1012; ${FACT}); MariaDB uses provider "mysql"`,
     });
@@ -530,6 +540,7 @@ export function parsePrismaSchemaCounted(path: string, text: string): { result: 
   if (second) {
     r.problems.push({
       severity: 'warning',
+      ruleId: 'startup-failure',
       span: second.nameSpan,
       message: `A second datasource (${second.name}); Prisma is expected to allow only one per schema (not confirmed in the knowledge base)`,
     });

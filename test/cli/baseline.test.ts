@@ -31,14 +31,14 @@ function edit(dir: string, path: string, change: (text: string) => string): void
 }
 
 test('inline suppression: a suppressed error leaves the exit code and the counts; stylish says how many, github nothing', async () => {
-  const dir = tempRepo({ 'my.cnf': `[mysqld]\n# connlint-disable-next-line parse-error -- the image patches it\nwait_timeout = 8h\n` });
+  const dir = tempRepo({ 'my.cnf': `[mysqld]\n# connlint-disable-next-line startup-failure -- the image patches it\nwait_timeout = 8h\n` });
   const stylish = await run([], dir);
   assert.deepEqual([stylish.code, stylish.stdout], [0, '0 problems; 1 suppressed (1 by a comment)\n']);
   const github = await run(['-f', 'github'], dir);
   assert.deepEqual([github.code, github.stdout], [0, '']);
   const without = await run([], tempRepo({ 'my.cnf': BAD_SUFFIX }));
   assert.equal(without.code, 1);
-  const mixed = await run([], tempRepo({ 'my.cnf': `[mysqld]\nwait_timeout = 8h # connlint-disable-line parse-error\n` }));
+  const mixed = await run([], tempRepo({ 'my.cnf': `[mysqld]\nwait_timeout = 8h # connlint-disable-line startup-failure\n` }));
   assert.equal(mixed.code, 1, 'a trailing # in an option file is not a directive');
 });
 
@@ -53,7 +53,7 @@ test('baseline round trip: written sorted with exit 0, then re-run reports nothi
   assert.deepEqual(
     baseline.findings.map((e: Record<string, string>) => [e.ruleId, e.path, e.fingerprint]),
     [
-      ['parse-error', 'alembic.ini', baseline.findings[0].fingerprint],
+      ['setting-ignored-by-library', 'alembic.ini', baseline.findings[0].fingerprint],
       [LIFETIME, 'app/hikari.properties', `${LIFETIME}|app/hikari.properties|${baseline.findings[1].fingerprint.split('|')[2]}`],
     ],
   );

@@ -178,19 +178,21 @@ test('JS/TS and Prisma: // and /* */ outside strings; a next-line inside a block
 
 test('MySQL option file: a next-line comment suppresses, keeping its reason and place; trailing text does not', async () => {
   const on = await outcome(
-    fixtureRepo('parse-error/bad-suffix', { 'my.cnf': insertBefore(3, '; connlint-disable-next-line parse-error -- fixed in the image') }),
+    fixtureRepo('startup-failure/bad-suffix', {
+      'my.cnf': insertBefore(3, '; connlint-disable-next-line startup-failure -- fixed in the image'),
+    }),
   );
   assert.deepEqual(on.findings, []);
-  assert.deepEqual(on.suppressed, ['parse-error my.cnf:4 fixed in the image']);
+  assert.deepEqual(on.suppressed, ['startup-failure my.cnf:4 fixed in the image']);
   assert.deepEqual(on.result.suppressed?.[0]?.suppression, {
     kind: 'inSource',
     justification: 'fixed in the image',
-    location: { path: 'my.cnf', line: 3, column: 3, endLine: 3, endColumn: 63 },
+    location: { path: 'my.cnf', line: 3, column: 3, endLine: 3, endColumn: 67 },
   });
   const near = await outcome(
-    fixtureRepo('parse-error/bad-suffix', { 'my.cnf': setLine(3, 'wait_timeout = 8h # connlint-disable-line parse-error') }),
+    fixtureRepo('startup-failure/bad-suffix', { 'my.cnf': setLine(3, 'wait_timeout = 8h # connlint-disable-line startup-failure') }),
   );
-  assert.deepEqual(near.findings, ['parse-error my.cnf:3']);
+  assert.deepEqual(near.findings, ['startup-failure my.cnf:3']);
   assert.equal(near.result.suppressed, undefined);
 });
 
@@ -222,33 +224,37 @@ test('sysctl: a ; comment suppresses; a value does not', async () => {
 
 test('.ini (alembic): a ; comment suppresses', async () => {
   const on = await outcome(
-    fixtureRepo('parse-error/alembic-string-pre-ping', { 'alembic.ini': setLine(7, '; connlint-disable-next-line parse-error -- why') }),
+    fixtureRepo('setting-ignored-by-library/python-alembic-string-pre-ping', {
+      'alembic.ini': setLine(7, '; connlint-disable-next-line setting-ignored-by-library -- why'),
+    }),
   );
   assert.deepEqual(on.findings, []);
-  assert.deepEqual(on.suppressed, ['parse-error alembic.ini:8 why']);
+  assert.deepEqual(on.suppressed, ['setting-ignored-by-library alembic.ini:8 why']);
   const near = await outcome(
-    fixtureRepo('parse-error/alembic-string-pre-ping', { 'alembic.ini': setLine(7, 'note = ; connlint-disable-next-line parse-error') }),
+    fixtureRepo('setting-ignored-by-library/python-alembic-string-pre-ping', {
+      'alembic.ini': setLine(7, 'note = ; connlint-disable-next-line setting-ignored-by-library'),
+    }),
   );
-  assert.deepEqual(near.findings, ['parse-error alembic.ini:8']);
+  assert.deepEqual(near.findings, ['setting-ignored-by-library alembic.ini:8']);
 });
 
 test('Compose YAML: a trailing connlint-disable-line suppresses; the words in a quoted scalar do not', async () => {
   const on = await outcome(
-    fixtureRepo('parse-error/compose-bad-command-value', {
+    fixtureRepo('startup-failure/compose-bad-command-value', {
       'docker-compose.yml': setLine(
         5,
-        '    command: ["--wait-timeout=8h", "--character-set-server=utf8mb4"] # connlint-disable-line parse-error -- why',
+        '    command: ["--wait-timeout=8h", "--character-set-server=utf8mb4"] # connlint-disable-line startup-failure -- why',
       ),
     }),
   );
   assert.deepEqual(on.findings, []);
-  assert.deepEqual(on.suppressed, ['parse-error docker-compose.yml:5 why']);
+  assert.deepEqual(on.suppressed, ['startup-failure docker-compose.yml:5 why']);
   const near = await outcome(
-    fixtureRepo('parse-error/compose-bad-command-value', {
+    fixtureRepo('startup-failure/compose-bad-command-value', {
       'docker-compose.yml': setLine(4, '    x-note: "# connlint-disable-next-line parse-error -- why"'),
     }),
   );
-  assert.deepEqual(near.findings, ['parse-error docker-compose.yml:5']);
+  assert.deepEqual(near.findings, ['startup-failure docker-compose.yml:5']);
 });
 
 test('Spring YAML, ormconfig.yml and connlint.config.yaml: # comments suppress', async () => {

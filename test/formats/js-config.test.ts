@@ -91,7 +91,7 @@ test('TypeORM: the MySQL package comes from package.json; with it unknown, what 
   ].join('\n');
   const unknown = await run({ ...WAIT_600, 'src/app.module.ts': module });
   assert.ok(
-    unknown.findings.some((f) => f.startsWith('note parse-error src/app.module.ts:2 If TypeORM loads mysql ')),
+    unknown.findings.some((f) => f.startsWith('note unknown-setting src/app.module.ts:2 If TypeORM loads mysql ')),
     unknown.findings.join('\n'),
   );
   const known = await run({

@@ -67,9 +67,13 @@ test('SQLALCHEMY_POOL_RECYCLE: used by 2.x, silently ignored by 3.x, unknown whe
       [
         'warning',
         3,
-        'SQLALCHEMY_POOL_RECYCLE is ignored: Flask-SQLAlchemy 3.0.3 removed it in 3.0.0 and ignores it without a warning (sqlalchemy.md, confirmed by running 3.0.3 and 3.1.1). Write it as SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": ...}',
+        'SQLALCHEMY_POOL_RECYCLE is ignored: Flask-SQLAlchemy 3.0.3 removed it in 3.0.0 and ignores it without a warning, so pool_recycle keeps its default (7200 s for a MySQL URL, else -1: never) (sqlalchemy.md, confirmed by running 3.0.3 and 3.1.1). Write it as SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": ...}',
       ],
     ],
+  );
+  assert.deepEqual(
+    v3.problems.map((p) => p.ruleId),
+    ['setting-ignored-by-library'],
   );
   const v2 = pools(config, { version: version('2.5.1') });
   const r2 = only(v2).settings.get('pool_recycle');

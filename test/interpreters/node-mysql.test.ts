@@ -278,7 +278,11 @@ test('mariadb: idleTimeout in seconds, the reaper spares minimumIdle, a ping on 
   assert.equal(p.engine, 'mariadb');
   assert.deepEqual(p.settings.get('idleTimeout')?.value, { kind: 'duration', ms: 60_000_000 });
   assert.equal(p.settings.get('idleTimeout')?.unit, 's');
-  assert.match(r.problems[0]?.message ?? '', /^idleTimeout is 60000, and mariadb reads idleTimeout in seconds \(16\.67 h\)/);
+  assert.equal(r.problems[0]?.ruleId, 'suspicious-duration-unit');
+  assert.match(
+    r.problems[0]?.message ?? '',
+    /^idleTimeout is 60000, which mariadb reads in seconds \(16 h 40 min\); in milliseconds it would be 1 min, .* Write 60 for 1 min$/,
+  );
   assert.equal(p.idle[0]?.boundMs, undefined);
   assert.match(p.idle[0]?.note ?? '', /retires only connections above minimumIdle \(10\)/);
   assert.equal(p.validatesOnCheckout.value, true);

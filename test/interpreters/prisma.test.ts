@@ -132,7 +132,14 @@ test('values the engine rejects or discards, and values that look like milliseco
     ['error', 'pgbouncer in DATABASE_URL'],
   ]);
   assert.match(r.problems[0]?.message ?? '', /Did you mean connection_limit\?/);
-  assert.match(r.problems[4]?.message ?? '', /Write 10 for 10 s/);
+  assert.match(
+    r.problems[4]?.message ?? '',
+    /^pool_timeout in DATABASE_URL is 10000, which Prisma reads in seconds \(2 h 46 min 40 s\); in milliseconds it would be 10 s, .*Write 10 for 10 s$/,
+  );
+  assert.deepEqual(
+    r.problems.map((p) => p.ruleId),
+    ['unknown-setting', 'unknown-setting', 'unknown-setting', 'startup-failure', 'suspicious-duration-unit', 'startup-failure'],
+  );
   const pool = only(r);
   assert.equal(pool.settings.get('connection_limit')?.value.kind, 'unknown');
   for (const p of r.problems) assert.equal(p.message.includes(PASSWORD), false, p.message);

@@ -119,6 +119,19 @@ test('min above 0 keeps connections forever: wait_timeout is outlived whatever i
   );
 });
 
+test('pool.idle under 100 is seconds written in a milliseconds key', () => {
+  const slip = run(FOUR({ min: num(0, 6), idle: num(30, 7) }));
+  assert.deepEqual(
+    slip.problems.map((p) => [p.ruleId, p.severity, p.span.line]),
+    [['suspicious-duration-unit', 'warning', 7]],
+  );
+  assert.match(
+    slip.problems[0]?.message ?? '',
+    /^pool\.idle is 30, which Sequelize reads in milliseconds \(30 ms\); in seconds it would be 30 s, .*Write 30000 for 30 s$/,
+  );
+  assert.deepEqual(run(FOUR({ min: num(0, 6), idle: num(30000, 7) })).problems, []);
+});
+
 test('falsy durations: 30000 on v5/v6, 0 on v7 (@sequelize/core), unknown without a version', () => {
   const uri = (callee?: string) =>
     ctor([str('postgres://app:pw-secret-1@PG.internal:5432/app', 1), obj({ pool: obj({ idle: num(0, 3) }, 2) }, 2)], callee);

@@ -13,6 +13,7 @@ import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import type { Span } from '../../model/span.js';
 import type { PyValue } from '../python/value.js';
 import { djangoDriver } from '../sqlalchemy/drivers.js';
+import { secondsWrittenAsMs, unitSlipProblem } from '../js/duration-unit.js';
 import { addSessionWaitTimeout } from '../sqlalchemy/pool.js';
 import {
   dictItems,
@@ -216,6 +217,7 @@ function readMaxAge(ctx: Ctx, item: Item | undefined, open: Open): Setting {
   const crash = (what: string, when: string) =>
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: item.span,
       message: `${label} is ${what}, and Django adds it to a number, so the first connection fails with TypeError: unsupported operand type(s) for +: 'float' and 'str' (${when}; django.md, confirmed by running 5.2.17). ${s.env ? 'Convert it with int(...) or cast=int' : 'Write it as a number of seconds'}`,
     });
@@ -261,6 +263,7 @@ function readHealthChecksValue(ctx: Ctx, item: Item | undefined, open: Open): Se
   if (lit.kind === 'str' && on && /^\s*(false|no|off|0|n|f|none)\s*$/i.test(lit.value)) {
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: item.span,
       message: `${label} is ${pyRepr(lit)}, which turns health checks on: Django tests CONN_HEALTH_CHECKS for truthiness, and any non-empty string is true (django.md). Write False`,
     });
@@ -357,10 +360,12 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
   const expand = (v: PyValue) => {
     if (v.kind !== 'call') return undefined;
     const e = expandDatabaseCall(v);
-    for (const p of e ? helperProblems(e) : []) ctx.problems.push({ severity: 'warning', span: p.span, message: p.message });
+    for (const p of e ? helperProblems(e) : [])
+      ctx.problems.push({ ruleId: 'setting-ignored-by-library', severity: 'warning', span: p.span, message: p.message });
     return e;
   };
-  for (const p of helperProblems(dict)) ctx.problems.push({ severity: 'warning', span: p.span, message: p.message });
+  for (const p of helperProblems(dict))
+    ctx.problems.push({ ruleId: 'setting-ignored-by-library', severity: 'warning', span: p.span, message: p.message });
   const view = dictView(dict, expand);
   const raw = view?.items;
   if (!raw) return { reason: `DATABASES["${ctx.alias}"] is not known here (${scalarOf(dict).unknown ?? 'not a dict'})` };
@@ -406,6 +411,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
     const instead = KNOWN_KEYS.has(upper) ? upper : LOOKALIKES[upper];
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'unknown-setting',
       span: item.span,
       message: `${item.key} is ignored: Django reads no such key and never rejects unknown ones (django.md, configure_settings).${instead ? ` Its setting for this is ${instead}` : ' Django has no pool size or timeout of its own'}`,
     });
@@ -450,6 +456,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
         const upper = g.key.toUpperCase().replace(/^POOL_(?!SIZE)/, '');
         ctx.problems.push({
           severity: 'warning',
+          ruleId: 'unknown-setting',
           span: g.span,
           message: `${item.key} is ignored: dj_db_conn_pool keeps only the upper-case keys ${Object.keys(CONN_POOL).join(', ')} and drops any other without a word (django.md).${CONN_POOL[upper] ? ` Write it as "${upper}"` : ''}`,
         });
@@ -501,6 +508,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
   if (healthIgnored && health.origin.kind === 'file' && hv.kind === 'bool' && hv.value) {
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: health.origin.span,
       message: `${health.key} is ignored: Django ${version} predates CONN_HEALTH_CHECKS (added in 4.1) and does not check unknown keys (django.md)`,
     });
@@ -521,11 +529,28 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
   const poolItem = optionItems.find((i) => i.key === 'pool');
   const poolScalar = poolItem ? scalarOf(poolItem.value) : undefined;
   const pooled = poolItem && (poolItem.value.kind === 'dict' || (poolScalar?.literal !== undefined && pyTruthy(poolScalar.literal)));
+  // A CONN_MAX_AGE in milliseconds by mistake; the pooled PostgreSQL case below already refuses any non-zero value.
+  const ageSeconds = maxAge.value.kind === 'duration' ? maxAge.value.ms / 1000 : Number.NaN;
+  const ageSlip = pooled && engine === 'postgresql' ? undefined : secondsWrittenAsMs(ageSeconds);
+  if (ageSlip && maxAge.origin.kind === 'file') {
+    ctx.problems.push(
+      unitSlipProblem(maxAge.origin.span, {
+        key: maxAge.key,
+        written: ageSeconds,
+        library: 'Django',
+        unit: 's',
+        slip: ageSlip,
+        effect: 'each persistent connection is kept that long after it connects, past any server or network idle limit',
+        fact: 'django.md, Settings: CONN_MAX_AGE',
+      }),
+    );
+  }
   if (pooled && poolItem && engine === 'postgresql') {
     const ageValue = maxAge.value;
     if (!(ageValue.kind === 'duration' && ageValue.ms === 0) && ageValue.kind !== 'unknown') {
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: maxAge.origin.kind === 'file' ? maxAge.origin.span : poolItem.span,
         message: `${maxAge.key} must be 0 with OPTIONS["pool"]: Django refuses to start with ImproperlyConfigured: Pooling doesn't support persistent connections (django.md, confirmed by running 5.2.17). Remove CONN_MAX_AGE or set it to 0`,
       });
@@ -533,6 +558,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
     if (version !== undefined && !versionAtLeast(version, '5.1')) {
       ctx.problems.push({
         severity: 'warning',
+        ruleId: 'setting-ignored-by-library',
         span: poolItem.span,
         message: `${keyOf(ctx, 'OPTIONS')}["pool"] needs Django 5.1 or later; Django ${version} passes it to the driver as a connection option (django.md)`,
       });
@@ -600,6 +626,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
   if (pooled && poolItem && engine === 'mysql') {
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'unknown-setting',
       span: poolItem.span,
       message: `${keyOf(ctx, 'OPTIONS')}["pool"] is a PostgreSQL option (Django 5.1+); the MySQL backend passes OPTIONS to MySQLdb.connect(), which has no such keyword (django.md)`,
     });

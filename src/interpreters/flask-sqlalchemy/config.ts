@@ -205,6 +205,7 @@ function enginesFor(input: FlaskInput, major: Major, problems: Problem[], notPoo
       if (!url) {
         problems.push({
           severity: 'error',
+          ruleId: 'startup-failure',
           span: b.span,
           message: `SQLALCHEMY_BINDS["${b.key}"] has no "url": Flask-SQLAlchemy 3 needs one in every dict bind`,
         });
@@ -235,19 +236,22 @@ function keyProblems(input: FlaskInput, major: Major | undefined): Problem[] {
     if (major === 3) {
       out.push({
         severity: 'warning',
+        ruleId: 'setting-ignored-by-library',
         span: at(v),
-        message: `${configKey} is ignored: Flask-SQLAlchemy ${version} removed it in 3.0.0 and ignores it without a warning (sqlalchemy.md, confirmed by running 3.0.3 and 3.1.1). ${fix}`,
+        message: `${configKey} is ignored: Flask-SQLAlchemy ${version} removed it in 3.0.0 and ignores it without a warning, so ${name} keeps its default${name === 'pool_recycle' ? ' (7200 s for a MySQL URL, else -1: never)' : ''} (sqlalchemy.md, confirmed by running 3.0.3 and 3.1.1). ${fix}`,
       });
     } else if (major === 2) {
       if (version && atLeast(version, '2.4.0'))
         out.push({
           severity: 'note',
+          ruleId: 'setting-ignored-by-library',
           span: at(v),
           message: `${configKey} is deprecated since Flask-SQLAlchemy 2.4.0 and ignored from 3.0.0 without a warning (sqlalchemy.md). ${fix}`,
         });
     } else {
       out.push({
         severity: 'warning',
+        ruleId: 'setting-ignored-by-library',
         span: at(v),
         message: `${configKey} is ignored by Flask-SQLAlchemy 3.0 and later, without a warning (deprecated since 2.4.0; sqlalchemy.md). ${fix}`,
       });
@@ -257,6 +261,7 @@ function keyProblems(input: FlaskInput, major: Major | undefined): Problem[] {
   if (prePing) {
     out.push({
       severity: 'warning',
+      ruleId: 'unknown-setting',
       span: at(prePing),
       message: `SQLALCHEMY_POOL_PRE_PING is ignored: no Flask-SQLAlchemy release has this key (it was proposed and never merged; sqlalchemy.md). Write SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}`,
     });
@@ -265,6 +270,7 @@ function keyProblems(input: FlaskInput, major: Major | undefined): Problem[] {
   if (options && major === 2 && version && !atLeast(version, '2.4.0')) {
     out.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: at(options),
       message: `SQLALCHEMY_ENGINE_OPTIONS is ignored: Flask-SQLAlchemy ${version} predates it (added in 2.4.0; sqlalchemy.md)`,
     });

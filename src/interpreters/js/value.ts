@@ -132,7 +132,7 @@ export interface JsModule {
   /** Set when the file does not parse: what parses is still read. */
   syntaxError?: Span;
   /** Facts found while evaluating (`Number("abc")` is NaN), at their span. */
-  problems: Array<{ message: string; span: Span; severity: 'error' | 'warning' | 'note' }>;
+  problems: Array<{ message: string; span: Span; severity: 'error' | 'warning' | 'note'; ruleId?: string }>;
 }
 
 /**

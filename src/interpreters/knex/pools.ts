@@ -19,6 +19,7 @@ import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { levenshtein } from '../edit-distance.js';
+import { msWrittenAsSeconds, unitSlipProblem } from '../js/duration-unit.js';
 import { defaultSetting, jsScalarOf } from '../js/scalar.js';
 import type { JsEnv, JsProperty, JsValue } from '../js/value.js';
 import {
@@ -218,6 +219,7 @@ function readTime(ctx: Ctx, name: string, p: JsProperty): Setting {
   if (num.textWhenSet) {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: p.span,
       message: `${label} is read from environment variable ${num.textWhenSet} without converting it, so whenever it is set tarn gets a string and knex(config) throws "Tarn: invalid opt.${name}" at start-up (knex-tarn.md, Settings: numeric strings are rejected). Convert it with parseInt(..., 10) or Number(...)`,
     });
@@ -225,6 +227,7 @@ function readTime(ctx: Ctx, name: string, p: JsProperty): Setting {
   const reject = (shown: string) => {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: p.span,
       message: `${label} is ${shown}, which tarn rejects: knex(config) throws "Tarn: invalid opt.${name} ${shown}" at start-up (knex-tarn.md, Settings: time options must be an integer above 0). ${name === 'idleTimeoutMillis' ? 'Idle retirement cannot be switched off; write' : 'Write'} a whole number of milliseconds above 0`,
     });
@@ -232,6 +235,21 @@ function readTime(ctx: Ctx, name: string, p: JsProperty): Setting {
   };
   if (num.n !== undefined) {
     if (!Number.isInteger(num.n) || num.n <= 0) return reject(Number.isNaN(num.n) ? 'NaN' : JSON.stringify(num.n));
+    const slip = name === 'idleTimeoutMillis' ? msWrittenAsSeconds(num.n) : undefined;
+    if (slip) {
+      ctx.problems.push(
+        unitSlipProblem(p.span, {
+          key: label,
+          written: num.n,
+          library: 'tarn',
+          unit: 'ms',
+          slip,
+          effect:
+            'free connections above pool.min are closed at the next reaper tick (each second), so the pool reopens connections for nearly every burst of queries',
+          fact: 'knex-tarn.md, Settings: idleTimeoutMillis',
+        }),
+      );
+    }
     return set(timeValue(num.n));
   }
   if (num.text !== undefined && !num.textWhenSet) return reject(JSON.stringify(num.text));
@@ -249,6 +267,7 @@ function readCount(ctx: Ctx, name: 'min' | 'max', p: JsProperty): { setting: Set
   if (num.textWhenSet) {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: p.span,
       message: `${label} is read from environment variable ${num.textWhenSet} without converting it, so whenever it is set tarn gets a string, not an integer, and knex(config) throws "Tarn: opt.${name} must be ${rule}" at start-up (knex-tarn.md, Settings). Convert it with parseInt(..., 10)`,
     });
@@ -256,6 +275,7 @@ function readCount(ctx: Ctx, name: 'min' | 'max', p: JsProperty): { setting: Set
   const bad = (shown: string) => {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: p.span,
       message: `${label} is ${shown}, so knex(config) throws "Tarn: opt.${name} must be ${rule}" at start-up (knex-tarn.md, Settings)`,
     });
@@ -318,6 +338,7 @@ function readAcquire(ctx: Ctx, top: JsProperty | undefined, pool: JsProperty | u
   if (p !== undefined && p > 60000 && newer !== true && old !== neu) {
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: (pool as JsProperty).span,
       message: `${key} is ${p}, but knex ${newer === false ? ctx.version : 'before 2.4.0'} silently caps the acquire timeout at acquireConnectionTimeout (default 60000), so waits end after ${old} ms (knex-tarn.md, Settings; fixed in 2.4.0). ${newer === false ? 'Also set acquireConnectionTimeout, or upgrade knex' : 'Also set acquireConnectionTimeout to the same value'}`,
     });
@@ -325,6 +346,7 @@ function readAcquire(ctx: Ctx, top: JsProperty | undefined, pool: JsProperty | u
   if (a === 0 && top) {
     ctx.problems.push({
       severity: newer === true ? 'error' : 'warning',
+      ruleId: newer === true ? 'startup-failure' : 'setting-ignored-by-library',
       span: top.span,
       message:
         newer === true
@@ -378,6 +400,7 @@ function clientOf(ctx: Ctx, props: Map<string, JsProperty>, strapi: boolean, url
     const hint = CLIENTS[ALIASES[lower] ?? lower] ? ` Client names are case-sensitive: write "${lower}"` : '';
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: p.span,
       message: strapi
         ? `${key} is "${written}", which Strapi does not accept (v4: postgres, mysql, mysql2, sqlite, sqlite-legacy; v5: sqlite, mysql, postgres), so it fails at start-up (knex-tarn.md, Strapi).${hint}`
@@ -390,6 +413,7 @@ function clientOf(ctx: Ctx, props: Map<string, JsProperty>, strapi: boolean, url
     if (ok !== true) {
       ctx.problems.push({
         severity: ok === false ? 'error' : 'note',
+        ruleId: 'startup-failure',
         span: p.span,
         message: `${key} is "${written}", a client knex accepts only from ${info.since}${ok === false ? `; knex ${ctx.version}` : '; older versions'} throw "knex: Unknown configuration option 'client' value ${written}" at start-up (knex-tarn.md, Syntax: client names)`,
       });
@@ -464,6 +488,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
     } else {
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: conn.span,
         message: `${displayName} has a connection but no client, so knex(config) throws "knex: Required configuration option 'client' is missing." (knex-tarn.md, Settings: client)`,
       });
@@ -541,6 +566,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
   if (max.n === 0 && maxP) {
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: maxP.span,
       message: `pool.max is 0, so knex creates no pool and every query fails with "Unable to acquire a connection" (knex-tarn.md, Settings: pool.max)`,
     });
@@ -549,6 +575,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
   if (min.n !== undefined && max.n !== undefined && min.n > max.n) {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: (minP ?? maxP ?? poolProp ?? conn).span,
       message: `pool.min (${min.n}) is above pool.max (${max.n}${maxP ? '' : ', the default'}), so knex(config) throws "Tarn: opt.max is smaller than opt.min" at start-up (knex-tarn.md, Settings)`,
     });
@@ -589,6 +616,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
     if (v32 !== true) {
       ctx.problems.push({
         severity: v32 === false ? 'warning' : 'note',
+        ruleId: 'setting-ignored-by-library',
         span: validateP.span,
         message: `pool.validate is ${v32 === false ? 'ignored' : 'ignored by knex before 3.2.0'}: ${before32} silently replaces it with its own validator (no error, no effect; knex-tarn.md, Settings). ${v32 === false ? 'Upgrade to knex 3.2.0 or later for it to run' : 'Declare the knex version to know'}`,
       });
@@ -622,6 +650,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
     if (v32 !== true) {
       ctx.problems.push({
         severity: v32 === false ? 'error' : 'warning',
+        ruleId: 'startup-failure',
         span: p.span,
         message: `${key} needs knex 3.2.0 or later: ${v32 === false ? `knex ${ctx.version} throws` : 'older versions throw'} "Tarn: unsupported option opt.${name}" at start-up (knex-tarn.md, Settings)`,
       });
@@ -666,6 +695,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
     const generic = GENERIC_POOL_KEYS.has(k) ? `knex logs "Pool config option "${k}" is no longer supported" and then ` : '';
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'unknown-setting',
       span: p.span,
       code: 'unknown-key',
       message: `pool.${k} is not a tarn option: ${generic}knex(config) throws "Tarn: unsupported option opt.${k}" at start-up (knex-tarn.md, Settings).${near ? ` Did you mean pool.${near}?` : ` Remove pool.${k}`}`,

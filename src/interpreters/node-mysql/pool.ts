@@ -10,6 +10,7 @@ import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { sortedByKey, type Setting } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
+import { secondsWrittenAsMs, msWrittenAsSeconds, unitSlipProblem } from '../js/duration-unit.js';
 import { jsScalarOf } from '../js/scalar.js';
 import type { JsCall, JsValue } from '../js/value.js';
 import { pgKeepalive } from '../node-postgres/pool.js';
@@ -167,6 +168,7 @@ export function driverProblems(
     if (!e) continue;
     problems.push({
       severity: 'warning',
+      ruleId: 'unknown-setting',
       span: e.span,
       message: `${e.key} is not a ${DRIVER_NAMES[driver]} option (it is ${from}'s): ${ignoredBy(driver, key)} (mysql2.md)`,
     });
@@ -181,6 +183,7 @@ export function driverProblems(
         if (e)
           problems.push({
             severity: 'warning',
+            ruleId: 'setting-ignored-by-library',
             span: e.span,
             message: `${e.key} is ignored: mysql2 ${readings[0]?.label} predates maxIdle and idleTimeout (added in 3.1.0), so ${ignoredBy('mysql2', e.key)} (mysql2.md)`,
           });
@@ -193,10 +196,26 @@ export function driverProblems(
         const limit = readings[readings.length - 1]?.reading.settings.get('connectionLimit');
         problems.push({
           severity: 'warning',
+          ruleId: 'setting-ignored-by-library',
           span: idle.span,
           message: `${idle.key} has no effect: mysql2 starts its idle timer only when maxIdle is below connectionLimit, and maxIdle ${maxIdle ? `(${maxIdle.key}) is not` : 'defaults to connectionLimit'}${limit?.value.kind === 'count' ? ` (${limit.value.value})` : ''}, so idle connections are never closed (mysql2.md, field report sidorares/node-mysql2#3020). Set ${o.keyOf('maxIdle')} to 0`,
         });
       }
+      const r = readScalar(idle);
+      const n = r.known ? Number(r.js) : Number.NaN;
+      const slip = inert ? undefined : msWrittenAsSeconds(n);
+      if (slip)
+        problems.push(
+          unitSlipProblem(idle.span, {
+            key: keyLabel(idle, r),
+            written: n,
+            library: 'mysql2',
+            unit: 'ms',
+            slip,
+            effect: 'mysql2 closes free connections once they have been idle that long, so the pool keeps almost none for reuse',
+            fact: 'mysql2.md, mysql2 pool: idleTimeout',
+          }),
+        );
     }
     const enable = o.entries.get('enableKeepAlive');
     if (enable) {
@@ -204,12 +223,14 @@ export function driverProblems(
       if (r.known && r.js === false && older(3, 3, 2))
         problems.push({
           severity: 'warning',
+          ruleId: 'setting-ignored-by-library',
           span: enable.span,
           message: `${enable.key} is false, which mysql2 ${readings[0]?.label} ignores: TCP keepalive stays on before 3.3.2 (mysql2.md)`,
         });
       if (r.scalar.env && !r.scalar.env.convert)
         problems.push({
           severity: 'warning',
+          ruleId: 'setting-ignored-by-library',
           span: enable.span,
           message: `${keyLabel(enable, r)} is read from environment variable ${r.scalar.env.name} as text when it is set, and mysql2 turns keepalive off only for the boolean false, so "false" keeps it on (mysql2.md: 3.3.2+ \`v !== false\`). Compare the variable with 'true' in the code`,
         });
@@ -220,12 +241,20 @@ export function driverProblems(
     if (idle) {
       const r = readScalar(idle);
       const n = r.known ? Number(r.js) : Number.NaN;
-      if (n >= 1000)
-        problems.push({
-          severity: 'warning',
-          span: idle.span,
-          message: `${keyLabel(idle, r)} is ${n}, and mariadb reads idleTimeout in seconds (${Math.round(n / 36) / 100} h), unlike its other timeouts and unlike mysql2: a value this large is almost always milliseconds by mistake (mysql2.md). Write seconds`,
-        });
+      const slip = secondsWrittenAsMs(n);
+      if (slip)
+        problems.push(
+          unitSlipProblem(idle.span, {
+            key: keyLabel(idle, r),
+            written: n,
+            library: 'mariadb',
+            unit: 's',
+            slip,
+            effect:
+              "idle connections above minimumIdle stay open that long (only idleTimeout is in seconds; mariadb's other timeouts and mysql2's idleTimeout are in milliseconds)",
+            fact: 'mysql2.md, mariadb pool: unit trap',
+          }),
+        );
     }
     const min = o.entries.get('minimumIdle');
     if (min) {
@@ -236,6 +265,7 @@ export function driverProblems(
       if (r.known && Number(r.js) === 0 && broken.length > 0)
         problems.push({
           severity: known ? 'error' : 'warning',
+          ruleId: 'startup-failure',
           span: min.span,
           message: `${min.key} is 0, with which mariadb ${known ? broken[0]?.label : '3.0.1–3.4.x'} never creates a connection, so every getConnection() times out (mysql2.md, field report mariadb-connector-nodejs#331)${known ? '' : '; 3.5.0 and later are not affected'}`,
         });
@@ -247,6 +277,7 @@ export function driverProblems(
       if (!on || (on.known && on.js !== true))
         problems.push({
           severity: 'warning',
+          ruleId: 'setting-ignored-by-library',
           span: initial.span,
           message: `${initial.key} is ignored: mariadb reads it only together with enableKeepAlive: true (3.4.0+), else keepAliveDelay (mysql2.md). Write keepAliveDelay`,
         });
@@ -320,7 +351,12 @@ export function nodeMysqlPool(input: NodeMysqlInput): NodeMysqlResult {
     }
     const url = parseDriverUrl(driver, text, v.span);
     if ('error' in url) {
-      problems.push({ severity: 'error', span: entrySpan, message: `${key} is not a URL ${DRIVER_NAMES[driver]} accepts: ${url.error}` });
+      problems.push({
+        ruleId: 'startup-failure',
+        severity: 'error',
+        span: entrySpan,
+        message: `${key} is not a URL ${DRIVER_NAMES[driver]} accepts: ${url.error}`,
+      });
       return;
     }
     host = url.host;

@@ -194,6 +194,7 @@ export function readPgPool(o: DriverOptions, known: PgVersionsKnown): { reading:
   if (max.entry && max.read?.known && !Number(max.read.js))
     problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: max.entry.span,
       message: `${max.setting.key} is ${String(max.read.js)}, which pg-pool reads as ${max.n} (\`max || poolSize || 10\`), not as "no limit" (${FACT_PG}). Write the pool size you want`,
     });

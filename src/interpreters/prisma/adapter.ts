@@ -158,6 +158,7 @@ function lookalikeProblems(driver: AdapterDriver, entries: ReadonlyMap<string, O
     if (!e || e.fromUrl) continue;
     problems.push({
       severity: 'warning',
+      ruleId: 'unknown-setting',
       span: e.span,
       message: `${e.key} is not an option of ${pool}, which the adapter passes its options to: ${why}, so the pool keeps its default (${FACT_ADAPTER}). Did you mean ${instead}?`,
     });
@@ -172,6 +173,7 @@ function pgUrlProblems(url: UrlSource, problems: Problem[]): void {
     const instead = PG_URL_IGNORED[p.key];
     problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: paramSpan(url, p.from, p.to),
       message: `${p.key} in ${url.label} has no effect: ${
         p.key === 'keepAlive'
@@ -260,7 +262,12 @@ export function readAdapterPool(input: AdapterReadInput): AdapterPool {
         const text = url.text.replace(/^mysql:\/\//i, 'mariadb://');
         const parsed = parseDriverUrl('mariadb', text, url.span);
         if ('error' in parsed)
-          problems.push({ severity: 'error', span: url.span, message: `${url.label} is not a URL mariadb accepts: ${parsed.error}` });
+          problems.push({
+            ruleId: 'startup-failure',
+            severity: 'error',
+            span: url.span,
+            message: `${url.label} is not a URL mariadb accepts: ${parsed.error}`,
+          });
         else {
           host = parsed.host ?? host;
           for (const [k, e] of urlEntries(parsed, url.span, url.label)) if (!entries.has(k)) entries.set(k, e);

@@ -21,6 +21,7 @@ import { type Origin, type Setting, sortedByKey, type Value } from '../../model/
 import { formatSpan, type Span } from '../../model/span.js';
 import { type PrismaBlock, type PrismaSchemaDoc, type PrismaValue, prismaProperty } from '../../parsers/prisma-schema.js';
 import { levenshtein } from '../edit-distance.js';
+import { unitSlipProblem } from '../js/duration-unit.js';
 import { jsProperties, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
 import { type PrismaEnvValue, prismaVersionAtLeast } from './env-files.js';
@@ -279,6 +280,7 @@ function readParams(
     const elsewhere = spec || other ? ` (a ${engine === 'mysql' ? 'PostgreSQL' : 'MySQL'} parameter)` : '';
     ctx.problems.push({
       severity: suggestion ? 'warning' : 'note',
+      ruleId: 'unknown-setting',
       span: at,
       code: 'unknown-key',
       message: `${p.key} in ${src.label}${elsewhere} is not a parameter Prisma's engine reads for ${engine === 'mysql' ? 'MySQL' : 'PostgreSQL'}, so it is discarded without a word (${FACT_URL}).${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
@@ -323,6 +325,7 @@ function readParams(
       else {
         ctx.problems.push({
           severity: 'error',
+          ruleId: 'startup-failure',
           span: at,
           message: `${key} in ${src.label} is ${shown}, but the engine reads it as a Rust bool (only true or false), so connecting fails with InvalidConnectionArguments (${FACT_URL}). Write true or false`,
         });
@@ -332,15 +335,25 @@ function readParams(
       const n = Number(p.value.replace('+', ''));
       value = spec.unit === 's' ? { kind: 'duration', ms: n * 1000 } : { kind: 'count', value: n };
       if (spec.unit === 's' && (key === 'pool_timeout' || key === 'connect_timeout' || key === 'socket_timeout') && n >= 1000) {
-        ctx.problems.push({
-          severity: 'warning',
-          span: at,
-          message: `${key} in ${src.label} is ${n}, which Prisma reads as seconds (${Math.round(n / 60)} min), not milliseconds (${FACT_URL}; "Units are seconds"). Write ${Math.max(1, Math.round(n / 1000))} for ${Math.max(1, Math.round(n / 1000))} s`,
-        });
+        ctx.problems.push(
+          unitSlipProblem(at, {
+            key: `${key} in ${src.label}`,
+            written: n,
+            library: 'Prisma',
+            unit: 's',
+            slip: { readMs: n * 1000, meantMs: n, writeInstead: Math.max(1, Math.round(n / 1000)) },
+            effect:
+              key === 'pool_timeout'
+                ? 'a query waits that long for a free connection before failing'
+                : 'a dead or unreachable server is noticed only after that long',
+            fact: `${FACT_URL}; "Units are seconds"`,
+          }),
+        );
       }
     } else {
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: at,
         message: `${key} in ${src.label} is ${shown}, but the engine reads it as a whole number${spec.unit === 's' ? ' of seconds (no unit suffix)' : ''}, so connecting fails at run time with InvalidConnectionArguments; prisma validate does not notice (${FACT_URL}). Write a whole number`,
       });
@@ -415,6 +428,7 @@ function ignoredParams(ctx: Ctx, src: UrlSource, url: PrismaUrl, stack: Stack, d
         : `with a driver adapter (${stack.why}) the pool is the driver's`;
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: paramSpan(src, p.from, p.to),
       message: `${p.key} in ${src.label} is ignored: ${why} (${pool}), which does not read Prisma's URL parameters (${FACT_ADAPTER}).${instead ? ` Set ${instead} in the adapter's options instead` : " Configure the pool in the adapter's options instead"}`,
     });
@@ -447,6 +461,7 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pools: Pool[]; reaso
       if (!p) continue;
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: p.span,
         message: `The datasource property \`${key}\` is no longer supported in schema files: Prisma ${version} rejects the schema (P1012; ${FACT_V7_URL}). Move it to datasource.${key === 'directUrl' ? 'url' : key} in prisma.config.ts and pass the connection string to the driver adapter`,
       });
@@ -550,6 +565,7 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pools: Pool[]; reaso
       const want = engine === 'mysql' ? '`mysql://`' : '`postgresql://` or `postgres://`';
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: src.span,
         message: `${src.label} must start with the protocol ${want} for provider "${engine === 'mysql' ? 'mysql' : 'postgresql'}": Prisma rejects the datasource (P1012; prisma.md, "C. schema.prisma datasource block", confirmed with prisma 6.19.3)`,
       });

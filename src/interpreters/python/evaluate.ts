@@ -815,7 +815,12 @@ class TreeEvaluator {
   private opResult(r: OpResult, span: Span, frame: Frame, what: string): Val {
     if (!('raises' in r)) return r;
     if (frame.kind !== 'function') {
-      frame.mod.problems.push({ severity: 'warning', message: `${what} raises ${r.raises} when Python imports this module`, span });
+      frame.mod.problems.push({
+        ruleId: 'startup-failure',
+        severity: 'warning',
+        message: `${what} raises ${r.raises} when Python imports this module`,
+        span,
+      });
     }
     return unknown(`${what} raises ${r.raises}`, span);
   }

@@ -371,7 +371,7 @@ function settingsPools(input: PythonSettingsInput): PythonSettingsResult {
   const c = new Collector();
   for (const m of input.tree.modules.values()) {
     if (!input.claimed.has(m.path)) continue;
-    for (const p of m.problems) c.problems.push({ severity: p.severity, span: p.span, message: p.message });
+    for (const p of m.problems) c.problems.push({ ...p });
   }
   sqlalchemyEngines(input, c);
   djangoSettings(input, c);

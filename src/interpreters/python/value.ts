@@ -248,5 +248,5 @@ export interface PyModule {
   /** The file is a template (Jinja), not Python. */
   isTemplate?: boolean;
   /** Facts found while evaluating that Python would act on at import (`int("abc")` raises ValueError). */
-  problems: Array<{ message: string; span: Span; severity: 'error' | 'warning' | 'note' }>;
+  problems: Array<{ message: string; span: Span; severity: 'error' | 'warning' | 'note'; ruleId?: string }>;
 }

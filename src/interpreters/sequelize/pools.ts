@@ -13,6 +13,7 @@ import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
+import { unitSlipProblem } from '../js/duration-unit.js';
 import { levenshtein } from '../edit-distance.js';
 import { defaultSetting, jsScalarOf } from '../js/scalar.js';
 import { rangeAtLeast } from '../js/semver-range.js';
@@ -140,6 +141,7 @@ function readDuration(ctx: Ctx, name: string, p: JsProperty): Setting {
       };
       ctx.problems.push({
         severity: 'warning',
+        ruleId: 'setting-ignored-by-library',
         span: p.span,
         message: `${label} is ${lit && lit.kind === 'string' ? '""' : String(num.n ?? (lit?.kind === 'null' ? 'null' : 'false'))}, which Sequelize ${old === true ? '' : 'v5 and v6 '}silently replace${old === true ? 's' : ''} by ${d.falsy} ms (sequelize.md, Settings; v7 honours 0). Write the ${name} time in milliseconds`,
       });
@@ -148,11 +150,17 @@ function readDuration(ctx: Ctx, name: string, p: JsProperty): Setting {
   }
   if (num.n !== undefined) {
     if (name === 'idle' && num.n > 0 && num.n < 100) {
-      ctx.problems.push({
-        severity: 'warning',
-        span: p.span,
-        message: `${label} is ${num.n}, in milliseconds: ${num.n} ms almost certainly meant seconds (sequelize.md, "What a linter can safely conclude"). Write ${num.n * 1000}`,
-      });
+      ctx.problems.push(
+        unitSlipProblem(p.span, {
+          key: label,
+          written: num.n,
+          library: 'Sequelize',
+          unit: 'ms',
+          slip: { readMs: num.n, meantMs: num.n * 1000, writeInstead: num.n * 1000 },
+          effect: 'a free connection above pool.min is closed at the next eviction run after it is released',
+          fact: 'sequelize.md, "What a linter can safely conclude"',
+        }),
+      );
     }
     return set({ kind: 'duration', ms: num.n });
   }
@@ -172,6 +180,7 @@ function readCount(ctx: Ctx, name: 'max' | 'min', p: JsProperty): { setting: Set
   if (num.textWhenSet) {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: p.span,
       message: `${label} is read from environment variable ${num.textWhenSet} without converting it, so whenever it is set Sequelize gets a string and new Sequelize() throws "Error: ${rule}" (sequelize.md, Settings: a string "10" also throws). Convert it with parseInt(..., 10)`,
     });
@@ -189,6 +198,7 @@ function readCount(ctx: Ctx, name: 'max' | 'min', p: JsProperty): { setting: Set
   if (shown !== undefined && !(num.textWhenSet && num.text !== undefined)) {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: p.span,
       message: `${label} is ${shown}, so new Sequelize() throws "Error: ${rule}" at start-up (sequelize.md, Settings)`,
     });
@@ -277,6 +287,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
   } else {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: cfg.origin,
       message: `${displayName} names no dialect, so new Sequelize() throws "Dialect needs to be explicitly supplied as of v4.0.0" (sequelize.md, Settings: dialect)`,
     });
@@ -288,6 +299,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
     if (!(dialect in DIALECT_ENGINE)) {
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: dialectP?.span ?? cfg.uri?.span ?? cfg.origin,
         message: `${dialectWhy ?? 'the dialect'} is not one Sequelize supports, so new Sequelize() throws "The dialect ${dialect} is not supported" (sequelize.md, Settings: dialect; v6: mariadb, mssql, mysql, oracle, postgres, sqlite, db2, snowflake)`,
       });
@@ -296,6 +308,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
     if (ctx.major !== undefined && ctx.major < 6 && !V5_DIALECTS.has(dialect)) {
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: dialectP?.span ?? cfg.origin,
         message: `${dialectWhy} needs Sequelize v6: v5 supports mariadb, mssql, mysql, postgres and sqlite only (sequelize.md, Settings: dialect)`,
       });
@@ -314,6 +327,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
     const v7 = ctx.major === 7;
     ctx.problems.push({
       severity: v7 ? 'error' : 'warning',
+      ruleId: 'unknown-setting',
       span: p.span,
       message: v7
         ? `${k} is not a Sequelize option: v7 throws "The following options are not recognized by Sequelize" at construction (sequelize.md)`
@@ -324,6 +338,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
   if (dialectOptions && ctx.major === 7) {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'unknown-setting',
       span: dialectOptions.span,
       message:
         'dialectOptions was removed in Sequelize v7: unknown options throw "The following options are not recognized by Sequelize" at construction; put connection options at the root of the options (sequelize.md, v7 connection options)',
@@ -351,6 +366,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
   if (max.n !== undefined && min.n !== undefined && min.n > max.n) {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: (given('min') ?? given('max') ?? poolProp ?? { span: cfg.origin }).span,
       message: `pool.min (${min.n}) is above pool.max (${max.n}${given('max') ? '' : ', the default'}), so new Sequelize() throws "max is smaller than min" (sequelize.md, Settings)`,
     });
@@ -380,6 +396,7 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
     const near = OLD_KEYS[k] ?? [...POOL_KEYS].find((x) => levenshtein(x, k) <= 2);
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'unknown-setting',
       span: p.span,
       code: 'unknown-key',
       message: `pool.${k} is ignored: Sequelize reads only max, min, idle, acquire, evict, maxUses and validate from pool and drops other keys without a word (sequelize.md, Syntax: key spellings).${near ? ` Did you mean pool.${near}?` : ''}`,

@@ -32,6 +32,7 @@ import {
 } from './python-scalar.js';
 import { engineOfDialect, hostOfUrl, isAsyncDriver, parseSqlalchemyUrl, type SqlalchemyUrl } from './url.js';
 import { levenshtein } from '../edit-distance.js';
+import { secondsWrittenAsMs, unitSlipProblem } from '../js/duration-unit.js';
 
 const FACT_DEFAULTS = 'sqlalchemy.md, Settings (create_engine defaults, the same in 1.3, 1.4, 2.0 and 2.1)';
 const FACT_RECYCLE =
@@ -281,6 +282,7 @@ function readNumeric(ctx: Ctx, o: EngineOption): void {
       if (n === undefined) {
         ctx.problems.push({
           severity: 'error',
+          ruleId: 'startup-failure',
           span: o.span,
           message: `${label} is ${pyRepr(lit)}, which SQLAlchemy converts with int() when it reads engine options from strings (engine_from_config), so the engine fails at start-up with ValueError: invalid literal for int() (sqlalchemy.md). Write a whole number${key.unit === 's' ? ' of seconds' : ''}`,
         });
@@ -297,6 +299,20 @@ function readNumeric(ctx: Ctx, o: EngineOption): void {
     return;
   }
   if (ctx.coerce && lit.kind === 'float') n = Math.trunc(n);
+  const slip = o.name === 'pool_recycle' ? secondsWrittenAsMs(n) : undefined;
+  if (slip) {
+    ctx.problems.push(
+      unitSlipProblem(o.span, {
+        key: label,
+        written: n,
+        library: 'SQLAlchemy',
+        unit: 's',
+        slip,
+        effect: 'connections are not replaced before the server or the network closes them idle',
+        fact: 'sqlalchemy.md, Settings: pool_recycle',
+      }),
+    );
+  }
   set(numericValue(key.unit, n));
 }
 
@@ -307,6 +323,7 @@ function reportText(ctx: Ctx, o: EngineOption, label: string, what: string, when
   if (o.name === 'pool_recycle') {
     ctx.problems.push({
       severity: 'error',
+      ruleId: 'startup-failure',
       span: o.span,
       message: `${label} is ${whenSet ? `read from ${what}` : what}, and create_engine() keeps a string as it is, so the second checkout fails with TypeError: '>' not supported between instances of 'str' and 'int' (${when}; sqlalchemy.md, confirmed by running 2.1.1).${wrap}`,
     });
@@ -314,6 +331,7 @@ function reportText(ctx: Ctx, o: EngineOption, label: string, what: string, when
   }
   ctx.problems.push({
     severity: 'warning',
+    ruleId: 'startup-failure',
     span: o.span,
     message: `${label} is ${whenSet ? `read from ${what}` : what}, and create_engine() passes a string to the pool unconverted (${when}), where a number is expected.${wrap}`,
   });
@@ -339,6 +357,7 @@ function readBoolean(ctx: Ctx, o: EngineOption): void {
     };
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: o.span,
       message: `${label} is ${pyRepr(lit)}, which turns ${what} on: SQLAlchemy never converts ${o.name} from a string and tests it for truthiness, so any non-empty value, "false" and "0" included, enables it (sqlalchemy.md). ${o.name === 'pool_pre_ping' ? 'Remove the key, or leave its value empty, to turn pre-ping off' : 'Remove the key to keep FIFO'}`,
     });
@@ -346,6 +365,7 @@ function readBoolean(ctx: Ctx, o: EngineOption): void {
   if (s.env && s.env.typeWhenSet === 'str') {
     ctx.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: o.span,
       message: `${label} is read from environment variable ${s.env.name} as text, and SQLAlchemy tests ${o.name} for truthiness, so whenever the variable is set any non-empty value, "false" and "0" included, turns ${what} on (sqlalchemy.md). Convert it to a bool in the code`,
     });
@@ -392,6 +412,7 @@ function checkPyMysqlRange(ctx: Ctx, s: Setting, name: string, span: Span): void
   const range = name === 'connect_timeout' ? 'above 0 and at most 31536000' : 'above 0';
   ctx.problems.push({
     severity: 'error',
+    ruleId: 'startup-failure',
     span,
     message: `${s.key} is ${secs}, but PyMySQL requires ${name} to be ${range}: every connection attempt fails with ValueError (sqlalchemy.md, PyMySQL 1.2.3)`,
   });
@@ -416,6 +437,7 @@ function readDriverOptions(
       if (unit && driver.intQuery.includes(q.key) && pyInt(q.value) === undefined) {
         ctx.problems.push({
           severity: 'error',
+          ruleId: 'startup-failure',
           span: urlOption.span,
           message: `${key} is "${q.value}", which SQLAlchemy's ${driver.id} dialect converts with int(), so create_engine() fails with ValueError (sqlalchemy.md, URL query -> driver kwargs). Write a whole number of seconds`,
         });
@@ -588,6 +610,7 @@ export function readEngine(input: SqlalchemyInput): EngineReading {
       if (!url) {
         ctx.problems.push({
           severity: 'error',
+          ruleId: 'startup-failure',
           span: urlOption.span,
           // The text is not quoted: a URL holds a password, and one SQLAlchemy cannot parse may hide it from masking.
           message: `${urlOption.key} is not a SQLAlchemy URL (dialect[+driver]://user:password@host/database): create_engine() fails with "Could not parse SQLAlchemy URL"`,
@@ -619,6 +642,7 @@ export function readEngine(input: SqlalchemyInput): EngineReading {
     if (url.dialect === 'postgres' && urlOption) {
       ctx.problems.push({
         severity: 'warning',
+        ruleId: 'startup-failure',
         span: urlOption.span,
         message: `${urlOption.key} uses the dialect name "postgres", which SQLAlchemy 1.4 and later no longer accept: create_engine() fails with NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:postgres (sqlalchemy.md). Write postgresql://`,
       });
@@ -648,6 +672,7 @@ export function readEngine(input: SqlalchemyInput): EngineReading {
     if (name && isAsync && !ASYNC_POOLS.has(name)) {
       ctx.problems.push({
         severity: 'error',
+        ruleId: 'startup-failure',
         span: classOption.span,
         message: `${classOption.key} is ${name}, a synchronous pool, but the engine is asynchronous: create_async_engine() fails with ArgumentError: Pool class ${name} cannot be used with asyncio engine (sqlalchemy.md, confirmed by running 2.0.54). Use AsyncAdaptedQueuePool or NullPool`,
       });
@@ -740,6 +765,7 @@ export function readEngine(input: SqlalchemyInput): EngineReading {
       if (near) {
         ctx.problems.push({
           severity: 'error',
+          ruleId: 'unknown-setting',
           span: o.span,
           message: `${o.key} is not a create_engine() argument, so the engine fails at start-up with TypeError: Invalid argument(s) '${o.name}' sent to create_engine() (sqlalchemy.md). Did you mean ${o.key.replace(o.name, near)}?`,
         });
@@ -755,6 +781,7 @@ export function readEngine(input: SqlalchemyInput): EngineReading {
           : `the pool is ${poolClass.name}`;
       ctx.problems.push({
         severity: sure ? 'error' : 'warning',
+        ruleId: 'startup-failure',
         span: o.span,
         message: `${o.key} is only accepted by queue pools, and ${why}: create_engine() fails at start-up with TypeError: Invalid argument(s) '${o.name}' sent to create_engine() (sqlalchemy.md, confirmed by running 1.4.46 and 2.0.54). Remove ${o.key}`,
       });

@@ -265,6 +265,7 @@ function urlOf(ctx: Ctx, top: Map<string, OptionEntry>, mysql: boolean): { host?
     const keys = [...parsed.searchParams.keys()].join(', ');
     ctx.result.problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: e.span,
       message: `${e.key} has query options (${keys}) that TypeORM drops: it keeps only the user, password, host, port and database of a MySQL URL (typeorm.md). Move them to ${extraPrefix(ctx.input).slice(0, -1)}`,
     });
@@ -359,6 +360,7 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
   if (poolSize && poolSizeIgnored && typeormC.known) {
     problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: poolSize.span,
       message: `${poolSize.key} is ignored: TypeORM ${typeormC.label} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.connectionLimit`,
     });
@@ -404,6 +406,7 @@ function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, Opti
   if (poolSize && typeormC.known && !atLeast(typeormC.list[0]?.ver ?? [0, 0, 0], [0, 3, 10])) {
     problems.push({
       severity: 'warning',
+      ruleId: 'setting-ignored-by-library',
       span: poolSize.span,
       message: `${poolSize.key} is ignored: TypeORM ${typeormC.label} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.max`,
     });

@@ -246,6 +246,7 @@ export function typeormEnvOptions(vars: ReadonlyMap<string, EnvVariable>, at: Sp
             : 'what precedes TYPEORM_URL\'s first "://"';
       problems.push({
         severity: 'warning',
+        ruleId: 'startup-failure',
         span: url.keySpan,
         message: `TYPEORM_CONNECTION is not set, so TypeORM takes the type from ${what}, which is not a TypeORM driver: it fails at start-up with MissingDriverError (typeorm.md, Env variable names). Set ${hint}`,
       });
