@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { lint } from '../src/engine/run.js';
 import { rebaseResult } from '../src/report/base-path.js';
 import { renderer } from '../src/report/index.js';
+import { sourceReader } from '../src/report/read-source.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -15,7 +16,7 @@ test("the README's example output is what connlint prints for fixtures/demo", as
   assert.ok(block, 'README has no example output block');
   const run = await lint({ cwd: REPO, paths: ['fixtures/demo'] });
   // The CLI names files from the repository root, the checkout (cli/base-path.ts).
-  assert.equal(block, renderer('stylish')(rebaseResult(run.result, run.root, REPO), { color: false }));
+  assert.equal(block, renderer('stylish')(rebaseResult(run.result, run.root, REPO), { color: false, readSource: sourceReader(REPO) }));
 });
 
 test('the README holds exactly two set-up commands, and the second is the test command CI runs', async () => {

@@ -7,6 +7,7 @@ import { RULES } from '../engine/registry.js';
 import { FIXED_METAS, InvalidConfigError, lint, TOOL_VERSION, UsageError } from '../engine/run.js';
 import { ruleMarkdown } from '../engine/rule-docs.js';
 import { rebaseResult } from '../report/base-path.js';
+import { sourceReader } from '../report/read-source.js';
 import { FORMATS, type Format, renderer } from '../report/index.js';
 import { repositoryRoot, toPosixPath } from './base-path.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
@@ -162,6 +163,8 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const shown: LintResult = flags.quiet ? { ...full, findings: full.findings.filter((f) => f.severity === 'error') } : full;
   const text = renderer(flags.format)(shown, {
     color: useColor(io, flags),
+    width: io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80,
+    readSource: sourceReader(base, scope.overlays),
     ...(flags.sarifCategory ? { sarifCategory: flags.sarifCategory } : {}),
   });
   if (flags.output) writeReport(resolve(io.cwd, flags.output), flags.output, text);

@@ -17,6 +17,18 @@ export interface RuleSpec {
   options: Record<string, RuleOption>;
 }
 
+/**
+ * One entry of `overrides:` (ESLint's overrides, Ruff's per-file-ignores): rule severities for findings in
+ * files matching any of `files` (globs relative to the scanned root, as `include`/`exclude`).
+ */
+export interface Override {
+  files: string[];
+  /** Severity by rule id; only ids of known rules. */
+  rules: Record<string, Declared<RuleSetting>>;
+  /** The list item, for messages. */
+  span: Span;
+}
+
 /** connlint.config.yaml after validation; every declared value keeps its span. */
 export interface Config {
   /** Path of the config file relative to the scanned root (or as given with --config), if one was read. */
@@ -59,6 +71,8 @@ export interface Config {
   ruleOptions: Record<string, Record<string, number | boolean | string>>;
   include: string[];
   exclude: string[];
+  /** `overrides:` in file order; the last one matching a finding's file and naming its rule wins (config/overrides.ts). */
+  overrides?: Override[];
 }
 
 export function emptyConfig(): Config {

@@ -19,7 +19,7 @@ import { parseConfigDuration } from '../model/duration.js';
 import { ENGINE_NAMES, type Engine } from '../model/model.js';
 import { fileSpan, type Span } from '../model/span.js';
 import { MAX_ALIASED_NODES, parseYaml, type YamlFile } from '../parsers/yaml.js';
-import { type Config, type Declared, emptyConfig, type RuleSetting, type RuleSpec } from './config.js';
+import { type Config, type Declared, emptyConfig, type Override, type RuleSetting, type RuleSpec } from './config.js';
 
 export type { RuleSpec } from './config.js';
 
@@ -296,6 +296,9 @@ function readRoot(r: Reading, root: Node, config: Config): void {
       case 'rules':
         readRules(r, entry, config);
         break;
+      case 'overrides':
+        config.overrides = readOverrides(r, entry);
+        break;
       case 'include':
       case 'exclude':
         config[entry.name] = itemsOf(r, entry).flatMap((item) =>
@@ -537,8 +540,7 @@ function readRules(r: Reading, section: Entry, config: Config): void {
   for (const entry of entriesOf(r, section.value, section.pointer, section.where)) {
     const rule = r.rules.get(entry.name);
     if (!rule) {
-      const known = [...r.rules.keys()].sort().join(', ');
-      r.errors.push({ message: `${entry.where}: unknown rule (known: ${known})`, span: nodeSpan(r, entry.key) });
+      r.errors.push({ message: `${entry.where}: ${unknownRule(r, entry.name)}`, span: nodeSpan(r, entry.key) });
       continue;
     }
     if (isRejected(r, entry.pointer)) continue;
@@ -559,6 +561,41 @@ function readRules(r: Reading, section: Entry, config: Config): void {
   }
 }
 
+/** `unknown rule; did you mean "pool-lifetime-exceeds-wait-timeout"? (known: ...)`. */
+function unknownRule(r: Reading, id: string): string {
+  const known = [...r.rules.keys()].sort();
+  const near = closestId(id, known);
+  return `unknown rule${near ? `; did you mean ${JSON.stringify(near)}?` : ''} (known: ${known.join(', ')})`;
+}
+
+/**
+ * `overrides:` (ESLint's overrides, Ruff's per-file-ignores). The schema checks the shape; here each rule id
+ * is checked against the known rules, at its key. An override keeps the severities it could read.
+ */
+function readOverrides(r: Reading, section: Entry): Override[] {
+  const overrides: Override[] = [];
+  for (const item of itemsOf(r, section)) {
+    if (isRejected(r, item.pointer)) continue;
+    const fields = new Map(entriesOf(r, item.node, item.pointer, item.where).map((e) => [e.name, e]));
+    const filesEntry = fields.get('files');
+    const rulesEntry = fields.get('rules');
+    if (!filesEntry || !rulesEntry) continue;
+    const files = itemsOf(r, filesEntry).flatMap((f) => (typeof f.scalar?.value === 'string' ? [f.scalar.value] : []));
+    const rules: Override['rules'] = {};
+    for (const entry of entriesOf(r, rulesEntry.value, rulesEntry.pointer, rulesEntry.where)) {
+      if (!r.rules.has(entry.name)) {
+        r.errors.push({ message: `${entry.where}: ${unknownRule(r, entry.name)}`, span: nodeSpan(r, entry.key) });
+        continue;
+      }
+      const value = scalarOf(r, entry.value)?.value;
+      if (!isRejected(r, entry.pointer) && RULE_SETTINGS.includes(value as RuleSetting))
+        rules[entry.name] = { value: value as RuleSetting, span: valueSpan(r, entry) };
+    }
+    overrides.push({ files, rules, span: item.span });
+  }
+  return overrides;
+}
+
 /** An integer as YAML writes one (`5`, `-5`, `0x10`); `5.0` and `1e3` are YAML floats even when whole. */
 const INTEGER_TEXT = /^[-+]?(?:[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+)$/;
 
@@ -575,7 +612,9 @@ function readRuleOptions(r: Reading, rule: RuleSpec, section: Entry): Record<str
   for (const option of entriesOf(r, section.value, section.pointer, section.where)) {
     const declared = Object.hasOwn(rule.options, option.name) ? rule.options[option.name] : undefined;
     if (!declared) {
-      const message = known.length > 0 ? `unknown option (known: ${known.join(', ')})` : 'this rule has no options';
+      const near = closestId(option.name, known);
+      const hint = near ? `; did you mean ${JSON.stringify(near)}?` : '';
+      const message = known.length > 0 ? `unknown option${hint} (known: ${known.join(', ')})` : 'this rule has no options';
       r.errors.push({ message: `${option.where}: ${message}`, span: nodeSpan(r, option.key) });
       continue;
     }

@@ -21,6 +21,7 @@ import { commentSyntax } from './directives.js';
 import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
 import { findRule, RULES } from './registry.js';
+import { ruleRuns, severityFor } from '../config/overrides.js';
 import { fixedMeta, ruleMeta } from './rule-docs.js';
 import { applyDirectives, type CommentedFile, DIRECTIVE_WITHOUT_REASON, UNUSED_DIRECTIVE } from './suppress.js';
 
@@ -195,10 +196,8 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
   const findings: Finding[] = [];
   const metas: RuleMeta[] = [...FIXED_METAS];
   for (const rule of rules) {
-    const setting = config.rules[rule.id]?.value;
-    if (setting === 'off') continue;
-    // A preview rule runs only when the config names it (Ruff's preview): it may still change.
-    if (rule.status.kind === 'preview' && setting === undefined) continue;
+    // Off under `rules:` and not turned on by an override; a preview rule runs only when the config names it.
+    if (!ruleRuns(config, rule)) continue;
     metas.push(ruleMeta(rule));
     const opts: Record<string, number | boolean | string> = {};
     for (const [name, o] of Object.entries(rule.options)) opts[name] = config.ruleOptions[rule.id]?.[name] ?? o.default;
@@ -207,6 +206,8 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
         model,
         options: opts,
         report: (r: Report<typeof rule.messages>) => {
+          const setting = severityFor(config, rule.id, r.at.path);
+          if (setting === 'off') return;
           const message = (rule.messages[r.messageId] as (d: unknown) => string)(r.data);
           const severity: Severity = setting ?? r.severity ?? rule.severity;
           findings.push({

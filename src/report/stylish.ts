@@ -1,121 +1,114 @@
-import type { Finding, Severity } from '../engine/finding.js';
+import type { Finding, RelatedLocation, Severity } from '../engine/finding.js';
+import type { Span } from '../model/span.js';
 import type { Renderer } from './index.js';
+import { messageParts } from './message-parts.js';
+import { type SnippetLine, snippetLine } from './source-snippet.js';
+import { hanging, plural, printable, width, wrap } from './terminal-text.js';
+
+/*
+ * The terminal format, laid out like Ruff's and rustc's diagnostics (issue 20): per finding a short
+ * headline, the location, the marked line of the file and of each related place, the consequence as
+ * `= note:` lines and the fix as `help:`, wrapped to the terminal width; then the pluralised count.
+ * JSON and SARIF keep the whole message.
+ */
+
+declare module './index.js' {
+  interface RenderOptions {
+    /**
+     * The text of a reported file by its report path, for the marked source line (stylish only); without it,
+     * or when it returns undefined, no source line is shown. The CLI passes report/read-source.ts's reader.
+     */
+    readSource?: (path: string) => string | undefined;
+  }
+}
 
 // Raw SGR codes (no dependency), with the same open/close pairs chalk uses in ESLint's stylish.
 const RED = ['\u001b[31m', '\u001b[39m'] as const;
 const YELLOW = ['\u001b[33m', '\u001b[39m'] as const;
 const BLUE = ['\u001b[34m', '\u001b[39m'] as const;
-const DIM = ['\u001b[2m', '\u001b[22m'] as const;
 const BOLD = ['\u001b[1m', '\u001b[22m'] as const;
-const UNDERLINE = ['\u001b[4m', '\u001b[24m'] as const;
 
-const SEVERITY_COLOR: Record<Severity, readonly [string, string]> = { error: RED, warning: YELLOW, note: BLUE };
+type Style = readonly [string, string];
 
-/** A wrapped message column narrower than this is unreadable; past it, lines overflow instead. */
-const MIN_MESSAGE_WIDTH = 20;
+const SEVERITY_COLOR: Record<Severity, Style> = { error: RED, warning: YELLOW, note: BLUE };
 
-/**
- * Control characters, DEL, C1 controls and bidirectional overrides from a scanned file could move the
- * cursor, recolour the terminal or reorder what the reader sees, so they are shown as escapes.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The width when none is given (output piped or written to a file). */
+export const DEFAULT_WIDTH = 80;
 
-function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+interface Layout {
+  color: boolean;
+  width: number;
+  readSource?: (path: string) => string | undefined;
 }
 
-/** Display width in code points: close enough for the aligned columns (wide CJK glyphs are not measured). */
-function width(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+function paint(layout: Layout, style: Style, text: string): string {
+  return layout.color ? `${style[0]}${text}${style[1]}` : text;
 }
 
-function padEnd(text: string, to: number): string {
-  return text + ' '.repeat(Math.max(0, to - width(text)));
+function location(span: Span): string {
+  return printable(`${span.path}:${span.line}:${span.column}`);
 }
 
-function padStart(text: string, to: number): string {
-  return ' '.repeat(Math.max(0, to - width(text))) + text;
+function snippetOf(layout: Layout, span: Span, room: number): SnippetLine | undefined {
+  const source = layout.readSource?.(span.path);
+  return source === undefined ? undefined : snippetLine(source, span, room);
 }
 
-/** Greedy word wrap; a word longer than the line stays whole (keys and paths must stay copyable). */
-function wrap(text: string, max: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split(/\r\n|\r|\n/)) {
-    let line = '';
-    for (const word of printable(paragraph).split(' ')) {
-      if (line === '') line = word;
-      else if (width(line) + 1 + width(word) <= max) line += ` ${word}`;
-      else {
-        lines.push(line);
-        line = word;
-      }
-    }
-    lines.push(line);
+/** `N | text` then `  | ^^^^ label`, the label wrapped under itself, or on its own lines when the mark leaves no room. */
+function snippetLines(layout: Layout, gutter: number, line: SnippetLine, mark: string, style: Style, label: string): string[] {
+  const bar = paint(layout, BLUE, `${' '.repeat(gutter)} |`);
+  const number = paint(layout, BLUE, `${String(line.number).padStart(gutter)} |`);
+  const markText = `${' '.repeat(line.markStart)}${mark.repeat(line.markWidth)}`;
+  const out = [bar, line.text === '' ? number : `${number} ${line.text}`];
+  const markLine = `${bar} ${paint(layout, style, markText)}`;
+  const labelAt = gutter + 4 + width(markText);
+  if (label === '') out.push(markLine);
+  else if (layout.width - labelAt >= 20) {
+    const lines = wrap(label, layout.width - labelAt);
+    out.push(`${markLine} ${lines[0]}`, ...lines.slice(1).map((l) => `${bar}${' '.repeat(labelAt - gutter - 2)}${l}`));
+  } else {
+    out.push(markLine, ...wrap(label, Math.max(20, layout.width - gutter - 3)).map((l) => `${bar} ${l}`));
   }
-  return lines;
+  return out;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+function renderFinding(f: Finding, layout: Layout): string[] {
+  const parts = messageParts(f.message);
+  const sevStyle = SEVERITY_COLOR[f.severity];
+  const primary = snippetOf(layout, f.location, Number.POSITIVE_INFINITY);
+  const related = f.related.map((r) => ({ r, line: snippetOf(layout, r.span, Number.POSITIVE_INFINITY) }));
+  const numbers = [primary, ...related.map((x) => x.line)].flatMap((l) => (l ? [String(l.number).length] : []));
+  const gutter = Math.max(1, ...numbers);
+  // Recut the lines now that the gutter is known: the text after `N | ` gets the rest of the width.
+  const room = Math.max(20, layout.width - gutter - 3);
+  const cut = (span: Span, line: SnippetLine | undefined) => (line ? snippetOf(layout, span, room) : undefined);
 
-/** Math.max(...values) overflows the call stack on very large arrays; one file may hold many findings. */
-function maxOf(values: number[]): number {
-  let max = 0;
-  for (const v of values) if (v > max) max = v;
-  return max;
-}
-
-function groupByFile(findings: Finding[]): Array<[string, Finding[]]> {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const group = groups.get(f.location.path);
-    if (group) group.push(f);
-    else groups.set(f.location.path, [f]);
+  const label = `${f.severity}[${printable(f.ruleId)}]`;
+  const out = hanging(`${paint(layout, sevStyle, paint(layout, BOLD, label))}: `, parts.headline, layout.width, 2, width(label) + 2);
+  const pad = ' '.repeat(gutter);
+  out.push(`${pad}${paint(layout, BLUE, '-->')} ${location(f.location)}`);
+  const shownPrimary = cut(f.location, primary);
+  let hasSnippet = false;
+  if (shownPrimary) {
+    out.push(...snippetLines(layout, gutter, shownPrimary, '^', sevStyle, ''));
+    hasSnippet = true;
   }
-  return [...groups];
-}
-
-function renderFile(path: string, findings: Finding[], color: boolean, termWidth: number | undefined): string[] {
-  const paint = (style: readonly [string, string], text: string): string => (color ? `${style[0]}${text}${style[1]}` : text);
-
-  const lineW = maxOf(findings.map((f) => String(f.location.line).length));
-  const colW = maxOf(findings.map((f) => String(f.location.column).length));
-  const sevW = maxOf(findings.map((f) => f.severity.length));
-  const ruleW = maxOf(findings.map((f) => width(printable(f.ruleId))));
-  const indent = 2 + lineW + 1 + colW + 2 + sevW + 2;
-  const wrapAt = termWidth === undefined ? Number.POSITIVE_INFINITY : Math.max(MIN_MESSAGE_WIDTH, termWidth - indent - 2 - ruleW);
-  const messages = findings.map((f) => wrap(f.message, wrapAt));
-  // An overflowing word (a long key) must not push every rule id in the file off to the right.
-  const msgW = Math.min(wrapAt, maxOf(messages.map((lines) => maxOf(lines.map(width)))));
-  const arrow = color ? '↳' : '->';
-  const relatedIndent = 6 + width(arrow) + 1;
-  const relatedWrapAt = termWidth === undefined ? Number.POSITIVE_INFINITY : Math.max(MIN_MESSAGE_WIDTH, termWidth - relatedIndent);
-
-  const out = [paint(UNDERLINE, printable(path))];
-  findings.forEach((f, i) => {
-    const lines = messages[i] ?? [''];
-    const position = `${padStart(String(f.location.line), lineW)}:${padEnd(String(f.location.column), colW)}`;
-    const severity = paint(SEVERITY_COLOR[f.severity], f.severity) + ' '.repeat(sevW - f.severity.length);
-    const head = `  ${position}  ${severity}  `;
-    const rule = paint(DIM, printable(f.ruleId));
-    lines.forEach((text, j) => {
-      const lead = j === 0 ? head : ' '.repeat(indent);
-      out.push(j === lines.length - 1 ? `${lead}${padEnd(text, msgW)}  ${rule}` : `${lead}${text}`);
-    });
-    for (const r of f.related) {
-      const text = `${r.span.path}:${r.span.line}${r.message === '' ? '' : ` ${r.message}`}`;
-      wrap(text, relatedWrapAt).forEach((part, j) => {
-        out.push(j === 0 ? `      ${arrow} ${part}` : `${' '.repeat(relatedIndent)}${part}`);
-      });
+  for (const { r, line } of related as Array<{ r: RelatedLocation; line: SnippetLine | undefined }>) {
+    const shown = cut(r.span, line);
+    if (shown) {
+      out.push(`${pad}${paint(layout, BLUE, ':::')} ${location(r.span)}`);
+      out.push(...snippetLines(layout, gutter, shown, '-', BLUE, r.message));
+      hasSnippet = true;
+    } else {
+      const lead = `${pad}${paint(layout, BLUE, ':::')} ${location(r.span)}`;
+      const leadWidth = gutter + 4 + width(location(r.span));
+      out.push(...(r.message === '' ? [lead] : hanging(`${lead} `, r.message, layout.width, gutter + 5, leadWidth + 1)));
     }
-  });
+  }
+  if (hasSnippet && (parts.notes.length > 0 || parts.help !== undefined)) out.push(paint(layout, BLUE, `${pad} |`));
+  const noteLead = `${pad} ${paint(layout, BLUE, '=')} ${paint(layout, BOLD, 'note')}: `;
+  for (const note of parts.notes) out.push(...hanging(noteLead, note, layout.width, gutter + 9, gutter + 9));
+  if (parts.help !== undefined) out.push(...hanging(`${paint(layout, BOLD, 'help')}: `, parts.help, layout.width, 6, 6));
   return out;
 }
 
@@ -135,14 +128,21 @@ function suppressedText(result: Parameters<Renderer>[0]): string {
 export const renderStylish: Renderer = (result, options) => {
   const suppressed = suppressedText(result);
   if (result.findings.length === 0) return suppressed === '' ? '' : `0 problems${suppressed}\n`;
-  const blocks = groupByFile(result.findings).map(([path, findings]) =>
-    renderFile(path, findings, options.color, options.width).join('\n'),
-  );
+  const layout: Layout = {
+    color: options.color,
+    width: options.width ?? DEFAULT_WIDTH,
+    ...(options.readSource ? { readSource: options.readSource } : {}),
+  };
+  const blocks = result.findings.map((f) => renderFinding(f, layout).join('\n'));
 
-  const count = (s: Severity): number => result.findings.filter((f) => f.severity === s).length;
-  const errors = count('error');
-  const warnings = count('warning');
-  const notes = count('note');
+  let errors = 0;
+  let warnings = 0;
+  let notes = 0;
+  for (const f of result.findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+    else notes++;
+  }
   const summaryText =
     `${options.color ? '✖' : 'x'} ${plural(result.findings.length, 'problem')} ` +
     `(${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})${suppressed}`;

@@ -166,7 +166,7 @@ test('unknown top-level key: message lists the sections, span is the key', () =>
   const error = onlyError('netwrk:\n  idleTimeout: 5m\n');
   assert.equal(
     error.message,
-    'unknown key "netwrk" (expected one of network, database, links, mounts, optionFiles, libraries, rules, include, exclude)',
+    'unknown key "netwrk" (expected one of network, database, links, mounts, optionFiles, libraries, rules, overrides, include, exclude)',
   );
   assert.deepEqual(error.span, span(1, 1, 7));
 });
@@ -241,7 +241,11 @@ test('an unknown rule id is an error at the key naming every known id; known ids
   // Also in the object form, and together with what else is wrong in the entry.
   const { errors: both } = loadConfig(PATH, 'rules:\n  pool-lifetime: { severity: fatal }\n', RULES);
   assert.deepEqual(both, [
-    { message: `rules.pool-lifetime: unknown rule (known: ${KNOWN})`, span: span(2, 3, 16) },
+    // A misspelt id names the closest known one (every word of it is in pool-lifetime-exceeds-wait-timeout).
+    {
+      message: `rules.pool-lifetime: unknown rule; did you mean "pool-lifetime-exceeds-wait-timeout"? (known: ${KNOWN})`,
+      span: span(2, 3, 16),
+    },
     { message: 'rules.pool-lifetime.severity: expected off, note, warning or error (got "fatal")', span: span(2, 30, 35) },
   ]);
 });
@@ -262,6 +266,7 @@ test('rule options: declared names and types only, each error at its key or valu
     ['marginSeconds: true', `${where}.marginSeconds: expected a whole number of at least 0 (got true)`, 15, 4],
     ['marginSeconds: -1', `${where}.marginSeconds: expected a whole number of at least 0 (got -1)`, 15, 2],
     ['margin: 10', `${where}.margin: unknown option (known: marginSeconds)`, 0, 6],
+    ['marginSecond: 10', `${where}.marginSecond: unknown option; did you mean "marginSeconds"? (known: marginSeconds)`, 0, 12],
   ];
   for (const [options, message, offset, length] of cases) {
     const { config, errors } = loadConfig(PATH, rule(options), RULES);
@@ -303,7 +308,7 @@ test('rule options of every declared type', () => {
     { message: 'rules.r.options.ratio: expected a number of at least 0.5 (got 0.25)', span: span(5, 14, 18) },
     { message: 'rules.r.options.strict: expected true or false (got "yes")', span: span(6, 15, 18) },
     { message: 'rules.r.options.label: expected text (got 8.0)', span: span(7, 14, 17) },
-    { message: 'rules.r.options.ratio2: unknown option (known: ratio, strict, label)', span: span(8, 7, 13) },
+    { message: 'rules.r.options.ratio2: unknown option; did you mean "ratio"? (known: ratio, strict, label)', span: span(8, 7, 13) },
   ]);
   assert.deepEqual(bad.config.ruleOptions, { r: {} });
 });
