@@ -63,6 +63,11 @@ export interface Config {
   };
   /** Container paths mapped to repository directories, for absolute `!include` paths (`/etc/mysql/conf.d` -> `docker/mysql/conf.d`). */
   mounts: Record<string, Declared<string>>;
+  /**
+   * How many copies of an application run at once (replicas, workers), by a glob of the pool's file path or a pool's
+   * name: `services/api/**: 4`. Each pool counts once per instance against the server's `max_connections`; default 1.
+   */
+  instances: Record<string, Declared<number>>;
   /** Declared library versions (`hikaricp: 6.3.0`). */
   libraries: Record<string, Declared<string>>;
   /** Severity by rule id; only ids of known rules. */
@@ -76,5 +81,15 @@ export interface Config {
 }
 
 export function emptyConfig(): Config {
-  return { network: { profiles: [] }, links: [], mounts: {}, libraries: {}, rules: {}, ruleOptions: {}, include: [], exclude: [] };
+  return {
+    network: { profiles: [] },
+    links: [],
+    mounts: {},
+    instances: {},
+    libraries: {},
+    rules: {},
+    ruleOptions: {},
+    include: [],
+    exclude: [],
+  };
 }

@@ -290,6 +290,9 @@ function readRoot(r: Reading, root: Node, config: Config): void {
       case 'optionFiles':
         config.optionFiles = readOptionFiles(r, entry);
         break;
+      case 'instances':
+        config.instances = readCounts(r, entry);
+        break;
       case 'libraries':
         config.libraries = readVersions(r, entry);
         break;
@@ -505,6 +508,16 @@ function versionText(r: Reading, entry: Entry, expected: string): Declared<strin
   if (VERSION_TEXT.test(source)) return { value: source, span: valueSpan(r, entry) };
   r.errors.push({ message: `${entry.where}: expected ${expected} (got ${describeNode(scalar)})`, span: valueSpan(r, entry) });
   return undefined;
+}
+
+/** `instances:` counts; the schema has checked each is a whole number of at least 1. */
+function readCounts(r: Reading, section: Entry): Record<string, Declared<number>> {
+  const values: Record<string, Declared<number>> = {};
+  for (const entry of entriesOf(r, section.value, section.pointer, section.where)) {
+    const value = scalarOf(r, entry.value)?.value;
+    if (!isRejected(r, entry.pointer) && typeof value === 'number') values[entry.name] = { value, span: valueSpan(r, entry) };
+  }
+  return values;
 }
 
 function readStrings(r: Reading, section: Entry): Record<string, Declared<string>> {

@@ -2,6 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Config, emptyConfig } from '../config/config.js';
+import { withInstances } from '../config/instances.js';
+import { ruleRuns, severityFor } from '../config/overrides.js';
 import type { TreeView } from '../discover/file-tree.js';
 import { type DiscoveredFile, discoverFiles, toPosix } from '../discover/find-files.js';
 import { globToRegExp } from '../discover/glob.js';
@@ -11,7 +13,7 @@ import { declaredNetwork } from '../interpreters/network/elements.js';
 import { KEEPALIVE_TIME, linuxDefault } from '../interpreters/linux/keepalive.js';
 import { buildDeclaredServer, defaultServer } from '../interpreters/mysql/server.js';
 import { assembleModel } from '../model/assemble.js';
-import type { ConnectionHolder, Host, Model, NetworkElement, Pool, ScannedFile, Server } from '../model/model.js';
+import type { ConnectionHolder, Host, Model, NetworkElement, OptionFileClient, Pool, ScannedFile, Server } from '../model/model.js';
 import type { Problem } from '../model/problem.js';
 import { scrubSecrets, secretValues } from '../model/secrets.js';
 import { compareText } from '../model/sort-order.js';
@@ -21,7 +23,6 @@ import { commentSyntax } from './directives.js';
 import type { Report, Rule } from './define-rule.js';
 import { compareFindings, type Finding, type LintResult, type RuleMeta, type Severity } from './finding.js';
 import { findRule, RULES } from './registry.js';
-import { ruleRuns, severityFor } from '../config/overrides.js';
 import { fixedMeta, ruleMeta } from './rule-docs.js';
 import { applyDirectives, type CommentedFile, DIRECTIVE_WITHOUT_REASON, UNUSED_DIRECTIVE } from './suppress.js';
 
@@ -251,6 +252,7 @@ interface Gathered {
   files: Map<string, ScannedFile>;
   servers: Server[];
   pools: Pool[];
+  clients: OptionFileClient[];
   holders: ConnectionHolder[];
   hosts: Host[];
   network: NetworkElement[];
@@ -296,6 +298,7 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered): Map<Format, Clai
 function addContribution(format: Format, c: Contribution, g: Gathered): void {
   g.servers.push(...(c.servers ?? []));
   g.pools.push(...(c.pools ?? []));
+  g.clients.push(...(c.clients ?? []));
   g.holders.push(...(c.holders ?? []));
   g.hosts.push(...(c.hosts ?? []));
   g.network.push(...(c.network ?? []));
@@ -361,7 +364,17 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     wanted,
     ...(options.order ? { order: options.order } : {}),
   });
-  const g: Gathered = { files: new Map(), servers: [], pools: [], holders: [], hosts: [], network: [], problems: [], crashes: [] };
+  const g: Gathered = {
+    files: new Map(),
+    servers: [],
+    pools: [],
+    clients: [],
+    holders: [],
+    hosts: [],
+    network: [],
+    problems: [],
+    crashes: [],
+  };
   for (const s of discovery.skipped) {
     g.files.set(s.path, {
       path: s.path,
@@ -442,7 +455,8 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   const model = assembleModel({
     files: [...g.files.values()],
     servers: g.servers,
-    pools: g.pools,
+    pools: withInstances(g.pools, config.instances),
+    clients: g.clients,
     holders: g.holders,
     hosts: g.hosts,
     network: g.network,

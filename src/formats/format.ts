@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { FileTreeView } from '../discover/file-tree.js';
 import type { Entry } from '../model/entry.js';
-import type { ConnectionHolder, Host, NetworkElement, Owner, Pool, Server } from '../model/model.js';
+import type { ConnectionHolder, Host, NetworkElement, OptionFileClient, Owner, Pool, Server } from '../model/model.js';
 import type { Problem } from '../model/problem.js';
 
 /**
@@ -67,6 +67,8 @@ export interface FormatContext {
 export interface Contribution {
   servers?: Server[];
   pools?: Pool[];
+  /** Command-line clients an option-file tree configures ([client], [mysql] groups). */
+  clients?: OptionFileClient[];
   /** Processes that hold the pools' connections outside their checks (a Django management command's loop). */
   holders?: ConnectionHolder[];
   hosts?: Host[];

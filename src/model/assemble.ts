@@ -1,6 +1,6 @@
 import { idlePaths } from './idle-path.js';
 import { type LinkInput, linkPools } from './links.js';
-import type { ConnectionHolder, Host, Model, NetworkElement, Pool, ScannedFile, Server } from './model.js';
+import type { ConnectionHolder, Host, Model, NetworkElement, OptionFileClient, Pool, ScannedFile, Server } from './model.js';
 import type { Problem } from './problem.js';
 import type { Setting } from './setting.js';
 import { compareText } from './sort-order.js';
@@ -13,6 +13,7 @@ export function assembleModel(input: {
   files: ScannedFile[];
   servers: Server[];
   pools: Pool[];
+  clients?: OptionFileClient[];
   holders?: ConnectionHolder[];
   hosts: Host[];
   network: NetworkElement[];
@@ -30,6 +31,7 @@ export function assembleModel(input: {
   const links = linkPools(pools, servers, input.links);
   const paths = idlePaths({ pools, links, hosts, network: input.network, linuxDefault: input.linuxKeepalive });
   const holders = [...(input.holders ?? [])].sort(byId);
+  const clients = [...(input.clients ?? [])].sort(byId);
   const problems = [...(input.problems ?? [])].sort(
     (a, b) =>
       compareText(a.span.path, b.span.path) ||
@@ -37,5 +39,5 @@ export function assembleModel(input: {
       a.span.column - b.span.column ||
       compareText(a.message, b.message),
   );
-  return { files, servers, pools, holders, hosts, network: { elements: input.network }, links, paths, problems };
+  return { files, servers, pools, clients, holders, hosts, network: { elements: input.network }, links, paths, problems };
 }

@@ -112,6 +112,44 @@ export interface DriverKeepalive {
   switchOn?: string;
 }
 
+/** The most connections a pool holds at once: what it can take of the server's `max_connections`. */
+export interface PoolSize {
+  /** The bound; undefined when unknown statically (an environment variable, a default that depends on the machine) or unbounded. */
+  value: number | undefined;
+  /**
+   * The settings that decide it (written or defaulted), the one a fix edits first: HikariCP `maximumPoolSize`;
+   * SQLAlchemy `pool_size` then `max_overflow`, whose sum is the bound.
+   */
+  settings: Setting[];
+  /** How the bound is derived or why it is unknown, in words for messages (`pool_size 5 + max_overflow 10`). */
+  note?: string;
+}
+
+/** How many copies of the application run this pool (replicas, workers). */
+export interface PoolInstances {
+  value: number;
+  /** Where the count is declared (connlint.config.yaml `instances:`); absent for the assumed single instance. */
+  span?: Span;
+}
+
+/**
+ * The largest packet a pool's driver lets through to the server: a client-side `max_allowed_packet`
+ * (MariaDB Connector/J 3.x `maxAllowedPacket`, PyMySQL `max_allowed_packet`). Bigger statements than the
+ * server's `max_allowed_packet` are refused by the server, which closes the connection (error 1153, then 2006).
+ */
+export interface PacketLimit {
+  /** The driver's name for messages (`MariaDB Connector/J 3.x`). */
+  driver: string;
+  /** The written or defaulted limit, a `size` value. */
+  setting: Setting;
+  /**
+   * True when the driver lowers its limit to the server's at connect (MySQL Connector/J adopts the server's
+   * value), so a bigger value is harmless (jdbc-mysql-drivers.md, "Packet size").
+   */
+  capsToServer: boolean;
+  fact: string;
+}
+
 /** One client pool (one per environment/profile where the format has them). */
 export interface Pool {
   /** Stable id: `<library>:<path>[#environment]`. */
@@ -160,6 +198,12 @@ export interface Pool {
   };
   /** TCP keepalive on the pool's sockets; undefined when the driver is not known. */
   tcpKeepalive?: DriverKeepalive;
+  /** The most connections the pool opens at once; undefined when the library is not known to bound it. */
+  maxSize?: PoolSize;
+  /** How many copies of the application run the pool; set when the model is assembled (default 1). */
+  instances?: PoolInstances;
+  /** The driver's own cap on the packets it sends, when the configuration sets or defaults one. */
+  packetLimit?: PacketLimit;
 }
 
 /** Kernel TCP keepalive settings of one sysctl tree (one host or image). */
@@ -238,11 +282,35 @@ export interface ConnectionHolder {
   fact: string;
 }
 
+/**
+ * A command-line client's settings from option files: the `[client]` and `[mysql]` groups of one option-file
+ * tree, as the `mysql` client reads them (mysql-option-files.md, "Groups"). `[mysqldump]` is not a client
+ * that sends large statements, so it is not one of these (mysql-server.md, "Packet size").
+ */
+export interface OptionFileClient {
+  /** Stable id: `client:<root>`. */
+  id: string;
+  /** The program for messages (`mysql`). */
+  program: string;
+  /** Root option file of the tree. */
+  root: string;
+  /** Files read, in reading order. */
+  files: string[];
+  /** Groups read (lower case), in the order the program applies them. */
+  groups: string[];
+  /** Every option the client reads, by canonical key, last one wins (no defaults filled in). */
+  settings: Map<string, Setting>;
+  /** The server this client is compared with (same tree, else the one a pool would link to), by id. */
+  serverId?: string;
+}
+
 export interface Model {
   /** Every file connlint looked at, read or not, sorted by path. */
   files: ScannedFile[];
   servers: Server[];
   pools: Pool[];
+  /** Command-line clients configured by option files ([client], [mysql]), by id. */
+  clients: OptionFileClient[];
   /** Processes that hold pool connections outside the pool's checks, by id. */
   holders: ConnectionHolder[];
   hosts: Host[];

@@ -40,6 +40,8 @@ const FULL = [
   '  pool-lifetime-exceeds-wait-timeout: { severity: warning, options: { marginSeconds: 10 } }',
   'include: ["**/*.cnf"]        # globs relative to the scanned root',
   'exclude: ["vendor/**"]',
+  'instances:                   # copies of an application that run at once',
+  '  "services/billing/**": 4   # glob on the pool\'s file path, or a pool\'s name',
   '',
 ].join('\n');
 
@@ -74,6 +76,7 @@ test('the full example loads without errors into the exact Config', () => {
     database: { engine: { value: 'mysql' }, version: { value: '8.0' }, variables: { wait_timeout: { value: '600' } } },
     links: [{ pool: 'services/billing/**', server: 'deploy/mysql/my.cnf' }],
     mounts: { '/etc/mysql/conf.d': { value: 'docker/mysql/conf.d' } },
+    instances: { 'services/billing/**': { value: 4 } },
     libraries: { hikaricp: { value: '6.3.0' } },
     rules: { 'keepalive-exceeds-network-idle-timeout': { value: 'error' }, 'pool-lifetime-exceeds-wait-timeout': { value: 'warning' } },
     ruleOptions: { 'pool-lifetime-exceeds-wait-timeout': { marginSeconds: 10 } },
@@ -97,6 +100,7 @@ test('declared values keep the span of the value as written', () => {
   assert.deepEqual(config.links[0]?.span, span(10, 5, 34, 11));
   assert.deepEqual(config.mounts['/etc/mysql/conf.d']?.span, span(13, 22, 41));
   assert.deepEqual(config.libraries.hikaricp?.span, span(15, 13, 18));
+  assert.deepEqual(config.instances['services/billing/**']?.span, span(22, 26, 27));
   assert.deepEqual(config.rules['keepalive-exceeds-network-idle-timeout']?.span, span(17, 43, 48));
   // The object form points at its severity value.
   assert.deepEqual(config.rules['pool-lifetime-exceeds-wait-timeout']?.span, span(18, 51, 58));
@@ -166,7 +170,7 @@ test('unknown top-level key: message lists the sections, span is the key', () =>
   const error = onlyError('netwrk:\n  idleTimeout: 5m\n');
   assert.equal(
     error.message,
-    'unknown key "netwrk" (expected one of network, database, links, mounts, optionFiles, libraries, rules, overrides, include, exclude)',
+    'unknown key "netwrk" (expected one of network, database, links, mounts, optionFiles, instances, libraries, rules, overrides, include, exclude)',
   );
   assert.deepEqual(error.span, span(1, 1, 7));
 });
@@ -542,4 +546,10 @@ test('optionFiles: flavour and version of the server that reads the repository o
   const bad = onlyError('optionFiles:\n  flavor: percona\n');
   assert.match(bad.message, /^optionFiles\.flavor: /);
   assert.deepEqual(bad.span, span(2, 11, 18));
+});
+
+test('instances: a count below 1 or not whole is an error at the value', () => {
+  assert.match(onlyError('instances:\n  "api/**": 0\n').message, /instances/);
+  assert.match(onlyError('instances:\n  "api/**": 2.5\n').message, /instances/);
+  assert.match(onlyError('instances:\n  "api/**": four\n').message, /instances/);
 });
