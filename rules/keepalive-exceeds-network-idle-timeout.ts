@@ -62,7 +62,8 @@ export default defineRule({
       '(`network.idleTimeout` or named `network.profile`s such as aws-nat-gateway, 350 s). It fires when nothing acts on ' +
       'an idle connection before the first middlebox forgets the flow: the pool does not retire or ping it in time ' +
       "(HikariCP `maxLifetime`, `keepaliveTime`; c3p0 `maxIdleTime`, `idleConnectionTestPeriod`) and the kernel's " +
-      '`net.ipv4.tcp_keepalive_time` is equal to or longer than the idle timeout (or the driver leaves TCP keepalive off). ' +
+      '`net.ipv4.tcp_keepalive_time` is equal to or longer than the idle timeout. A driver that leaves TCP keepalive off ' +
+      'sends no probe at all: pool-idle-exceeds-network-idle-timeout reports that pool instead. ' +
       'In a repository without pools, every sysctl tree is checked against the declared network.',
     whyIsThisBad:
       'NAT gateways, load balancers and firewalls forget a TCP flow that has been idle longer than their timeout. ' +
@@ -100,18 +101,6 @@ export default defineRule({
     pool: (d: { library: string; key: string; value: string; timeout: string; network: string; consequence: string; safe: string }) =>
       `${d.key} is ${d.value} but the network drops connections idle for ${d.timeout} (${d.network}), so ${d.library}'s ` +
       `keepalive comes too late and ${d.consequence}. Set ${d.key} to ${d.safe} or lower.`,
-    driverOff: (d: {
-      driver: string;
-      pool: string;
-      timeout: string;
-      network: string;
-      consequence: string;
-      bound: string;
-      switchOn: string;
-    }) =>
-      `${d.driver} leaves TCP keepalive off, and nothing in ${d.pool} pings or retires idle connections before the network drops ` +
-      `them at ${d.timeout} (${d.network}; ${d.bound}), so ${d.consequence}. Enable the driver's TCP keepalive${d.switchOn} ` +
-      `with a host keepalive below ${d.timeout}, or make the pool ping or retire idle connections sooner.`,
   },
   check({ model, report }) {
     const first = firstNetworkElements(model.network.elements);
@@ -205,25 +194,8 @@ export default defineRule({
         });
         // The OS keepalive would also keep the flow alive: it is reported too, as the other way to fix it.
       }
-      if (pool.tcpKeepalive?.value === false) {
-        const bound = path.verdict.poolBound;
-        report({
-          messageId: 'driverOff',
-          data: {
-            ...here,
-            driver: pool.tcpKeepalive.driver,
-            switchOn: pool.tcpKeepalive.switchOn ? ` (${pool.tcpKeepalive.switchOn})` : '',
-            pool: pool.name,
-            bound:
-              bound?.ms !== undefined ? `${bound.setting.key} ${formatDuration(bound.ms)}` : 'nothing retires or pings idle connections',
-          },
-          at: spanOr(bound?.setting ?? idleCulprit(pool), pool.origin),
-          related,
-          ...(severity ? { severity } : {}),
-          key: `${pool.id}/tcpKeepalive`,
-        });
-        continue;
-      }
+      // A driver that leaves keepalive off gets no probe at all: pool-idle-exceeds-network-idle-timeout reports the pool.
+      if (pool.tcpKeepalive?.value === false) continue;
       if (!pool.tcpKeepalive) continue; // driver unknown: whether the OS keepalive applies is not known
       const host = path.host.host;
       if (host) {
