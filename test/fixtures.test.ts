@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { Ajv } from 'ajv';
 import { lint } from '../src/engine/run.js';
 import { inspectJson } from '../src/inspect/inspect-json.js';
-import { toJsonShape } from '../src/report/json.js';
+import type { Finding } from '../src/engine/finding.js';
+import { type JsonFinding, toJsonShape } from '../src/report/json.js';
 import {
   type FixtureCase,
   FIXTURES_DIR,
@@ -45,6 +46,27 @@ function expectedFindings(c: FixtureCase): Array<{ ruleId: string }> {
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
+/**
+ * What a case asserts about one finding, as ESLint's RuleTester does: for a rule's finding its message id and the
+ * data the message is rendered from, so rewording a message rewrites no expected file; for the ids the engine
+ * reports itself (parse-error ...), the message. Everything else as `--format json` prints it.
+ */
+function expectation(shown: JsonFinding, finding: Finding): Record<string, unknown> {
+  const { ruleId, severity, location, related, suggestion } = shown;
+  const said = finding.messageId === undefined ? { message: shown.message } : { messageId: finding.messageId, data: finding.data ?? {} };
+  return JSON.parse(JSON.stringify({ ruleId, severity, ...said, location, related, ...(suggestion ? { suggestion } : {}) })) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** A rendered message that shows a hole in its data: an empty message, `undefined`, `NaN`, `[object Object]` (a JS `null` may be a written value). */
+function messageDefect(message: string): string | undefined {
+  if (message.trim() === '') return 'the message is empty';
+  const hole = /\bundefined\b|\bNaN\b|\[object Object\]/.exec(message);
+  return hole ? `the message shows "${hole[0]}"` : undefined;
+}
+
 test('CONNLINT_UPDATE is not set in CI', () => {
   if (mode.refused) assert.fail(mode.refused);
 });
@@ -66,7 +88,12 @@ for (const c of cases) {
   test(`fixture ${label(c)}`, async () => {
     const meta = readFixtureMeta(c);
     const run = await lint({ cwd: c.dir, paths: [] });
-    const actual = toJsonShape(run.result).findings;
+    const shown = toJsonShape(run.result).findings;
+    const actual = shown.map((f, i) => expectation(f, run.result.findings[i] as Finding));
+    for (const f of shown) {
+      const defect = messageDefect(f.message);
+      assert.equal(defect, undefined, `${label(c)}: ${f.ruleId} at line ${f.location.line}: ${defect}: ${f.message}`);
+    }
     const file = join(c.dir, 'expected.json');
     if (mode.update) writeFileSync(file, json(actual));
     assert.ok(existsSync(file), `${label(c)} has no expected.json (run npm run test:update and review it)`);

@@ -25,6 +25,13 @@ export interface Finding {
   ruleId: string;
   severity: Severity;
   message: string;
+  /**
+   * The rule's message id and the data its message function rendered `message` from (ESLint's messageId and data),
+   * so tests assert what a rule reported, not its wording. Absent for the engine's own findings (parse-error ...).
+   * Data is never printed: only `message`, with secrets masked, reaches a report (JSON shows `messageId`).
+   */
+  messageId?: string;
+  data?: Record<string, unknown>;
   location: Span;
   related: RelatedLocation[];
   /**

@@ -215,6 +215,8 @@ export function runRules(model: Model, rules: readonly Rule[], config: Config): 
             ruleId: rule.id,
             severity,
             message,
+            messageId: r.messageId,
+            data: r.data as Record<string, unknown>,
             location: r.at,
             related: r.related ?? [],
             fingerprint: `${rule.id}|${r.at.path}|${r.key}`,
@@ -499,12 +501,13 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   const suppressed = directed.suppressed;
   // Whatever a parser or rule quoted, a secret written in a scanned file never reaches the output.
   const secrets = secretValues([
-    ...[...model.pools, ...model.servers].flatMap((x) => [...x.settings.values()]),
+    ...[...model.pools, ...model.servers, ...model.clients].flatMap((x) => [...x.settings.values()]),
     ...declarations.environments.flatMap((e) => e.variables),
   ]);
   if (secrets.length > 0) {
     for (const f of [...findings, ...suppressed]) {
       f.message = scrubSecrets(f.message, secrets);
+      if (f.data) f.data = scrubData(f.data, secrets);
       f.fingerprint = scrubSecrets(f.fingerprint, secrets);
       for (const r of f.related) r.message = scrubSecrets(r.message, secrets);
       if (f.fix) f.fix = { ...f.fix, description: scrubSecrets(f.fix.description, secrets), text: scrubSecrets(f.fix.text, secrets) };
@@ -531,4 +534,9 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     config,
     root,
   };
+}
+
+/** A finding's message data with every secret masked in its strings, as in its message. */
+function scrubData(data: Record<string, unknown>, secrets: ReturnType<typeof secretValues>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? scrubSecrets(v, secrets) : v]));
 }

@@ -18,6 +18,8 @@ export interface JsonReport {
 export interface JsonFinding {
   ruleId: string;
   severity: string;
+  /** The rule's id for this kind of message (ESLint's messageId); absent for the ids connlint reports itself. */
+  messageId?: string;
   message: string;
   location: { path: string; line: number; column: number; endLine: number; endColumn: number };
   related: Array<{ path: string; line: number; column: number; message: string }>;
@@ -41,6 +43,7 @@ function jsonFinding(f: Finding): JsonFinding {
   return {
     ruleId: f.ruleId,
     severity: f.severity,
+    ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
     message: f.message,
     location: {
       path: f.location.path,
