@@ -20,13 +20,18 @@ function patterns(override: Override): RegExp[] {
 
 /** The configured severity of `ruleId` for a finding in `path` (relative to the scanned root), or undefined when none is set. */
 export function severityFor(config: Config, ruleId: string, path: string): RuleSetting | undefined {
+  return overrideFor(config, ruleId, path) ?? config.rules[ruleId]?.value;
+}
+
+/** The severity the last matching override gives `ruleId` in `path`, ignoring `rules:`; undefined when no override names it there. */
+export function overrideFor(config: Config, ruleId: string, path: string): RuleSetting | undefined {
   const overrides = config.overrides ?? [];
   for (let i = overrides.length - 1; i >= 0; i--) {
     const o = overrides[i] as Override;
     const setting = o.rules[ruleId];
     if (setting && patterns(o).some((re) => re.test(path))) return setting.value;
   }
-  return config.rules[ruleId]?.value;
+  return undefined;
 }
 
 /**

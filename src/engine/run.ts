@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Config, emptyConfig } from '../config/config.js';
 import { withInstances } from '../config/instances.js';
-import { ruleRuns, severityFor } from '../config/overrides.js';
+import { overrideFor, ruleRuns, severityFor } from '../config/overrides.js';
 import type { TreeView } from '../discover/file-tree.js';
 import { type DiscoveredFile, discoverFiles, toPosix } from '../discover/find-files.js';
 import { globToRegExp } from '../discover/glob.js';
@@ -497,7 +497,8 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     unused: config.rules[UNUSED_DIRECTIVE]?.value,
     withoutReason: config.rules[DIRECTIVE_WITHOUT_REASON]?.value,
   });
-  findings.splice(0, findings.length, ...directed.findings);
+  // Overrides reach the ids the engine reports itself as well (a parse error in legacy/**, its directive findings).
+  findings.splice(0, findings.length, ...withEngineOverrides(directed.findings, config));
   const suppressed = directed.suppressed;
   // Whatever a parser or rule quoted, a secret written in a scanned file never reaches the output.
   const secrets = secretValues([
@@ -539,4 +540,16 @@ export async function lint(options: LintOptions): Promise<LintRun> {
 /** A finding's message data with every secret masked in its strings, as in its message. */
 function scrubData(data: Record<string, unknown>, secrets: ReturnType<typeof secretValues>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? scrubSecrets(v, secrets) : v]));
+}
+
+/** The engine's own findings (parse-error, directive findings) under `overrides:`: dropped where one turns them off, else its severity. */
+function withEngineOverrides(findings: Finding[], config: Config): Finding[] {
+  if (!config.overrides?.length) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const set = findRule(f.ruleId) ? undefined : overrideFor(config, f.ruleId, f.location.path);
+    if (set === 'off') continue;
+    out.push(set ? { ...f, severity: set } : f);
+  }
+  return out;
 }

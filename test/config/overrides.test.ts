@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { loadConfig, type RuleSpec } from '../../src/config/load-config.js';
 import { ruleRuns, severityFor } from '../../src/config/overrides.js';
 import type { RuleStatus } from '../../src/engine/define-rule.js';
+import { lint } from '../../src/engine/run.js';
+import { tempRepo } from '../temp-repo.js';
 
 const PATH = 'connlint.config.yaml';
 const RULES: RuleSpec[] = [
@@ -102,5 +104,21 @@ test('a broken override is an error at its place: shape by the schema, rule ids 
   ]);
   assert.deepEqual(errors('overrides: { files: ["a/**"] }\n'), [
     { message: 'overrides: expected a list of { files, rules } (got a mapping)', span: span(1, 12, 31) },
+  ]);
+});
+
+test('overrides reach the ids the engine reports itself: parse-error turned to a note or off by path', async () => {
+  const files = {
+    'legacy/my.cnf': '[mysqld\nwait_timeout=5\n',
+    'current/my.cnf': '[mysqld\nwait_timeout=5\n',
+    'tools/my.cnf': '[mysqld\nwait_timeout=5\n',
+    'connlint.config.yaml':
+      'overrides:\n  - files: ["legacy/**"]\n    rules: { parse-error: note }\n  - files: ["tools/**"]\n    rules: { parse-error: off }\n',
+  };
+  const { result } = await lint({ cwd: tempRepo(files), paths: [] });
+  const parse = result.findings.filter((f) => f.ruleId === 'parse-error').map((f) => [f.location.path, f.severity]);
+  assert.deepEqual(parse, [
+    ['current/my.cnf', 'error'],
+    ['legacy/my.cnf', 'note'],
   ]);
 });
