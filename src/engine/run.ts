@@ -417,17 +417,28 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   }
   const context = { ...base, declarations };
   const replaced = new Set<string>();
+  // Problems of contributions whose servers stand for others (a Compose service's server reads the option files it mounts).
+  const fromReplacing = new Set<Problem>();
   for (const { format, module, claimed } of loaded) {
     try {
       const c = await module.contribute(claimed, context);
       for (const root of c.replacesServers ?? []) replaced.add(root);
+      if (c.replacesServers?.length) for (const p of c.problems ?? []) fromReplacing.add(p);
       addContribution(format, c, g);
     } catch (error) {
       g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `reading ${format.name} files`, error));
     }
   }
   // Option files a Compose service mounts are that service's server, not a server of their own.
-  if (replaced.size > 0) g.servers = g.servers.filter((s) => s.hostnames !== undefined || s.root === null || !replaced.has(s.root));
+  if (replaced.size > 0) {
+    const dropped = g.servers.filter((s) => s.hostnames === undefined && s.root !== null && replaced.has(s.root));
+    g.servers = g.servers.filter((s) => !dropped.includes(s));
+    // What the dropped server's reading found in those files, the service's server found again, as the flavour and
+    // version of its image read them (a MariaDB image does not refuse a MySQL 8.4 removal): only the latter stays.
+    const reread = new Set(g.servers.filter((s) => s.hostnames !== undefined).flatMap((s) => s.files));
+    const stale = new Set(dropped.flatMap((s) => s.files).filter((f) => reread.has(f)));
+    if (stale.size > 0) g.problems = g.problems.filter((p) => fromReplacing.has(p) || !stale.has(p.span.path));
+  }
   // Files a parser reached through the tree (an `!include`) that could not be read are reported too.
   for (const s of discovery.view.skipped()) {
     const held = g.files.get(s.path);

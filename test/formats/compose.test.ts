@@ -397,3 +397,18 @@ test("a containerised pool's keepalive is the container's: Linux's default there
   assert.deepEqual([keepalive[0]?.location.path, keepalive[0]?.location.line], ['docker-compose.yml', 4]);
   assert.match(keepalive[0]?.message ?? '', /Linux default in the container of service app, which does not see the host's sysctl files/);
 });
+
+test('a mounted option file is judged once, as the service image reads it: no MySQL-only finding on a MariaDB service', async () => {
+  const cwd = tempRepo({
+    'docker-compose.yml': 'services:\n  db:\n    image: mariadb:10.11\n    volumes:\n      - ./mysql/conf.d:/etc/mysql/conf.d\n',
+    'mysql/conf.d/my.cnf': '[mysqld]\ndefault_authentication_plugin = mysql_native_password\nwait_timeout = 8h\n',
+  });
+  const { result } = await lint({ cwd, paths: [] });
+  assert.deepEqual(
+    result.findings.map((f) => [f.ruleId, f.location.line]),
+    [
+      ['setting-ignored-by-library', 2],
+      ['startup-failure', 3],
+    ],
+  );
+});
