@@ -54,6 +54,7 @@ export default defineRule({
   severity: 'error',
   tags: ['network', 'keepalive', 'timeouts'],
   status: { kind: 'stable', since: '0.1.0' },
+  fixable: true,
   options: {},
   docs: {
     whatItDoes:

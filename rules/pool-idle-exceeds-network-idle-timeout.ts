@@ -61,6 +61,7 @@ export default defineRule({
   severity: 'error',
   tags: ['network', 'pool', 'timeouts'],
   status: { kind: 'stable', since: '0.3.0' },
+  fixable: true,
   options: {
     marginSeconds: {
       type: 'integer',

@@ -19,6 +19,7 @@ export default defineRule({
   severity: 'error',
   tags: ['timeouts', 'pool', 'server'],
   status: { kind: 'stable', since: '0.1.0' },
+  fixable: true,
   options: {
     marginSeconds: {
       type: 'integer',

@@ -42,6 +42,7 @@ export default defineRule({
   severity: 'warning',
   tags: ['pool', 'validation'],
   status: { kind: 'stable', since: '0.1.0' },
+  fixable: true,
   options: {
     marginSeconds: {
       type: 'integer',

@@ -89,7 +89,14 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 /** `--list-rules` and `connlint rules`: a line per rule, or JSON with `--format json`. */
 function listRules(format: Format | 'text'): string {
   if (format === 'json') {
-    const rules = RULES.map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, tags: r.tags }));
+    const rules = RULES.map((r) => ({
+      id: r.id,
+      severity: r.severity,
+      summary: r.summary,
+      tags: r.tags,
+      status: r.status.kind,
+      fixable: r.fixable === true,
+    }));
     return `${JSON.stringify(rules, null, 2)}\n`;
   }
   if (format !== 'stylish' && format !== 'text') throw new UsageError(`--list-rules prints text or json, not ${format}`);

@@ -66,6 +66,11 @@ export interface Rule<M extends Messages = Messages> {
    * `stable` ones by default, `deprecated` ones still run but say what replaces them. `since`: the release.
    */
   status: RuleStatus;
+  /**
+   * Some of its findings carry a fix: one edit of one written value (JSON `suggestion`, SARIF `fixes`, an editor's
+   * quick fix); Ruff's "Fix is sometimes available". A test holds it to the fixtures: exactly the rules marked so offer one.
+   */
+  fixable?: true;
   options: Record<string, RuleOption>;
   docs: RuleDocs;
   messages: M;

@@ -32,7 +32,7 @@ export function ruleMarkdown(rule: Rule): string {
   const parts = [
     `## ${rule.id}`,
     `${rule.summary}.`,
-    `Default severity: ${rule.severity}. Tags: ${rule.tags.join(', ')}. ${statusText(rule)}`,
+    `Default severity: ${rule.severity}. Tags: ${rule.tags.join(', ')}. ${statusText(rule)}${rule.fixable ? ' Fix is sometimes available (one edit of one written value).' : ''}`,
     `### What it does\n\n${d.whatItDoes}`,
     `### Why is this bad?\n\n${d.whyIsThisBad}`,
     ...(d.example ? [`### Example\n\n${filesBlock(d.example)}`] : []),

@@ -67,27 +67,27 @@ test('new-format and new-rule write their files and registry lines, refuse a sec
   );
   assert.equal(count(list, 'pgbouncerIni'), 1);
 
-  const rule = scaffold('new-rule', root, 'pool-size-exceeds-max-connections');
+  const rule = scaffold('new-rule', root, 'server-sql-mode-drops-data');
   assert.equal(rule.status, 0, rule.stderr);
   for (const f of [
-    'rules/pool-size-exceeds-max-connections.ts',
-    'fixtures/pool-size-exceeds-max-connections/fires/fixture.json',
-    'fixtures/pool-size-exceeds-max-connections/fires/expected.json',
-    'fixtures/pool-size-exceeds-max-connections/fires-ok/fixture.json',
-    'fixtures/pool-size-exceeds-max-connections/fires-ok/expected.json',
+    'rules/server-sql-mode-drops-data.ts',
+    'fixtures/server-sql-mode-drops-data/fires/fixture.json',
+    'fixtures/server-sql-mode-drops-data/fires/expected.json',
+    'fixtures/server-sql-mode-drops-data/fires-ok/fixture.json',
+    'fixtures/server-sql-mode-drops-data/fires-ok/expected.json',
   ])
     assert.ok(existsSync(join(root, f)), `${f} not written`);
-  assert.deepEqual(JSON.parse(read(root, 'fixtures/pool-size-exceeds-max-connections/fires/fixture.json')).silentTwin, 'fires-ok');
-  assert.deepEqual(JSON.parse(read(root, 'fixtures/pool-size-exceeds-max-connections/fires-ok/fixture.json')).twinOf, 'fires');
+  assert.deepEqual(JSON.parse(read(root, 'fixtures/server-sql-mode-drops-data/fires/fixture.json')).silentTwin, 'fires-ok');
+  assert.deepEqual(JSON.parse(read(root, 'fixtures/server-sql-mode-drops-data/fires-ok/fixture.json')).twinOf, 'fires');
   const rules = read(root, 'src/engine/registry.ts');
-  assert.equal(count(rules, "import poolSizeExceedsMaxConnections from '../../rules/pool-size-exceeds-max-connections.js';"), 1);
-  assert.equal(count(rules, '  poolSizeExceedsMaxConnections,\n'), 1);
-  assert.ok(rules.indexOf('  poolMissingValidation,\n') < rules.indexOf('  poolSizeExceedsMaxConnections,\n'), 'RULES sorted by id');
-  assert.ok(rules.indexOf('  poolSizeExceedsMaxConnections,\n') < rules.indexOf('  unreadablePath,\n'), 'RULES sorted by id');
+  assert.equal(count(rules, "import serverSqlModeDropsData from '../../rules/server-sql-mode-drops-data.js';"), 1);
+  assert.equal(count(rules, '  serverSqlModeDropsData,\n'), 1);
+  assert.ok(rules.indexOf('  poolSizeExceedsMaxConnections,\n') < rules.indexOf('  serverSqlModeDropsData,\n'), 'RULES sorted by id');
+  assert.ok(rules.indexOf('  serverSqlModeDropsData,\n') < rules.indexOf('  settingIgnoredByLibrary,\n'), 'RULES sorted by id');
 
   for (const [script, name] of [
     ['new-format', 'pgbouncer-ini'],
-    ['new-rule', 'pool-size-exceeds-max-connections'],
+    ['new-rule', 'server-sql-mode-drops-data'],
   ] as const) {
     const again = scaffold(script, root, name);
     assert.equal(again.status, 2, `${script} ${name} a second time`);
@@ -108,7 +108,7 @@ test('new-format and new-rule write their files and registry lines, refuse a sec
     'test/formats/pgbouncer-ini.test.ts',
     'src/formats/registry.ts',
   ];
-  written.push('rules/pool-size-exceeds-max-connections.ts', 'src/engine/registry.ts');
+  written.push('rules/server-sql-mode-drops-data.ts', 'src/engine/registry.ts');
   const biome = spawnSync(join(root, 'node_modules/.bin/biome'), ['ci', '--colors=off', '--error-on-warnings', ...written], {
     cwd: root,
     encoding: 'utf8',

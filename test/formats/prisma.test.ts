@@ -83,7 +83,7 @@ test('the adapter file under the project is found by its text and read: its pool
   assert.equal(r.model.pools[0]?.name, 'datasource db (prisma/schema.prisma) through new PrismaPg() at src/lib/prisma.ts:3');
   assert.deepEqual(
     findings.map((f) => f.split(' ').slice(0, 3).join(' ')),
-    ['error keepalive-exceeds-network-idle-timeout src/lib/prisma.ts:3', 'warning pool-missing-validation src/lib/prisma.ts:3'],
+    ['error pool-idle-exceeds-network-idle-timeout src/lib/prisma.ts:3', 'warning pool-missing-validation src/lib/prisma.ts:3'],
   );
   const listed = r.model.files.find((f) => f.path === 'src/lib/prisma.ts');
   assert.deepEqual([listed?.kind, listed?.owner], ['prisma', 'certain']);
