@@ -5,6 +5,8 @@ import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/
 import { fileSpan } from '../../model/span.js';
 import { secondsKeysWrittenAsMs } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
+import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
+import { jdbcPoolSize } from '../jdbc/pool-size.js';
 
 /**
  * c3p0 (`com.mchange.v2.c3p0`) configured by `c3p0.properties` from the classpath root, keys prefixed
@@ -14,7 +16,7 @@ import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engi
 const PREFIX = 'c3p0.';
 
 interface C3p0Key {
-  unit: 's' | 'bool' | 'string';
+  unit: 's' | 'bool' | 'string' | 'count';
   default?: Value;
   fact: string;
 }
@@ -28,6 +30,8 @@ const KEYS: Record<string, C3p0Key> = {
   testConnectionOnCheckout: { unit: 'bool', default: { kind: 'bool', value: false }, fact: FACT },
   testConnectionOnCheckin: { unit: 'bool', default: { kind: 'bool', value: false }, fact: FACT },
   preferredTestQuery: { unit: 'string', fact: FACT },
+  // The cap on connections; minPoolSize above it is lowered to it, not the other way round (java-pools.md, c3p0 table).
+  maxPoolSize: { unit: 'count', default: { kind: 'count', value: 15 }, fact: FACT },
   jdbcUrl: { unit: 'string', fact: FACT },
   driverClass: { unit: 'string', fact: FACT },
 };
@@ -60,6 +64,8 @@ function readValue(key: C3p0Key, text: string): Value {
       : { kind: 'unknown', reason: `'${text}' is not a whole number of seconds` };
   }
   if (key.unit === 'bool') return { kind: 'bool', value: t.toLowerCase() === 'true' };
+  if (key.unit === 'count')
+    return /^-?\d+$/.test(t) ? { kind: 'count', value: Number(t) } : { kind: 'unknown', reason: `'${text}' is not a whole number` };
   return { kind: 'string', value: text };
 }
 
@@ -75,7 +81,7 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       value: key.default,
       origin: { kind: 'library-default', library: 'c3p0', fact: key.fact },
       overrides: [],
-      unit: 's',
+      ...(key.unit === 'count' ? {} : { unit: 's' as const }),
     });
   }
   const written = new Map<string, Setting>();
@@ -93,7 +99,7 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       origin: { kind: 'file', span: e.span, via: [] },
       ...valueSpanOf(e),
       overrides: overridesOf(previous),
-      unit: 's',
+      ...(key?.unit === 'count' ? {} : { unit: 's' as const }),
     });
   }
   for (const [k, s] of written) settings.set(k, s);
@@ -118,6 +124,8 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
   const driverClassName = written.get('driverClass')?.text ?? undefined;
   const engine = engineFromJdbc({ ...(jdbcUrl ? { jdbcUrl } : {}), ...(driverClassName ? { driverClassName } : {}) });
   const first = input.entries.find((e) => e.key.startsWith(PREFIX));
+  const maxSize = jdbcPoolSize(get('maxPoolSize'));
+  const packetLimit = jdbcPacketLimit(engine?.engine, written.get('jdbcUrl'), undefined);
   const pool: Pool = {
     id: `c3p0:${input.path}`,
     library: 'c3p0',
@@ -133,6 +141,8 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       ...(get('testConnectionOnCheckout') ? { setting: get('testConnectionOnCheckout') as Setting } : {}),
       fact: 'java-pools.md, c3p0: testConnectionOnCheckout defaults to false; with defaults nothing is tested',
     },
+    ...(maxSize ? { maxSize } : {}),
+    ...(packetLimit ? { packetLimit } : {}),
   };
   return { pool, problems };
 }

@@ -13,6 +13,8 @@ import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/
 import { fileSpan } from '../../model/span.js';
 import { msKeysWrittenAsSeconds } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
+import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
+import { DBCP2_SIZE_RULES, jdbcPoolSize } from '../jdbc/pool-size.js';
 
 type KeyType = 'count' | 'ms' | 's' | 'bool' | 'string';
 
@@ -124,6 +126,13 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
   const host = url ? hostOfJdbcUrl(url) : undefined;
   const borrow = settings.get('testOnBorrow') as Setting;
   const first = input.entries.find((e) => e.key.startsWith(prefix));
+  const maxSize = jdbcPoolSize(settings.get('maxTotal'), DBCP2_SIZE_RULES);
+  const packetLimit = jdbcPacketLimit(
+    engine?.engine,
+    written.get('url'),
+    undefined,
+    written.get('connectionProperties') ?? written.get('connection-properties'),
+  );
   const pool: Pool = {
     id: `dbcp2:${path}${input.environment ? `#${input.environment}` : ''}`,
     library: 'dbcp2',
@@ -140,6 +149,8 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
       setting: borrow,
       fact: 'java-pools.md, DBCP2: testOnBorrow defaults to true (2.0+) and validates every borrow',
     },
+    ...(maxSize ? { maxSize } : {}),
+    ...(packetLimit ? { packetLimit } : {}),
   };
   // Millisecond keys written in seconds (java-pools.md, "Unit traps worth flagging").
   const msKeys = Object.keys(DBCP2_KEYS).filter((k) => DBCP2_KEYS[k]?.type === 'ms');

@@ -7,14 +7,15 @@
  * connection is returned, not when it is lent. Each alias becomes one pool, so the rules compare its
  * lifetime with the server's `wait_timeout` and ask for validation as they do for any pool.
  */
-import type { DriverKeepalive, Engine, IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
+import type { DriverKeepalive, Engine, IdleMechanism, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import type { Span } from '../../model/span.js';
 import type { PyValue } from '../python/value.js';
 import { djangoDriver } from '../sqlalchemy/drivers.js';
 import { secondsWrittenAsMs, unitSlipProblem } from '../js/duration-unit.js';
-import { addSessionWaitTimeout } from '../sqlalchemy/pool.js';
+import { addSessionWaitTimeout, queuePoolSize } from '../sqlalchemy/pool.js';
+import { poolSizeOf } from '../js/pool-size.js';
 import {
   dictItems,
   dictView,
@@ -469,6 +470,11 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
     const rv = recycle.value;
     const ping = settings.get('POOL_OPTIONS.PRE_PING') as Setting;
     const pv = ping.value;
+    const maxSize = queuePoolSize(
+      settings.get('POOL_OPTIONS.POOL_SIZE') as Setting,
+      settings.get('POOL_OPTIONS.MAX_OVERFLOW') as Setting,
+      'django.md, dj_db_conn_pool: a SQLAlchemy QueuePool per alias per process, POOL_SIZE + MAX_OVERFLOW (sqlalchemy.md: 0 and -1 = no limit)',
+    );
     return {
       pool: {
         id: idOf('dj-db-conn-pool'),
@@ -476,6 +482,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
         libraryName: 'dj_db_conn_pool',
         ...base,
         settings: withPythonLiterals(sortedByKey(settings)),
+        maxSize,
         idle: [
           {
             kind: 'max-lifetime',
@@ -588,6 +595,19 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
     const lifetime = settings.get('pool.max_lifetime') as Setting;
     const maxIdle = settings.get('pool.max_idle') as Setting;
     const min = settings.get('pool.min_size') as Setting;
+    // max_size None (the default) = min_size: a fixed pool (django.md, psycopg_pool kwargs).
+    const maxGiven = given.find((x) => x.key === 'max_size');
+    let maxSize: PoolSize;
+    if (maxGiven && scalarOf(maxGiven.value).literal?.kind !== 'none') {
+      const key = `${poolKey}["max_size"]`;
+      const item: Item = { key, value: maxGiven.value, span: maxGiven.span };
+      const { value, s } = poolValue(item, key, undefined, { kind: 'count', value: 0 });
+      settings.set('pool.max_size', written(ctx, key, 'pool.max_size', item, value, s, undefined));
+      maxSize = poolSizeOf(settings.get('pool.max_size') as Setting);
+    } else {
+      const fixed = poolSizeOf(min);
+      maxSize = { ...fixed, note: `${poolKey}["max_size"] is not set, so psycopg_pool stays at min_size: ${fixed.note}` };
+    }
     const minText = min.value.kind === 'count' ? String(min.value.value) : 'unknown';
     const idle: IdleMechanism[] = [
       {
@@ -612,6 +632,7 @@ function readAlias(ctx: Ctx, aliasItem: Item): { pool?: Pool; reason?: string } 
         libraryName: 'psycopg_pool',
         ...base,
         settings: withPythonLiterals(sortedByKey(settings)),
+        maxSize,
         idle,
         validatesOnCheckout: {
           value: healthOn,

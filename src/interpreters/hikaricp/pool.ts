@@ -6,12 +6,14 @@
  */
 import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
-import type { IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
+import type { IdleMechanism, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, type Setting, settingSpan, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan, type Span } from '../../model/span.js';
 import { msAsSecondsFix, msAsSecondsText, msLooksLikeSeconds, wholeNumber } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
+import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
+import { jdbcPoolSize } from '../jdbc/pool-size.js';
 
 import {
   type Version,
@@ -268,6 +270,24 @@ function suggestion(hikariKey: string): string {
   const flat = hikariKey.replace(/[-_.]/g, '').toLowerCase();
   const match = Object.keys(KEY_INFO).find((k) => k.toLowerCase() === flat);
   return match ? ` Did you mean ${match}? Only the first letter may differ in case` : '';
+}
+
+/**
+ * maximumPoolSize as validate() leaves it. Up to 3.3.0 an unset maximumPoolSize takes a positive minimumIdle
+ * (hikaricp.md, maximumPoolSize): then minimumIdle is the line that sets the bound, and the note says so.
+ */
+function hikariMaxSize(settings: Map<string, Setting>, known: Version | undefined): PoolSize | undefined {
+  const max = settings.get('maximumPoolSize');
+  const min = settings.get('minimumIdle');
+  const size = jdbcPoolSize(max);
+  if (!size || !max || max.origin.kind === 'file' || !known || atLeast(known, [3, 3, 1])) return size;
+  const written = min?.origin.kind === 'file' && min.clamp === undefined && min.value.kind === 'count' ? min.value.value : 0;
+  if (written <= 0 || size.value !== written || !min) return size;
+  return {
+    value: size.value,
+    settings: [max, min],
+    note: `${max.key} is unset, so HikariCP ${versionText(known)} takes ${min.key} ${written} (up to 3.3.0)`,
+  };
 }
 
 /** The pool HikariCP would run: every key set, defaults filled in, start-up rewrites applied, idle mechanisms computed. */
@@ -559,6 +579,10 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
   });
   const origin: Span = firstHikariEntry?.span ?? entries[0]?.span ?? fileSpan(path);
   const name = textOf('poolName') ?? path;
+  // maximumPoolSize after validate(): unset takes 10, or minimumIdle up to 3.3.0 (its clamp says which; hikaricp.md).
+  const maxSize = hikariMaxSize(sorted, known);
+  const urlSetting = dsClass ? (sorted.get('dataSource.url') ?? sorted.get('dataSource.URL')) : sorted.get('jdbcUrl');
+  const packetLimit = jdbcPacketLimit(engine?.engine, urlSetting, sorted.get('dataSource.maxAllowedPacket'));
 
   const pool: Pool = {
     id: `hikaricp:${path}${input.environment ? `#${input.environment}` : ''}`,
@@ -573,6 +597,8 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
     settings: sorted,
     idle: idleMechanisms(sorted, evaluations, hasKeepalive),
     validatesOnCheckout: { value: true, fact: 'hikaricp.md, Behaviour: checkout validation when idle > 500 ms' },
+    ...(maxSize ? { maxSize } : {}),
+    ...(packetLimit ? { packetLimit } : {}),
   };
   return { pool, problems };
 }

@@ -13,6 +13,7 @@
  * default (applied when the variable is unset); `env.json`, `env.array` and others stay unknown.
  * Strapi v3's `connections` shape is not modelled.
  */
+import { poolSizeOf } from '../js/pool-size.js';
 import type { DriverKeepalive, Engine, IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
@@ -797,6 +798,8 @@ function readConfig(ctx: Ctx, cfg: Config, out: KnexResult): boolean {
     idle,
     validatesOnCheckout: validates,
     ...(keepalive ? { tcpKeepalive: keepalive } : {}),
+    // pool.max caps the physical connections of one knex instance (knex-tarn.md, Settings: pool.max).
+    maxSize: poolSizeOf(max.setting),
   });
   return true;
 }

@@ -4,7 +4,8 @@
  * version is not known: what they agree on is kept, the rest is unknown.
  */
 import { formatDuration } from '../../model/duration.js';
-import type { DriverKeepalive, IdleMechanism, Pool } from '../../model/model.js';
+import type { DriverKeepalive, IdleMechanism, Pool, PoolSize } from '../../model/model.js';
+import { poolSizeOf } from '../js/pool-size.js';
 import type { Setting, Value } from '../../model/setting.js';
 import { humanValue } from '../../model/values.js';
 import {
@@ -656,4 +657,23 @@ export function mergeReadings(what: string, readings: Array<{ label: string; rea
     };
   }
   return { settings, idle, ...(keepalive ? { keepalive } : {}), validates };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pool size
+
+/**
+ * The most connections a driver pool opens at once, from its (merged) settings: mysql2 and mysql `connectionLimit`
+ * (default 10, 0 = unlimited; mysql2.md, typeorm.md), mariadb `connectionLimit` (default 10), pg-pool `max` (default 10,
+ * `max || poolSize || 10`, already applied when read; postgresql.md).
+ */
+export function driverMaxSize(driver: NodeDriver, settings: ReadonlyMap<string, Setting>): PoolSize | undefined {
+  const s = settings.get(driver === 'pg' ? 'max' : 'connectionLimit');
+  if (!s) return undefined;
+  if (driver === 'pg') return poolSizeOf(s);
+  if (driver === 'mariadb')
+    return poolSizeOf(s, {
+      unverified: (n) => (n <= 0 ? 'what mariadb does with it is not in the knowledge base (mysql2.md)' : undefined),
+    });
+  return poolSizeOf(s, { unbounded: (n) => (n === 0 ? 'no limit (mysql2.md: connectionLimit 0 = unlimited)' : undefined) });
 }

@@ -24,6 +24,7 @@ import {
   type NodeDriver,
   type NodeMysqlDriver,
   readDriver,
+  driverMaxSize,
 } from './drivers.js';
 import { keyLabel, type OptionEntry, optionEntries, readScalar } from './options.js';
 import { candidates, MARIADB_RANGES, MYSQL_RANGES, MYSQL2_RANGES, type Range } from './versions.js';
@@ -417,6 +418,8 @@ export function nodeMysqlPool(input: NodeMysqlInput): NodeMysqlResult {
     validatesOnCheckout: read.reading.validates,
     ...(read.reading.keepalive ? { tcpKeepalive: read.reading.keepalive } : {}),
   };
+  const maxSize = driverMaxSize(driver, settings);
+  if (maxSize) pool.maxSize = maxSize;
   return { pool, problems };
 }
 

@@ -14,7 +14,9 @@
  * from a .env file keeps its origin at the .env line, with the schema's `env("X")` in `origin.via`.
  * Secrets: problems name keys, never the URL; a value is quoted only after `maskSecrets`.
  */
-import type { IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
+import type { IdleMechanism, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
+import { poolSizeOf } from '../js/pool-size.js';
+import { driverMaxSize } from '../node-mysql/drivers.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { type Origin, type Setting, sortedByKey, type Value } from '../../model/setting.js';
@@ -553,6 +555,7 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pools: Pool[]; reaso
         idle: first.reading.idle,
         validatesOnCheckout: first.reading.validates,
         ...(first.reading.keepalive ? { tcpKeepalive: first.reading.keepalive } : {}),
+        ...maxSizeOf(driverMaxSize(driver.kind, settings)),
       };
     });
     return { pools };
@@ -583,9 +586,33 @@ function readDatasource(ctx: Ctx, config: ConfigReading): { pools: Pool[]; reaso
         settings: sortedByKey(settings),
         idle: classicIdle(settings),
         validatesOnCheckout: { value: true, fact: `${FACT_HEALTH}; ${FACT_IDLE}; ${FACT_LIFETIME}` },
+        ...maxSizeOf(classicMaxSize(settings)),
       },
     ],
   };
+}
+
+/** The pool field, when there is a size (an adapter's driver pool: pg `max` 10, mariadb `connectionLimit` 10; prisma.md, B). */
+function maxSizeOf(maxSize: PoolSize | undefined): { maxSize?: PoolSize } {
+  return maxSize ? { maxSize } : {};
+}
+
+/**
+ * The classic engine's pool: `connection_limit` per PrismaClient (per process); unset, it is 2 × physical CPU cores + 1,
+ * which depends on the host, so it is not known statically (prisma.md, A: connection_limit).
+ */
+function classicMaxSize(settings: ReadonlyMap<string, Setting>): PoolSize | undefined {
+  const s = settings.get('connection_limit');
+  if (!s) return undefined;
+  if (s.origin.kind === 'library-default')
+    return {
+      value: undefined,
+      settings: [s],
+      note: `${s.key} is not set, and Prisma's default, num_cpus × 2 + 1 with num_cpus the physical CPU cores, depends on the host (prisma.md, A)`,
+    };
+  return poolSizeOf(s, {
+    unverified: (n) => (n === 0 ? 'mobc documents 0 as no limit, but its effect through Prisma is unverified (prisma.md, A)' : undefined),
+  });
 }
 
 function urlSetting(src: UrlSource): Setting {

@@ -8,7 +8,8 @@
  * into the default (30000/30000/1000/Infinity); v7 honours 0. With the major unknown (and the callee
  * not `@sequelize/core`, which is v7), values that differ are unknown.
  */
-import type { DriverKeepalive, Engine, IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
+import { poolSizeOf, timesPools, unknownSize } from '../js/pool-size.js';
+import type { DriverKeepalive, Engine, IdleMechanism, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
@@ -465,8 +466,21 @@ function readConfig(ctx: Ctx, cfg: Config, out: SequelizeResult): boolean {
     idle,
     validatesOnCheckout: validates,
     ...(keepalive ? { tcpKeepalive: keepalive } : {}),
+    maxSize: sequelizeMaxSize(max.setting, props.get('replication')),
   });
   return true;
+}
+
+/**
+ * pool.max per pool (default 5); with `replication` Sequelize builds a read and a write pool, each up to pool.max
+ * (sequelize.md, Settings: replication, confirmed by running 6.37.8).
+ */
+function sequelizeMaxSize(max: Setting, replication: JsProperty | undefined): PoolSize {
+  const size = poolSizeOf(max);
+  const r = replication?.value;
+  if (!r || r.kind === 'undefined' || r.kind === 'null' || (r.kind === 'boolean' && !r.value)) return size;
+  if (r.kind === 'object') return timesPools(size, 2, 'replication: a read pool and a write pool');
+  return unknownSize(size, `${size.note}; replication is not known here, and with it there are two pools`);
 }
 
 /** The constructor's arguments (sequelize.md, Syntax: constructor forms v5/v6; v7 takes only options). */

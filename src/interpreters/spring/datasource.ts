@@ -16,6 +16,7 @@ import { type Setting, sortedByKey } from '../../model/setting.js';
 import { formatSpan } from '../../model/span.js';
 import { DBCP2_DURATION_ALIASES, DBCP2_KEYS, buildDbcp2Pool } from '../dbcp2/pool.js';
 import { buildHikariPool } from '../hikaricp/pool.js';
+import { DBCP2_SIZE_RULES, jdbcPoolSize } from '../jdbc/pool-size.js';
 import { KEY_INFO, keyExists, parseVersion } from '../hikaricp/keys.js';
 import { type AppliedDefault, TOMCAT_KEYS, buildTomcatPool } from '../tomcat-jdbc/pool.js';
 import { type Converted, convertForSetter, intendedMs, javaTypeOf, type SetterType } from './conversion.js';
@@ -638,6 +639,9 @@ function replaceSetting(pool: Pool, name: string, setting: Setting): void {
   const settings = new Map(pool.settings);
   settings.set(name, setting);
   pool.settings = sortedByKey(settings);
+  // The pool's bound follows its size setting (a placeholder or a value Boot cannot convert makes it unknown).
+  if (pool.maxSize?.settings[0]?.canonicalKey === name)
+    pool.maxSize = jdbcPoolSize(setting, pool.library === 'dbcp2' ? DBCP2_SIZE_RULES : {});
   pool.idle = pool.idle.map((m) =>
     m.setting.canonicalKey === name
       ? { ...m, setting, boundMs: undefined, note: setting.value.kind === 'unknown' ? setting.value.reason : m.note }

@@ -6,7 +6,8 @@
  * Values keep their Python type: only `engine_from_config` (and Flask-SQLAlchemy 3) converts the int keys
  * from strings, and no path converts `pool_pre_ping`, so `"false"` turns it on.
  */
-import type { DriverKeepalive, Engine, IdleMechanism, Pool } from '../../model/model.js';
+import type { DriverKeepalive, Engine, IdleMechanism, Pool, PoolSize } from '../../model/model.js';
+import { countOf, unknownSize } from '../js/pool-size.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
@@ -128,6 +129,8 @@ export interface EngineReading {
   keepaliveSetting?: Setting;
   origin: Span;
   noPool?: string;
+  /** Keywords not listed may come from an unexpanded `**` (its words): unwritten pool sizes are then unknown. */
+  open?: string;
 }
 
 const POOL_CLASSES = [
@@ -403,6 +406,17 @@ function connectOption(ctx: Ctx, key: string, canonicalKey: string, value: PyVal
 
 const TIMEOUTS = ['connect_timeout', 'read_timeout', 'write_timeout'];
 
+/** PyMySQL's `max_allowed_packet` is bytes: a whole number becomes a size; anything else is not known (sqlalchemy.md). */
+function packetSetting(s: Setting): Setting {
+  const v = s.value;
+  if (v.kind === 'count' && Number.isInteger(v.value)) return { ...s, value: { kind: 'size', bytes: v.value } };
+  if (v.kind === 'unknown') return s;
+  return {
+    ...s,
+    value: { kind: 'unknown', reason: `${s.key} is not a whole number of bytes (a string's effect inside PyMySQL is unverified)` },
+  };
+}
+
 /** PyMySQL's own range checks at connect (sqlalchemy.md [S19]): connect_timeout 0 < v <= 31536000, read/write_timeout > 0. */
 function checkPyMysqlRange(ctx: Ctx, s: Setting, name: string, span: Span): void {
   if (s.value.kind !== 'duration') return;
@@ -451,6 +465,15 @@ function readDriverOptions(
       ctx.settings.set('connect_args', connectOption(ctx, connectArgs.key, 'connect_args', connectArgs.value, connectArgs.span));
     } else {
       for (const item of items) {
+        if (item.key === 'max_allowed_packet' && driver?.id === 'pymysql') {
+          ctx.settings.set(
+            'connect_args.max_allowed_packet',
+            packetSetting(
+              connectOption(ctx, `${connectArgs.key}["${item.key}"]`, 'connect_args.max_allowed_packet', item.value, item.span),
+            ),
+          );
+          continue;
+        }
         const known = TIMEOUTS.includes(item.key) || item.key === 'init_command' || item.key.startsWith('keepalives');
         if (!known) continue;
         const unit = TIMEOUTS.includes(item.key) || item.key === 'keepalives_idle' ? ('s' as const) : undefined;
@@ -801,6 +824,7 @@ export function readEngine(input: SqlalchemyInput): EngineReading {
     poolClass,
     ...(keepaliveSetting ? { keepaliveSetting } : {}),
     origin,
+    ...(open ? { open: open.reason } : {}),
   };
 }
 
@@ -877,6 +901,8 @@ export function poolFromReading(reading: EngineReading, input: SqlalchemyInput):
   const name =
     input.name ?? (callee ? `${callee}() at ${formatSpan(reading.origin)}` : `the SQLAlchemy engine at ${formatSpan(reading.origin)}`);
   const keepalive = driverKeepalive(reading);
+  const maxSize = engineMaxSize(reading);
+  const packetLimit = pyMysqlPacketLimit(reading);
   return {
     id: `sqlalchemy:${input.path}${label ? `@${label}` : ''}${env ? `#${env}` : ''}`,
     library: 'sqlalchemy',
@@ -893,7 +919,76 @@ export function poolFromReading(reading: EngineReading, input: SqlalchemyInput):
     idle,
     validatesOnCheckout: validates,
     ...(keepalive ? { tcpKeepalive: keepalive } : {}),
+    ...(maxSize ? { maxSize } : {}),
+    ...(packetLimit ? { packetLimit } : {}),
   };
+}
+
+const FACT_PACKET =
+  'sqlalchemy.md, Settings: PyMySQL max_allowed_packet (bytes, default 16 MiB) is a client-side cap on what it sends; PyMySQL does not adopt the server value';
+
+/** PyMySQL's own packet cap, when connect_args writes one (a URL query value stays a string, whose effect is unverified). */
+function pyMysqlPacketLimit(reading: EngineReading): Pool['packetLimit'] {
+  const s = reading.settings.get('connect_args.max_allowed_packet');
+  if (!s || reading.driver?.id !== 'pymysql') return undefined;
+  return { driver: reading.driver.name, setting: s, capsToServer: false, fact: FACT_PACKET };
+}
+
+const FACT_SIZE = 'sqlalchemy.md, Settings: a queue pool opens at most pool_size + max_overflow connections (0 and -1 = no limit)';
+
+/**
+ * The most connections one engine opens: pool_size + max_overflow for a queue pool (sqlalchemy.md, "What a linter can
+ * safely conclude"); one for StaticPool; no bound for NullPool (a connection per checkout) or SingletonThreadPool (one per thread).
+ */
+function engineMaxSize(reading: EngineReading): PoolSize | undefined {
+  const s = reading.settings;
+  const poolclass = s.get('poolclass') as Setting;
+  const name = reading.poolClass.name;
+  // NullPool engines do not count (sqlalchemy.md, "What a linter can safely conclude"); SingletonThreadPool keeps one
+  // connection per thread, and the number of threads is not known here; AssertionPool's bound is not in the knowledge base.
+  if (name === 'NullPool' || name === 'SingletonThreadPool' || name === 'AssertionPool') return undefined;
+  if (name === 'StaticPool') return { value: 1, settings: [poolclass], note: `${poolclass.key} is StaticPool: one connection, shared` };
+  const size = s.get('pool_size');
+  const overflow = s.get('max_overflow');
+  if (!size || !overflow) return undefined;
+  return queuePoolSize(size, overflow, FACT_SIZE, reading.open);
+}
+
+/**
+ * A SQLAlchemy queue pool's bound: pool_size + max_overflow; pool_size 0 or a negative max_overflow means no limit.
+ * `open`: keywords not listed may come from an unexpanded `**`, so a defaulted one is unknown.
+ */
+export function queuePoolSize(size: Setting, overflow: Setting, fact: string, open?: string): PoolSize {
+  const settings = [size, overflow];
+  // What is not known goes first: the rule reads an undefined bound with a known first setting as "no limit".
+  const openWords = (x: Setting) => (open && x.origin.kind === 'library-default' ? `${x.key} may be set by ${open}` : undefined);
+  for (const [x, other] of [
+    [size, overflow],
+    [overflow, size],
+  ] as const) {
+    const words = openWords(x);
+    if (words) return unknownSize({ value: undefined, settings: [x, other] }, words);
+  }
+  const a = countOf(size);
+  const b = countOf(overflow);
+  if ('unknown' in a) return { value: undefined, settings, note: `${size.key} is not known here: ${a.unknown}` };
+  if ('unknown' in b) return { value: undefined, settings: [overflow, size], note: `${overflow.key} is not known here: ${b.unknown}` };
+  if (a.n === 0) return { value: undefined, settings, note: `${size.key} is 0, which means no limit (${fact})` };
+  if (a.n < 0) return unknownSize({ value: undefined, settings }, `${size.key} is ${a.n}, a size the knowledge base does not describe`);
+  if (b.n < -1)
+    return unknownSize(
+      { value: undefined, settings: [overflow, size] },
+      `${overflow.key} is ${b.n}; only -1 is documented as no limit (${fact})`,
+    );
+  if (b.n === -1)
+    return {
+      value: undefined,
+      settings: [overflow, size],
+      note: `${overflow.key} is ${b.n}, which means no limit on overflow connections (${fact})`,
+    };
+  const words = (x: Setting, n: number) =>
+    `${x.key} ${n}${x.origin.kind === 'library-default' ? ` (the ${x.origin.library} default${x.origin.version ? ` for ${x.origin.version}` : ''})` : ''}`;
+  return { value: a.n + b.n, settings, note: `${words(size, a.n)} + ${words(overflow, b.n)}` };
 }
 
 /** The pool SQLAlchemy builds for one engine, and what it or its driver would reject. */

@@ -14,6 +14,8 @@ import { type Origin, overridesOf, type Setting, sortedByKey, type Value } from 
 import { fileSpan } from '../../model/span.js';
 import { msKeysWrittenAsSeconds } from '../jdbc/duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
+import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
+import { jdbcPoolSize } from '../jdbc/pool-size.js';
 
 type KeyType = 'count' | 'ms' | 's' | 'bool' | 'string';
 
@@ -218,6 +220,13 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
   const engine = engineFromJdbc({ ...(url ? { jdbcUrl: url } : {}), ...(driverClassName ? { driverClassName } : {}) });
   const host = url ? hostOfJdbcUrl(url) : undefined;
   const first = input.entries.find((e) => e.key.startsWith(prefix));
+  const maxSize = jdbcPoolSize(settings.get('maxActive'));
+  const packetLimit = jdbcPacketLimit(
+    engine?.engine,
+    written.get('url'),
+    undefined,
+    written.get('connectionProperties') ?? written.get('connection-properties'),
+  );
   const name = written.get('name')?.text;
   const pool: Pool = {
     id: `tomcat-jdbc:${path}${input.environment ? `#${input.environment}` : ''}`,
@@ -239,6 +248,8 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
           ? `, except a connection validated less than validationInterval (${formatDuration(interval)}) ago`
           : ''),
     },
+    ...(maxSize ? { maxSize } : {}),
+    ...(packetLimit ? { packetLimit } : {}),
   };
   return { pool, problems };
 }

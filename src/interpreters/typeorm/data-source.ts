@@ -8,14 +8,15 @@
  * `typeorm` (the file configures TypeORM) with the driver package's facts inside, and its libraryName
  * names the package (`TypeORM (mysql2)`), so every message says whose pool it is.
  */
-import type { Engine, LibraryVersion, Pool } from '../../model/model.js';
+import type { Engine, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
+import { timesPools, unknownSize } from '../js/pool-size.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { jsProperties, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
-import { type DriverOptions, type DriverReading, mergeReadings, readDriver } from '../node-mysql/drivers.js';
+import { type DriverOptions, type DriverReading, driverMaxSize, mergeReadings, readDriver } from '../node-mysql/drivers.js';
 import { type OptionEntry, optionEntries, readScalar, writtenSetting } from '../node-mysql/options.js';
 import { DRIVER_RANGES, driverProblems } from '../node-mysql/pool.js';
 import { atLeast, type Candidate, candidates, compareVer, TYPEORM_RANGES, type Ver } from '../node-mysql/versions.js';
@@ -376,7 +377,7 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
           ? `the project installs ${pkgName}`
           : `connectorPackage is "${pkgName}"`
       : 'TypeORM 0.x loads mysql when it is installed, else mysql2, and which is installed is not known here';
-  pushPool(ctx, c, merged, `TypeORM (${pkgName})`, `${why}${replicationNote(top)}`);
+  pushPool(ctx, c, merged, `TypeORM (${pkgName})`, `${why}${replicationNote(top)}`, typeormMaxSize('mysql2', merged, top));
 }
 
 function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, OptionEntry>, open: DriverOptions['open'], c: Common): void {
@@ -411,10 +412,33 @@ function pgPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, Opti
       message: `${poolSize.key} is ignored: TypeORM ${typeormC.label} maps poolSize to the pool only from 0.3.10 (typeorm.md). Write extra.max`,
     });
   }
-  pushPool(ctx, c, mergeReadings('TypeORM', readings), 'TypeORM (pg)', `a pg Pool${replicationNote(top)}`);
+  const merged = mergeReadings('TypeORM', readings);
+  pushPool(ctx, c, merged, 'TypeORM (pg)', `a pg Pool${replicationNote(top)}`, typeormMaxSize('pg', merged, top));
 }
 
-function pushPool(ctx: Ctx, c: Common, reading: DriverReading, libraryName: string, why: string): void {
+/**
+ * The driver pool's size (extra.connectionLimit / extra.max, else poolSize from 0.3.10, else 10; already merged into the
+ * reading), times the pools replication builds: the master and each slave get one (typeorm.md, "What a linter can safely conclude").
+ */
+function typeormMaxSize(driver: 'mysql2' | 'pg', reading: DriverReading, top: Map<string, OptionEntry>): PoolSize | undefined {
+  const size = driverMaxSize(driver, reading.settings);
+  const rep = top.get('replication');
+  if (!size || !rep) return size;
+  const view = jsProperties(rep.value);
+  const slaves = view?.props.get('slaves')?.value;
+  const nodes = [view?.props.get('master')?.value, ...(slaves?.kind === 'array' ? slaves.items : [])];
+  // From 0.3.28 a replica's own poolSize wins over the top-level one (typeorm.md, poolSize): not read here.
+  const perNode = nodes.some((n) => n && jsProperties(n)?.props.has('poolSize'));
+  const n = slaveCount(top);
+  if (n === undefined || perNode)
+    return unknownSize(
+      size,
+      `${size.note}; with replication every node gets a pool, and ${perNode ? 'a node sets its own poolSize, which is not read here' : 'the number of slaves is not known here'}`,
+    );
+  return timesPools(size, 1 + n, `replication: the master and ${n} slave${n === 1 ? '' : 's'}`);
+}
+
+function pushPool(ctx: Ctx, c: Common, reading: DriverReading, libraryName: string, why: string, maxSize?: PoolSize): void {
   const { input } = ctx;
   const settings = reading.settings;
   if (c.url) settings.set('url', c.url);
@@ -435,6 +459,7 @@ function pushPool(ctx: Ctx, c: Common, reading: DriverReading, libraryName: stri
     idle: reading.idle,
     validatesOnCheckout: reading.validates,
     ...(reading.keepalive ? { tcpKeepalive: reading.keepalive } : {}),
+    ...(maxSize ? { maxSize } : {}),
   };
   ctx.result.pools.push(pool);
 }
