@@ -72,6 +72,7 @@ export function claimOptionFile(path: string, text: string): Claim | NotRead {
 type Parser = typeof import('../parsers/my-cnf.js');
 type TreeReader = typeof import('../parsers/my-cnf-tree.js');
 type ServerInterpreter = typeof import('../interpreters/mysql/server.js');
+type ClientInterpreter = typeof import('../interpreters/mysql/clients.js');
 
 function contribute(
   files: readonly ClaimedFile[],
@@ -79,6 +80,7 @@ function contribute(
   parser: Parser,
   reader: TreeReader,
   interpreter: ServerInterpreter,
+  clientInterpreter: ClientInterpreter,
 ): Contribution {
   const parse = (path: string, text: string): ParseResult<MyCnfDoc> =>
     ctx.cache.get('mysql-option-file', path, text, () => parser.parseMyCnf(path, text));
@@ -119,6 +121,7 @@ function contribute(
   const built = interpreter.buildFileServers(sources, ctx.config, notes);
   return {
     servers: built.servers,
+    clients: clientInterpreter.buildFileClients(sources, ctx.config, built.servers),
     problems: [...trees.flatMap((t) => t.problems), ...built.problems],
     files: listed,
   };
@@ -134,11 +137,12 @@ export const mysqlOptionFile: Format = {
   encoding: 'utf8',
   claim: claimOptionFile,
   async load() {
-    const [parser, reader, interpreter] = await Promise.all([
+    const [parser, reader, interpreter, clientInterpreter] = await Promise.all([
       import('../parsers/my-cnf.js'),
       import('../parsers/my-cnf-tree.js'),
       import('../interpreters/mysql/server.js'),
+      import('../interpreters/mysql/clients.js'),
     ]);
-    return { contribute: (files, ctx) => contribute(files, ctx, parser, reader, interpreter) };
+    return { contribute: (files, ctx) => contribute(files, ctx, parser, reader, interpreter, clientInterpreter) };
   },
 };

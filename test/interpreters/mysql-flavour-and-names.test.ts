@@ -26,6 +26,12 @@ test('an empty [client-server] group (the MariaDB RPM my.cnf) makes the server M
   assert.match(servers[0]?.engineReason ?? '', /^\[client-server\] group at my\.cnf:1 /);
 });
 
+test('a [client-mariadb] group (read by MariaDB clients only) makes the tree MariaDB', async () => {
+  const { servers } = await run({ 'my.cnf': '[client-mariadb]\ndefault-character-set = utf8mb4\n\n[mysqld]\nwait_timeout = 600\n' });
+  assert.equal(servers[0]?.engine, 'mariadb');
+  assert.match(servers[0]?.engineReason ?? '', /^\[client-mariadb\] group at my\.cnf:1 /);
+});
+
 test('a MariaDB-only variable makes the server MariaDB; default_authentication_plugin makes it MySQL; else MySQL is assumed', async () => {
   const maria = await run({ 'my.cnf': '[mysqld]\nidle_transaction_timeout = 60\n' });
   assert.equal(maria.servers[0]?.engine, 'mariadb');

@@ -45,10 +45,11 @@ export function groupMatches(name: string, groups: string[]): boolean {
 }
 
 /**
- * True when a group name (as written) only a MariaDB server reads appears: mariadb*, mariadbd*,
- * client-server, galera. A MySQL server ignores all of them (mysql-option-files.md, "MySQL vs MariaDB").
+ * True when a group name (as written) only MariaDB's programs read appears: mariadb*, mariadbd*, client-server,
+ * client-mariadb, galera. MySQL's server and clients ignore all of them (mysql-option-files.md, "MySQL vs MariaDB",
+ * and the MariaDB 10.11 client group lists).
  */
 export function isMariaDbOnlyGroup(name: string): boolean {
   const n = asciiLower(name.replace(/ +$/, ''));
-  return n.startsWith('mariadb') || n === 'client-server' || n === 'galera';
+  return n.startsWith('mariadb') || n === 'client-server' || n === 'client-mariadb' || n === 'galera';
 }
