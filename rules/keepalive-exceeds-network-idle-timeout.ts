@@ -3,7 +3,7 @@ import { formatDuration } from '../src/model/duration.js';
 import { firstNetworkElements, type PathElement } from '../src/model/idle-path.js';
 import type { Expiry, Host } from '../src/model/model.js';
 import { formatSpan } from '../src/model/span.js';
-import { idleCulprit, setValueFix, spanOr, typedValue, typedWithHuman, whereFrom } from '../src/model/values.js';
+import { setValueFix, spanOr, typedValue, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
 

@@ -129,7 +129,9 @@ export default defineRule({
     const timeoutMs = net.ms;
     const margin = Number(options.marginSeconds) * 1000;
     const related = first.flatMap((e) =>
-      e.setting.origin.kind === 'config' ? [{ span: e.setting.origin.span, message: `network idle timeout ${formatDuration(timeoutMs)}` }] : [],
+      e.setting.origin.kind === 'config'
+        ? [{ span: e.setting.origin.span, message: `network idle timeout ${formatDuration(timeoutMs)}` }]
+        : [],
     );
     const failsFast = first.every((e) => e.expiry === 'rst-next' || e.expiry === 'rst-both');
     for (const path of model.paths) {
@@ -147,7 +149,8 @@ export default defineRule({
       const keepaliveAdvice = switchOn
         ? `enable the driver's TCP keepalive (${switchOn}) with a host ${KEEPALIVE_TIME} below ${formatDuration(timeoutMs)}`
         : '';
-      const lower = retire && fits ? `Set ${retire.setting.writeAs ?? retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower` : '';
+      const lower =
+        retire && fits ? `Set ${retire.setting.writeAs ?? retire.setting.key} to ${typedWithHuman(retire.setting, safeMs)} or lower` : '';
       const advice = lower
         ? `${lower}${keepaliveAdvice ? `, or ${keepaliveAdvice}` : ''}.`
         : keepaliveAdvice
@@ -155,7 +158,11 @@ export default defineRule({
           : `Make ${pool.libraryName} retire idle connections sooner than ${formatDuration(timeoutMs)}, or ping them.`;
       // A reset fails fast and a pool that checks on checkout replaces the connection: a warning. A drop
       // the pool cannot tell from a slow server (silent) is an error. A pool that may talk to no server is a note.
-      const severity: Severity | undefined = pool.serverUncertain ? 'note' : failsFast && pool.validatesOnCheckout.value ? 'warning' : undefined;
+      const severity: Severity | undefined = pool.serverUncertain
+        ? 'note'
+        : failsFast && pool.validatesOnCheckout.value
+          ? 'warning'
+          : undefined;
       const common = {
         pool: pool.name,
         timeout: formatDuration(timeoutMs),
@@ -163,7 +170,9 @@ export default defineRule({
         noKeepalive: why,
         consequence:
           consequence(first) +
-          (severity === 'warning' ? `, which ${pool.libraryName}'s checkout validation catches at the cost of a failed check and a retry` : ''),
+          (severity === 'warning'
+            ? `, which ${pool.libraryName}'s checkout validation catches at the cost of a failed check and a retry`
+            : ''),
         advice,
       };
       const bound = path.verdict.poolBound;
