@@ -11,45 +11,30 @@
  * `--quick` skips the 100k-file tree. The JSON goes to FILE (default bench-results.json); BENCHMARKS.md keeps
  * the history with the machine each run was on.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createLintCache } from '../engine/cache.js';
-import { lint } from '../engine/run.js';
-import { FORMATS } from '../formats/registry.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { CHANGE_DEBOUNCE_MS } from '../lsp/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../../..');
 const BIN = join(REPO, 'bin/connlint.js');
-const SELF = fileURLToPath(import.meta.url);
-
-/** Directories connlint never walks (src/discover/find-files.ts, SKIPPED_DIRS). */
-const SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
-
-// ---------------------------------------------------------------- the floor
-
-/** The floor: walk like connlint (readdir file types, skipped folders) and read every file a format names. */
-function floor(root: string): number {
-  let read = 0;
-  const pending = [root];
-  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const abs = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED.has(entry.name)) pending.push(abs);
-      } else if (entry.isFile()) {
-        const rel = abs.slice(root.length + 1).replace(/\\/g, '/');
-        if (FORMATS.some((f) => f.matchesName(rel))) {
-          readFileSync(abs);
-          read++;
-        }
-      }
-    }
-  }
-  return read;
-}
+const FLOOR = join(HERE, 'bench-floor.js');
 
 // ---------------------------------------------------------------- generated trees
 
@@ -80,6 +65,9 @@ const KINDS: Array<(i: number) => Record<string, string>> = [
   () => ({
     'prisma/schema.prisma': 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n',
     '.env': 'DATABASE_URL="mysql://u@db:3306/app?connection_limit=5"\n',
+  }),
+  (i) => ({
+    'src/data-source.ts': `import { DataSource } from 'typeorm';\n\nexport const AppDataSource = new DataSource({\n  type: 'mysql',\n  host: 'db',\n  database: 'app',\n  extra: { connectionLimit: 10, idleTimeout: ${60_000 + i} },\n});\n`,
   }),
   () => ({ 'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = mysql://u@db/app\nsqlalchemy.pool_recycle = 3600\n' }),
 ];
@@ -119,8 +107,18 @@ function generateTree(root: string, total: number): void {
   }
 }
 
-/** One option file with `n` values mysqld refuses (`8h`): `n` findings in one file. */
+/**
+ * One HikariCP file with `n` distinct keys HikariCP refuses at start-up: `n` startup-failure findings in one file,
+ * each at its own line, none replacing another (what the findings themselves cost: sorting, suppression, reports).
+ */
 function findingsTree(root: string, n: number): void {
+  const lines = ['jdbcUrl=jdbc:mysql://db/app', 'maxLifetime=1700000'];
+  for (let i = 0; i < n; i++) lines.push(`maxLifetim${i}=${i}`);
+  write(root, { 'hikari.properties': `${lines.join('\n')}\n` });
+}
+
+/** One option file assigning one option `n` times (each a finding): the cost of long chains of replaced values. */
+function repeatedKeyTree(root: string, n: number): void {
   const lines = ['[mysqld]'];
   for (let i = 0; i < n; i++) lines.push(`wait_timeout = ${i % 23}h`);
   write(root, { 'my.cnf': `${lines.join('\n')}\n` });
@@ -168,31 +166,88 @@ function pair(work: string, a: string[], b: string[], runs: number): { a: Sample
   return { a: med(as), b: med(bs) };
 }
 
-async function relintMs(root: string, runs: number): Promise<{ firstMs: number; relintMs: number }> {
-  const cache = createLintCache();
-  const t0 = process.hrtime.bigint();
-  await lint({ cwd: root, paths: [], cache });
-  const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const changed = join(root, 'services/s1/hikari.properties');
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await lint({
-      cwd: root,
-      paths: [],
-      cache,
-      overlays: new Map([[changed, `jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=${590_000 - i}\n`]]),
+/**
+ * Through the language server, as an editor runs it (`connlint lsp --stdio`, a client that accepts file watchers):
+ * open one file of the tree, wait for the first diagnostics, then change it `runs` times. Each re-lint is the time
+ * from the change to its diagnostics, less the quiet time the server waits after a keystroke (CHANGE_DEBOUNCE_MS).
+ */
+async function lspRelint(root: string, runs: number): Promise<{ firstMs: number; relintMs: number }> {
+  // BENCH_LSP_NODE_ARGS='--cpu-prof' profiles the server.
+  const nodeArgs = process.env.BENCH_LSP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'lsp', '--stdio'], { cwd: root, stdio: 'pipe' });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const uri = pathToFileURL(join(root, 'services/s1/hikari.properties')).href;
+  let waiter: (() => void) | undefined;
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    if (p.uri === uri) waiter?.();
+  });
+  connection.onRequest(RegistrationRequest.type, () => undefined);
+  connection.listen();
+  const published = () =>
+    new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error('the language server published nothing within 60 s')), 60_000);
+      waiter = () => {
+        clearTimeout(timer);
+        waiter = undefined;
+        done();
+      };
     });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  // A key HikariCP refuses keeps a finding in the file, so every run publishes its diagnostics.
+  const text = (i: number) => `jdbcUrl=jdbc:mysql://db/app\nmaximumPoolSize=10\nmaxLifetime=${590_000 - i}\nmaxLifetim=1\n`;
+  try {
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: null,
+      rootUri: null,
+      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'bench' }],
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    let start = process.hrtime.bigint();
+    const first = published();
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'properties', version: 1, text: text(0) },
+    });
+    await first;
+    const firstMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const times: number[] = [];
+    for (let i = 1; i <= runs; i++) {
+      const next = published();
+      start = process.hrtime.bigint();
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: i + 1 },
+        contentChanges: [{ text: text(i) }],
+      });
+      await next;
+      times.push(Number(process.hrtime.bigint() - start) / 1e6 - CHANGE_DEBOUNCE_MS);
+    }
+    const exited = new Promise<void>((done) => {
+      child.on('exit', () => done());
+      setTimeout(done, 10_000).unref();
+    });
+    await connection.sendRequest(ShutdownRequest.type);
+    await connection.sendNotification(ExitNotification.type);
+    await exited;
+    return { firstMs, relintMs: median(times) };
+  } finally {
+    connection.dispose();
+    if (child.exitCode === null) child.kill();
   }
-  return { firstMs, relintMs: median(times) };
 }
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === '--floor') {
-    floor(argv[1] as string);
+  if (argv[0] === '--generate') {
+    // A tree to profile by hand: `node dist/src/dev/bench.js --generate DIR 10000` (or `findings N`, `repeated N`).
+    const [dir, what, count] = [resolve(argv[1] as string), argv[2] as string, Number(argv[3] ?? argv[2])];
+    if (what === 'findings') findingsTree(dir, count);
+    else if (what === 'repeated') repeatedKeyTree(dir, count);
+    else generateTree(dir, Number(what));
+    return;
+  }
+  if (argv[0] === '--lsp') {
+    // Only the language server's re-lint, on a tree made with --generate: `--lsp DIR [RUNS]`.
+    console.log(await lspRelint(resolve(argv[1] as string), Number(argv[2] ?? 10)));
     return;
   }
   const quick = argv.includes('--quick');
@@ -220,7 +275,7 @@ async function main(argv: string[]): Promise<void> {
       const r = pair(
         work,
         [BIN, root, '-f', 'json', '-o', join(work, 'out.json')],
-        [SELF, '--floor', root],
+        [FLOOR, root],
         size >= 100_000 ? Math.min(runs, 3) : runs,
       );
       treeMs[name] = r.a.ms;
@@ -244,31 +299,47 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${'100k tree / 10k tree'.padEnd(34)} ${`${round(treeMs['100k'] / treeMs['10k'])}x`.padStart(10)}  (target <= 11x)`);
       rows.push({ case: 'scaling-100k-over-10k', ratio: round(treeMs['100k'] / treeMs['10k']) });
     }
-    // Findings: what 5,000 and 50,000 findings in one file add to a run of an empty tree.
-    const empty = join(work, 'empty');
-    mkdirSync(empty);
+    // Findings: what 5,000 and 50,000 findings in one file add to a run of the same file without findings, in the
+    // JSON report and in the terminal one (source lines shown).
+    const f0 = join(work, 'findings-0');
     const f5 = join(work, 'findings-5k');
     const f50 = join(work, 'findings-50k');
+    findingsTree(f0, 0);
     findingsTree(f5, 5_000);
     findingsTree(f50, 50_000);
-    const base = pair(
-      work,
-      [BIN, empty, '-f', 'json', '-o', join(work, 'out.json')],
-      [BIN, f5, '-f', 'json', '-o', join(work, 'out.json')],
-      runs,
-    );
-    const big = pair(
-      work,
-      [BIN, f50, '-f', 'json', '-o', join(work, 'out.json')],
-      [BIN, empty, '-f', 'json', '-o', join(work, 'out.json')],
-      runs,
-    );
-    const add5 = base.b.ms - base.a.ms;
-    const add50 = big.a.ms - big.b.ms;
-    console.log(
-      `${'findings: 50k added / 5k added'.padEnd(34)} ${`${round(add50, 0)} ms`.padStart(10)} ${`${round(add5, 0)} ms`.padStart(10)} ${`${round(add50 / add5)}x`.padStart(7)}  (target <= 12x)`,
-    );
-    rows.push({ case: 'findings-50k-over-5k', added50kMs: round(add50), added5kMs: round(add5), ratio: round(add50 / add5) });
+    for (const format of ['json', 'stylish']) {
+      const args = (dir: string) => [BIN, dir, '-f', format, '-o', join(work, 'out.txt')];
+      const samples: number[][] = [[], [], []];
+      for (let i = 0; i < runs; i++) {
+        for (const [k, dir] of [f0, f5, f50].entries()) samples[k]?.push(runChild(work, args(dir)).ms);
+      }
+      const [t0, t5, t50] = samples.map((xs) => median(xs)) as [number, number, number];
+      const add5 = t5 - t0;
+      const add50 = t50 - t0;
+      console.log(
+        `${`findings (${format}): 50k added / 5k`.padEnd(34)} ${`${round(add50, 0)} ms`.padStart(10)} ${`${round(add5, 0)} ms`.padStart(10)} ${`${round(add50 / add5)}x`.padStart(7)}  (target <= 12x; the file alone ${round(t0, 0)} ms)`,
+      );
+      rows.push({
+        case: `findings-${format}-50k-over-5k`,
+        baseMs: round(t0),
+        added50kMs: round(add50),
+        added5kMs: round(add5),
+        ratio: round(add50 / add5),
+      });
+    }
+    if (!quick) {
+      // Not a target: one option assigned again and again (each value a finding); linear would be 4x.
+      const r5 = join(work, 'repeated-5k');
+      const r20 = join(work, 'repeated-20k');
+      repeatedKeyTree(r5, 5_000);
+      repeatedKeyTree(r20, 20_000);
+      const a = runChild(work, [BIN, r5, '-f', 'json', '-o', join(work, 'out.txt')]).ms;
+      const b = runChild(work, [BIN, r20, '-f', 'json', '-o', join(work, 'out.txt')]).ms;
+      console.log(
+        `${'one key 20k times / 5k times'.padEnd(34)} ${`${round(b, 0)} ms`.padStart(10)} ${`${round(a, 0)} ms`.padStart(10)} ${`${round(b / a)}x`.padStart(7)}  (one run each; linear is about 4x)`,
+      );
+      rows.push({ case: 'repeated-key-20k-over-5k', ms20k: round(b), ms5k: round(a), ratio: round(b / a) });
+    }
     const version = pair(work, [BIN, '--version'], ['-e', '0'], Math.max(runs, 10));
     print('--version vs node -e 0', version.a.ms, version.b.ms, '(target <= 1.3x)');
     rows.push({
@@ -280,9 +351,9 @@ async function main(argv: string[]): Promise<void> {
     const demo = pair(work, [BIN, join(REPO, 'fixtures/demo')], ['-e', '0'], Math.max(runs, 10));
     print('demo vs node -e 0', demo.a.ms, demo.b.ms, '(target: demo under 250 ms)');
     rows.push({ case: 'demo', connlintMs: round(demo.a.ms), floorMs: round(demo.b.ms) });
-    const relint = await relintMs(join(work, 'tree-10k'), runs);
+    const relint = await lspRelint(join(work, 'tree-10k'), Math.max(runs, 10));
     console.log(
-      `${'re-lint 10k after one change'.padEnd(34)} ${`${round(relint.relintMs, 0)} ms`.padStart(10)}  first lint in process ${round(relint.firstMs, 0)} ms (target < 50 ms; lint() with the language server's cache and overlay)`,
+      `${'re-lint 10k after one change'.padEnd(34)} ${`${round(relint.relintMs, 0)} ms`.padStart(10)}  first lint ${round(relint.firstMs, 0)} ms (target < 50 ms; connlint lsp --stdio, after its ${CHANGE_DEBOUNCE_MS} ms quiet time)`,
     );
     rows.push({ case: 'relint-10k-one-change', ms: round(relint.relintMs), firstMs: round(relint.firstMs) });
     const machine = {

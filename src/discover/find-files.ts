@@ -2,7 +2,7 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { compareText } from '../model/sort-order.js';
 import type { TreeView } from './file-tree.js';
 import { coversDirectory, globToRegExp, matchesAny } from './glob.js';
-import { type EntryKind, LexicalTree, type Resolution, type SkipReason, viewOf } from './tree-view.js';
+import { type DiskSnapshot, type EntryKind, LexicalTree, type Resolution, type SkipReason, viewOf } from './tree-view.js';
 
 export { MAX_FILE_BYTES } from './tree-view.js';
 
@@ -28,6 +28,8 @@ export interface DiscoverOptions {
   overlays?: ReadonlyMap<string, string>;
   /** Test hook: reorders each directory's entries before they are visited (the result must not depend on it). */
   order?: (names: string[]) => string[];
+  /** What earlier runs read from this root's disk and that has not changed since (the language server's); filled in as the walk reads. */
+  disk?: DiskSnapshot;
 }
 
 export interface DiscoveredFile {
@@ -67,16 +69,68 @@ export function toPosix(path: string): string {
  * a directory link is not walked, since its target is walked under its own name when inside the root.
  */
 export function discoverFiles(options: DiscoverOptions): Discovery {
-  const include = options.include.map(globToRegExp);
-  const exclude = options.exclude.map(globToRegExp);
-  const tree = new LexicalTree(options.root, options.mounts, options.overlays);
+  const tree = new LexicalTree(options.root, options.mounts, options.overlays, options.disk);
+  // Nothing on the disk changed since the same walk (the language server between keystrokes): replay its decisions,
+  // reading again only what is read (an overlay's new text; the disk's from the snapshot).
+  const key = options.disk && !options.order ? walkKey(options) : undefined;
+  const held = key === undefined ? undefined : (options.disk?.walks.get(key) as Walk | undefined);
+  let walk: Walk;
+  if (held?.wanted === options.wanted) {
+    walk = held;
+    tree.shareResolutions(held.resolutions);
+  } else {
+    const resolutions = new Map<string, Resolution>();
+    tree.shareResolutions(resolutions);
+    walk = { ...walkTree(options, tree), resolutions };
+  }
+  if (key !== undefined && walk !== held) options.disk?.walks.set(key, walk);
   const files: DiscoveredFile[] = [];
   const skipped: Skipped[] = [];
+  for (const d of walk.decisions) {
+    if ('skip' in d) skipped.push({ ruleId: d.skip.ruleId, path: d.path, message: d.skip.message });
+    else if ('list' in d) files.push({ path: d.path, listedOnly: true });
+    else {
+      const outcome = tree.read(d.real);
+      if ('bytes' in outcome) files.push({ path: d.path, bytes: outcome.bytes });
+      else skipped.push({ ruleId: outcome.ruleId, path: d.path, message: outcome.message });
+    }
+  }
+  files.sort((a, b) => compareText(a.path, b.path));
+  skipped.sort((a, b) => compareText(a.path, b.path) || compareText(a.ruleId, b.ruleId) || compareText(a.message, b.message));
+  return { files, skipped, view: viewOf(tree, new Set(skipped.map((s) => s.path))) };
+}
+
+/** What the walk decided for each path: list it, read it (at its path without links), or report it. */
+type Decision = { path: string; list: true } | { path: string; real: string } | { path: string; skip: SkipReason };
+
+interface Walk {
+  wanted: DiscoverOptions['wanted'];
+  decisions: Decision[];
+  /** Where paths led: the same for every run that replays the walk (links, listings and overlay paths unchanged). */
+  resolutions: Map<string, Resolution>;
+}
+
+/** Everything a walk's decisions depend on besides the disk and `wanted`: the same key, the same walk. */
+function walkKey(options: DiscoverOptions): string {
+  return JSON.stringify([
+    options.root,
+    options.targets,
+    options.include,
+    options.exclude,
+    options.mounts,
+    [...(options.overlays?.keys() ?? [])].sort(),
+  ]);
+}
+
+function walkTree(options: DiscoverOptions, tree: LexicalTree): Omit<Walk, 'resolutions'> {
+  const include = options.include.map(globToRegExp);
+  const exclude = options.exclude.map(globToRegExp);
+  const decisions: Decision[] = [];
   const seenFiles = new Set<string>();
   const walkedDirs = new Set<string>();
 
   const report = (path: string, reason: SkipReason): void => {
-    skipped.push({ ruleId: reason.ruleId, path, message: reason.message });
+    decisions.push({ path, skip: { ruleId: reason.ruleId, message: reason.message } });
   };
 
   const consider = (path: string, explicit: boolean, resolve: () => Resolution): void => {
@@ -91,12 +145,8 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     if (found.kind === 'dir') return;
     if (found.kind === 'failed') report(path, found);
     else if (found.kind === 'other') report(path, { ruleId: 'unreadable-path', message: 'cannot read file: not a regular file' });
-    else if (want === 'list') files.push({ path, listedOnly: true });
-    else {
-      const outcome = tree.read(found.real);
-      if ('bytes' in outcome) files.push({ path, bytes: outcome.bytes });
-      else report(path, outcome);
-    }
+    else if (want === 'list') decisions.push({ path, list: true });
+    else decisions.push({ path, real: found.real });
   };
 
   // Iterative, so a deep tree cannot overflow the stack.
@@ -140,8 +190,5 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     } else consider(rel, true, () => found);
   }
   for (const dir of directories) walk(dir);
-
-  files.sort((a, b) => compareText(a.path, b.path));
-  skipped.sort((a, b) => compareText(a.path, b.path) || compareText(a.ruleId, b.ruleId) || compareText(a.message, b.message));
-  return { files, skipped, view: viewOf(tree, new Set(skipped.map((s) => s.path))) };
+  return { wanted: options.wanted, decisions };
 }

@@ -15,6 +15,44 @@ export type EntryKind = 'file' | 'dir' | 'link' | 'other';
 
 type Listing = { entries: ReadonlyMap<string, EntryKind> } | { error: string };
 
+/**
+ * What a tree read from the disk: directory listings, link targets and file contents by path without links. A
+ * language server keeps one between runs (issue 21: a keystroke re-lints without walking the tree again) and
+ * forgets the paths its client reports changed on disk; every other run starts with an empty one.
+ */
+export interface DiskSnapshot {
+  readonly root: string;
+  readonly listings: Map<string, Listing>;
+  readonly links: Map<string, string | { error: string }>;
+  readonly reads: Map<string, ReadOutcome>;
+  /** The decisions of walks over this snapshot, by what they depend on (find-files.ts); any change forgets them. */
+  readonly walks: Map<string, unknown>;
+}
+
+export function createDiskSnapshot(root: string): DiskSnapshot {
+  return { root, listings: new Map(), links: new Map(), reads: new Map(), walks: new Map() };
+}
+
+/**
+ * Forgets what the snapshot holds of `path` (relative to its root, POSIX) and of everything below it, and the
+ * listings of the folders above it (a file created or removed changes them): the next run reads them again.
+ */
+export function forgetPath(snapshot: DiskSnapshot, path: string): void {
+  snapshot.walks.clear();
+  const below = `${path}/`;
+  for (const map of [snapshot.listings, snapshot.links, snapshot.reads] as Array<Map<string, unknown>>) {
+    map.delete(path);
+    for (const key of map.keys()) if (key.startsWith(below)) map.delete(key);
+  }
+  const parts = path.split('/');
+  for (let i = 0; i < parts.length; i++) snapshot.listings.delete(i === 0 ? '.' : parts.slice(0, i).join('/'));
+  // A link anywhere may lead to the path: links are few, so all of them are read again.
+  if (snapshot.links.size > 0) {
+    snapshot.links.clear();
+    snapshot.reads.clear();
+  }
+}
+
 /** A skip decided by the tree: the walk or the view adds the path it was asked about. */
 export interface SkipReason {
   ruleId: SkipRule;
@@ -100,9 +138,12 @@ function outside(origin: Origin | undefined): Resolution {
  * file contents are cached: nothing is read twice.
  */
 export class LexicalTree {
-  private readonly listings = new Map<string, Listing>();
-  private readonly links = new Map<string, string | { error: string }>();
-  private readonly reads = new Map<string, ReadOutcome>();
+  /** Listings with the overlays' entries added, for this run only. */
+  private readonly merged = new Map<string, Listing>();
+  private resolutions = new Map<string, Resolution>();
+  /** Overlays read in this run (they never enter the snapshot). */
+  private readonly overlayReads = new Map<string, ReadOutcome>();
+  private readonly disk: DiskSnapshot;
   private readonly mounts: Array<[string, string]>;
   private readonly counts: TreeStats = { filesOpened: 0, directoriesListed: 0, linksRead: 0 };
   /** Unsaved editor buffers (`--stdin`, the language server) by path without links: they replace the disk's file. */
@@ -114,7 +155,9 @@ export class LexicalTree {
     private readonly root: string,
     mounts: Record<string, string>,
     overlays: ReadonlyMap<string, string> = new Map(),
+    disk?: DiskSnapshot,
   ) {
+    this.disk = disk && disk.root === root ? disk : createDiskSnapshot(root);
     this.mounts = normalizeMounts(mounts);
     this.overlays = new Map([...overlays].map(([path, text]) => [path, Buffer.from(text, 'utf8')]));
     for (const path of this.overlays.keys()) {
@@ -138,7 +181,21 @@ export class LexicalTree {
 
   /** The entries of a directory named without links, in the order readdir gave them. */
   list(dir: string): Listing {
-    const cached = this.listings.get(dir);
+    const added = this.virtual.get(dir);
+    if (!added) return this.listDisk(dir);
+    const cached = this.merged.get(dir);
+    if (cached) return cached;
+    const listing = this.listDisk(dir);
+    // An overlay is the file as the editor holds it: it shows even where the disk has no such file or folder yet.
+    const entries = new Map('error' in listing ? [] : listing.entries);
+    for (const [name, kind] of added) if (kind === 'file' || entries.get(name) !== 'dir') entries.set(name, kind);
+    const merged = { entries };
+    this.merged.set(dir, merged);
+    return merged;
+  }
+
+  private listDisk(dir: string): Listing {
+    const cached = this.disk.listings.get(dir);
     if (cached) return cached;
     this.counts.directoriesListed++;
     let listing: Listing;
@@ -149,19 +206,12 @@ export class LexicalTree {
     } catch (error) {
       listing = { error: errorCode(error) };
     }
-    const added = this.virtual.get(dir);
-    if (added) {
-      // An overlay is the file as the editor holds it: it shows even where the disk has no such file or folder yet.
-      const entries = new Map('error' in listing ? [] : listing.entries);
-      for (const [name, kind] of added) if (kind === 'file' || entries.get(name) !== 'dir') entries.set(name, kind);
-      listing = { entries };
-    }
-    this.listings.set(dir, listing);
+    this.disk.listings.set(dir, listing);
     return listing;
   }
 
   private readLink(path: string): string | { error: string } {
-    const cached = this.links.get(path);
+    const cached = this.disk.links.get(path);
     if (cached !== undefined) return cached;
     this.counts.linksRead++;
     let target: string | { error: string };
@@ -170,7 +220,7 @@ export class LexicalTree {
     } catch (error) {
       target = { error: errorCode(error) };
     }
-    this.links.set(path, target);
+    this.disk.links.set(path, target);
     return target;
   }
 
@@ -190,6 +240,22 @@ export class LexicalTree {
    * relative link target continues from the link's directory, an absolute one from its mount.
    */
   resolve(path: string): Resolution {
+    const held = this.resolutions.get(path);
+    if (held) return held;
+    const found = this.follow(path);
+    this.resolutions.set(path, found);
+    return found;
+  }
+
+  /**
+   * Where each path resolved, to share between runs over the same snapshot, mounts and overlay paths (find-files.ts
+   * keeps one per walk it remembers). By default this run's own.
+   */
+  shareResolutions(resolutions: Map<string, Resolution>): void {
+    this.resolutions = resolutions;
+  }
+
+  private follow(path: string): Resolution {
     const pending: Step[] = [];
     pushParts(pending, path, undefined);
     const real: string[] = [];
@@ -241,11 +307,12 @@ export class LexicalTree {
 
   /** The bytes of a regular file named without links, read once: later calls return the first outcome. */
   read(real: string): ReadOutcome {
-    const cached = this.reads.get(real);
-    if (cached) return cached;
     const overlay = this.overlays.get(real);
+    const reads = overlay ? this.overlayReads : this.disk.reads;
+    const cached = reads.get(real);
+    if (cached) return cached;
     const outcome = overlay ? overlayOutcome(overlay) : this.readOnce(real);
-    this.reads.set(real, outcome);
+    reads.set(real, outcome);
     return outcome;
   }
 
@@ -262,7 +329,8 @@ export class LexicalTree {
       const stat = fstatSync(fd);
       if (!stat.isFile()) return { ruleId: 'unreadable-path', message: 'cannot read file: not a regular file' };
       if (stat.size > MAX_FILE_BYTES) return tooLarge(stat.size);
-      const buffer = Buffer.alloc(stat.size);
+      // Not zero-filled: every byte is overwritten by the read, and a short read keeps only what was read.
+      const buffer = Buffer.allocUnsafeSlow(stat.size);
       let filled = 0;
       while (filled < buffer.length) {
         const n = readSync(fd, buffer, filled, buffer.length - filled, filled);

@@ -3,11 +3,20 @@ import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Config, emptyConfig } from '../config/config.js';
 import { withInstances } from '../config/instances.js';
+import type { ConfigError } from '../config/load-config.js';
 import { overrideFor, ruleRuns, severityFor } from '../config/overrides.js';
-import type { TreeView } from '../discover/file-tree.js';
+import type { FileTreeView, TreeView } from '../discover/file-tree.js';
 import { type DiscoveredFile, discoverFiles, toPosix } from '../discover/find-files.js';
 import { globToRegExp } from '../discover/glob.js';
-import { type ClaimedFile, type Contribution, type Declarations, type Format, type FormatModule, isNotRead } from '../formats/format.js';
+import {
+  type Claim,
+  type ClaimedFile,
+  type Contribution,
+  type Declarations,
+  type Format,
+  type FormatModule,
+  isNotRead,
+} from '../formats/format.js';
 import { FORMATS, TEMPLATE_SUFFIX } from '../formats/registry.js';
 import { declaredNetwork } from '../interpreters/network/elements.js';
 import { KEEPALIVE_TIME, linuxDefault } from '../interpreters/linux/keepalive.js';
@@ -156,7 +165,7 @@ function relativeOverlays(root: string, overlays: ReadonlyMap<string, string> | 
 }
 
 /** Reads connlint.config.yaml (or --config). The YAML and schema libraries load only when a config exists. */
-async function readConfig(root: string, options: LintOptions): Promise<{ config: Config; text?: string }> {
+async function readConfig(root: string, options: LintOptions, cache: LintCache): Promise<{ config: Config; text?: string }> {
   const explicit = options.configPath ? resolve(options.cwd, options.configPath) : undefined;
   const file = explicit ?? resolve(root, CONFIG_FILE_NAME);
   let text: string;
@@ -171,9 +180,17 @@ async function readConfig(root: string, options: LintOptions): Promise<{ config:
   // would mean nothing to a report read from the repository root (issue 19).
   const name = rel.startsWith('..') || isAbsolute(rel) ? toPosix(file) : toPosix(rel);
   const { loadConfig } = await import('../config/load-config.js');
-  const { config, errors } = loadConfig(name, text, configurableRules());
+  // The same text gives the same Config object (a language server's runs compare it by identity).
+  const held = cache.remember('config', () => new Map<string, { text: string; config: Config; errors: ConfigError[] }>());
+  let loaded = held.get(name);
+  if (loaded?.text !== text) {
+    const read = loadConfig(name, text, configurableRules());
+    loaded = { text, config: { ...read.config, path: name }, errors: read.errors };
+    held.set(name, loaded);
+  }
+  const { config, errors } = loaded;
   if (errors.length > 0) throw new InvalidConfigError(name, errors);
-  return { config: { ...config, path: name }, text };
+  return { config, text };
 }
 
 /** A bug in connlint, as a finding: what failed, where, and the first lines of the stack. */
@@ -262,38 +279,64 @@ interface Gathered {
   crashes: Finding[];
 }
 
-/** Offers each discovered file to the formats; the first that claims it reads it. */
-function claimFiles(discovered: DiscoveredFile[], g: Gathered): Map<Format, ClaimedFile[]> {
+/** Which format claimed one file's bytes (if any), and what went wrong on the way. */
+interface ClaimOutcome {
+  bytes: Buffer;
+  claimed?: { format: Format; text: string; claim: Claim };
+  notRead?: string;
+  crashes: Finding[];
+}
+
+function claimOne(path: string, bytes: Buffer): ClaimOutcome {
+  const out: ClaimOutcome = { bytes, crashes: [] };
+  for (const format of FORMATS) {
+    if (!format.matchesName(path)) continue;
+    const text = bytes.toString(format.encoding);
+    let claim: ReturnType<Format['claim']>;
+    try {
+      claim = format.claim(path, text);
+    } catch (error) {
+      out.crashes.push(internalError(lineSpan(path, 1, 1, 0), `${format.id} claim of ${path}`, error));
+      continue;
+    }
+    if (isNotRead(claim)) {
+      out.notRead ??= claim.notRead;
+      continue;
+    }
+    out.claimed = { format, text, claim };
+    break;
+  }
+  return out;
+}
+
+/**
+ * Offers each discovered file to the formats; the first that claims it reads it. `held` has the outcomes of the last
+ * run by path: a file with the very same bytes (the language server's disk snapshot) is not decoded or sniffed again.
+ */
+function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string, ClaimOutcome>): Map<Format, ClaimedFile[]> {
   const byFormat = new Map<Format, ClaimedFile[]>();
+  const kept = new Map<string, ClaimOutcome>();
   for (const d of discovered) {
     if (d.listedOnly) {
       g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: 'a template: its text is not what the program reads' });
       continue;
     }
     if (!d.bytes) continue;
-    let notRead: string | undefined;
-    let claimed = false;
-    for (const format of FORMATS) {
-      if (!format.matchesName(d.path)) continue;
-      const text = d.bytes.toString(format.encoding);
-      let claim: ReturnType<Format['claim']>;
-      try {
-        claim = format.claim(d.path, text);
-      } catch (error) {
-        g.crashes.push(internalError(lineSpan(d.path, 1, 1, 0), `${format.id} claim of ${d.path}`, error));
-        continue;
-      }
-      if (isNotRead(claim)) {
-        notRead ??= claim.notRead;
-        continue;
-      }
-      byFormat.set(format, [...(byFormat.get(format) ?? []), { path: d.path, text, claim }]);
-      g.files.set(d.path, { path: d.path, kind: format.id, owner: claim.owner, reason: claim.reason });
-      claimed = true;
-      break;
-    }
-    if (!claimed) g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: notRead ?? 'no format reads it' });
+    const last = held.get(d.path);
+    const outcome = last?.bytes === d.bytes ? last : claimOne(d.path, d.bytes);
+    kept.set(d.path, outcome);
+    // Copies: a run changes its findings in place (secrets masked), and the outcome may serve the next run.
+    for (const c of outcome.crashes) g.crashes.push({ ...c, related: [...c.related] });
+    const c = outcome.claimed;
+    if (c) {
+      const list = byFormat.get(c.format);
+      if (list) list.push({ path: d.path, text: c.text, claim: c.claim });
+      else byFormat.set(c.format, [{ path: d.path, text: c.text, claim: c.claim }]);
+      g.files.set(d.path, { path: d.path, kind: c.format.id, owner: c.claim.owner, reason: c.claim.reason });
+    } else g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: outcome.notRead ?? 'no format reads it' });
   }
+  held.clear();
+  for (const [path, outcome] of kept) held.set(path, outcome);
   return byFormat;
 }
 
@@ -318,6 +361,100 @@ function addContribution(format: Format, c: Contribution, g: Gathered): void {
 
 function problemKey(p: Problem): string {
   return `${p.ruleId ?? 'parse-error'}\0${p.span.path}\0${p.span.line}\0${p.span.column}\0${p.message}`;
+}
+
+/** One look a format took at the tree through its view, and what it saw. */
+interface Access {
+  op: 'bytes' | 'list' | 'dir' | 'file';
+  path: string;
+  result: Buffer | string[] | boolean | undefined;
+}
+
+/** What a format gave for these claimed files and inputs, and every look at the tree it took to give it. */
+interface HeldResult {
+  claimed: readonly ClaimedFile[];
+  inputs: readonly unknown[];
+  accesses: Access[];
+  value: unknown;
+}
+
+/** A view that writes down what it was asked and what it answered. */
+function recordingView(view: TreeView, accesses: Access[]): FileTreeView {
+  return {
+    readText(path) {
+      const bytes = view.readBytes(path);
+      accesses.push({ op: 'bytes', path, result: bytes });
+      return bytes?.toString('utf8');
+    },
+    listDir(path) {
+      const names = view.listDir(path);
+      accesses.push({ op: 'list', path, result: names });
+      return names;
+    },
+    isDirectory(path) {
+      const is = view.isDirectory(path);
+      accesses.push({ op: 'dir', path, result: is });
+      return is;
+    },
+    isFile(path) {
+      const is = view.isFile(path);
+      accesses.push({ op: 'file', path, result: is });
+      return is;
+    },
+  };
+}
+
+/** Asks the view again (so it meets the same unreadable files) and tells whether every answer is the same. */
+function sameAnswers(view: TreeView, accesses: readonly Access[]): boolean {
+  for (const a of accesses) {
+    if (a.op === 'bytes') {
+      if (view.readBytes(a.path) !== a.result) return false;
+    } else if (a.op === 'list') {
+      const names = view.listDir(a.path);
+      const held = a.result as string[] | undefined;
+      if (names === undefined || held === undefined) {
+        if (names !== held) return false;
+      } else if (names.length !== held.length || names.some((n, i) => n !== held[i])) return false;
+    } else if ((a.op === 'dir' ? view.isDirectory(a.path) : view.isFile(a.path)) !== a.result) return false;
+  }
+  return true;
+}
+
+function sameClaims(a: readonly ClaimedFile[], b: readonly ClaimedFile[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i] as ClaimedFile;
+      return x.path === y.path && x.text === y.text && x.claim.owner === y.claim.owner && x.claim.reason === y.claim.reason;
+    })
+  );
+}
+
+/** `compute`'s result, or the one held under `key` when its files, inputs and looks at the tree are all the same. */
+async function remembered<T>(
+  memo: Map<string, HeldResult> | undefined,
+  key: string,
+  claimed: readonly ClaimedFile[],
+  inputs: readonly unknown[],
+  view: TreeView,
+  compute: (view: FileTreeView) => T | Promise<T>,
+): Promise<T> {
+  if (!memo) return compute(view);
+  const held = memo.get(key);
+  if (
+    held &&
+    sameClaims(held.claimed, claimed) &&
+    held.inputs.length === inputs.length &&
+    held.inputs.every((x, i) => x === inputs[i]) &&
+    sameAnswers(view, held.accesses)
+  ) {
+    return held.value as T;
+  }
+  memo.delete(key);
+  const accesses: Access[] = [];
+  const value = await compute(recordingView(view, accesses));
+  memo.set(key, { claimed, inputs, accesses, value });
+  return value;
 }
 
 /** A finding in a file whose owner is uncertain is at most a note, and says why. */
@@ -352,10 +489,11 @@ function commentedFiles(
 /** The one API for the CLI, the Action and editors: files in, findings out. Prints nothing. */
 export async function lint(options: LintOptions): Promise<LintRun> {
   const { root, targets } = scannedRoot(options);
-  const { config, text: configText } = await readConfig(root, options);
   const cache = options.cache ?? createLintCache();
+  const { config, text: configText } = await readConfig(root, options, cache);
   const mounts = Object.fromEntries(Object.entries(config.mounts).map(([k, v]) => [k, v.value]));
   const overlays = relativeOverlays(root, options.overlays);
+  const disk = cache.disk(root);
   const discovery = discoverFiles({
     ...(overlays.size > 0 ? { overlays } : {}),
     root,
@@ -365,6 +503,7 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     mounts,
     wanted,
     ...(options.order ? { order: options.order } : {}),
+    ...(disk ? { disk } : {}),
   });
   const g: Gathered = {
     files: new Map(),
@@ -392,7 +531,11 @@ export async function lint(options: LintOptions): Promise<LintRun> {
       g.files.set(path, { path, kind: null, owner: 'certain', reason: 'no format connlint knows reads a file named like this' });
     }
   }
-  const byFormat = claimFiles(discovery.files, g);
+  const byFormat = claimFiles(
+    discovery.files,
+    g,
+    cache.remember('claims', () => new Map<string, ClaimOutcome>()),
+  );
   const base = { config, view: discovery.view, cache };
   // Load every format that has files, then let each declare what others need (Compose environments),
   // then contribute: a format never depends on the order of the registry.
@@ -406,11 +549,18 @@ export async function lint(options: LintOptions): Promise<LintRun> {
       g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `loading ${format.name} support`, error));
     }
   }
+  // With a disk snapshot (the language server), a format whose files, config, declarations and every file it looked
+  // at are the very same as in the last run gives what it gave then, without reading them again.
+  const memo = disk ? cache.remember('formats', () => new Map<string, HeldResult>()) : undefined;
   const declarations: Declarations = { environments: [] };
   for (const { format, module, claimed } of loaded) {
-    if (!module.declare) continue;
+    const declare = module.declare;
+    if (!declare) continue;
     try {
-      declarations.environments.push(...(module.declare(claimed, base).environments ?? []));
+      const declared = await remembered(memo, `${format.id}\0declare`, claimed, [config], discovery.view, (view) =>
+        declare.call(module, claimed, { ...base, view }),
+      );
+      declarations.environments.push(...(declared.environments ?? []));
     } catch (error) {
       g.crashes.push(internalError(lineSpan(claimed[0]?.path ?? '.', 1, 1, 0), `reading ${format.name} files`, error));
     }
@@ -421,7 +571,14 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   const fromReplacing = new Set<Problem>();
   for (const { format, module, claimed } of loaded) {
     try {
-      const c = await module.contribute(claimed, context);
+      const c = await remembered(
+        memo,
+        `${format.id}\0contribute`,
+        claimed,
+        [config, ...declarations.environments],
+        discovery.view,
+        (view) => module.contribute(claimed, { ...context, view }),
+      );
       for (const root of c.replacesServers ?? []) replaced.add(root);
       if (c.replacesServers?.length) for (const p of c.problems ?? []) fromReplacing.add(p);
       addContribution(format, c, g);
@@ -433,6 +590,14 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   if (replaced.size > 0) {
     const dropped = g.servers.filter((s) => s.hostnames === undefined && s.root !== null && replaced.has(s.root));
     g.servers = g.servers.filter((s) => !dropped.includes(s));
+    // A client of a dropped tree talks to the server that now reads its files (the service's), if one does.
+    const gone = new Set(dropped.map((s) => s.id));
+    g.clients = g.clients.map((c) => {
+      if (c.serverId === undefined || !gone.has(c.serverId)) return c;
+      const reader = g.servers.find((s) => s.files.includes(c.root));
+      const { serverId: _dropped, ...rest } = c;
+      return reader ? { ...rest, serverId: reader.id } : rest;
+    });
     // What the dropped server's reading found in those files, the service's server found again, as the flavour and
     // version of its image read them (a MariaDB image does not refuse a MySQL 8.4 removal): only the latter stays.
     const reread = new Set(g.servers.filter((s) => s.hostnames !== undefined).flatMap((s) => s.files));

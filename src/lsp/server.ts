@@ -118,6 +118,8 @@ export async function runLanguageServer(input: NodeJS.ReadableStream, output: No
   const debouncer = new Debouncer();
   let relatedInformation = false;
   let watchRegistration = false;
+  /** The client accepted the file watchers: it reports every change on disk, so what a run read from the disk is kept. */
+  let watching = false;
   let workspaceFolderEvents = false;
   let shutdownReceived = false;
   let stopped = false;
@@ -151,7 +153,7 @@ export async function runLanguageServer(input: NodeJS.ReadableStream, output: No
   const stateOf = (root: string): RootState => {
     let s = states.get(root);
     if (!s) {
-      s = { cache: createLintCache(), published: new Map(), versions: new Map(), running: false, again: false };
+      s = { cache: createLintCache({ keepDisk: true }), published: new Map(), versions: new Map(), running: false, again: false };
       states.set(root, s);
     }
     return s;
@@ -190,6 +192,9 @@ export async function runLanguageServer(input: NodeJS.ReadableStream, output: No
       versions.set(doc.uri, doc.version);
     }
     const uriOf = (abs: string) => openUris.get(abs) ?? defaultUri(abs);
+    // Without the client's reports of changes on disk, each run reads the disk again (issue 21: with them, a keystroke
+    // re-lints without walking the tree).
+    if (!watching) state.cache.forgetDisk();
     try {
       const run = await lint({ cwd: root, paths: [], cache: state.cache, overlays });
       if (stopped) return;
@@ -285,6 +290,9 @@ export async function runLanguageServer(input: NodeJS.ReadableStream, output: No
     if (watchRegistration) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) })
+        .then(() => {
+          watching = true;
+        })
         .catch((error: unknown) => connection.console.warn(`connlint: could not watch files: ${String(error)}`));
     }
     if (workspaceFolderEvents) {
@@ -320,14 +328,26 @@ export async function runLanguageServer(input: NodeJS.ReadableStream, output: No
     opening = undefined;
     if (!opened) scheduleFor(e.document.uri, CHANGE_DEBOUNCE_MS);
   });
-  documents.onDidSave((e) => scheduleFor(e.document.uri, EVENT_DEBOUNCE_MS));
-  documents.onDidClose((e) => scheduleFor(e.document.uri, EVENT_DEBOUNCE_MS));
+  /** The editor wrote or let go of a file: the next run reads it from the disk again. */
+  const forgetOnDisk = (uri: string) => {
+    const path = uriToPath(uri);
+    if (path !== undefined) states.get(roots.rootOf(path))?.cache.changed(path);
+  };
+  documents.onDidSave((e) => {
+    forgetOnDisk(e.document.uri);
+    scheduleFor(e.document.uri, EVENT_DEBOUNCE_MS);
+  });
+  documents.onDidClose((e) => {
+    forgetOnDisk(e.document.uri);
+    scheduleFor(e.document.uri, EVENT_DEBOUNCE_MS);
+  });
 
   connection.onDidChangeWatchedFiles((params) => {
     for (const change of params.changes) {
       const path = uriToPath(change.uri);
       if (path === undefined) continue;
       const root = roots.rootOf(path);
+      states.get(root)?.cache.changed(path);
       // A root nothing was linted in yet (no document of it open) waits for its first document.
       if (states.has(root) || roots.workspaceFolders.includes(root)) schedule(root, EVENT_DEBOUNCE_MS);
     }

@@ -57,6 +57,19 @@ function maskedParts(line: string, from: number, to: number): [string, string, s
   return parts.join('') === masked ? parts : undefined;
 }
 
+/** The sources split last, so that many findings in one file split it once (issue 21: findings cost linear time). */
+const split = new Map<string, string[] | undefined>();
+const SPLIT_CACHE_SIZE = 8;
+
+/** The lines of `source`, or undefined for binary text; cached for the few files split last. */
+function linesOf(source: string): string[] | undefined {
+  if (split.has(source)) return split.get(source);
+  const lines = source.includes('\u0000') ? undefined : source.split('\n');
+  if (split.size >= SPLIT_CACHE_SIZE) split.delete(split.keys().next().value as string);
+  split.set(source, lines);
+  return lines;
+}
+
 /** Text on either side of the mark kept when the line is cut. */
 const CONTEXT = 16;
 
@@ -66,8 +79,9 @@ const CONTEXT = 16;
  */
 export function snippetLine(source: string, span: Span, maxWidth: number): SnippetLine | undefined {
   if (span.endLine === span.line && span.endColumn <= span.column) return undefined;
-  if (source.includes('\u0000')) return undefined;
-  const raw = source.split('\n')[span.line - 1];
+  const lines = linesOf(source);
+  if (lines === undefined) return undefined;
+  const raw = lines[span.line - 1];
   if (raw === undefined) return undefined;
   const line = raw.replace(/\r$/, '');
   const from = span.column - 1;

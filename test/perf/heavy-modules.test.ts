@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { tempRepo } from '../temp-repo.js';
+
+/*
+ * Issue 21: the heavy parsers load only for files that need them. Which modules a run really imports is recorded
+ * by the resolve hook of test/engine/load-trace.mjs in a child process: an assertion on what loaded, not a timing.
+ */
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const BIN = join(REPO, 'bin/connlint.js');
+const TRACE_HOOK = join(REPO, 'test/engine/load-trace.mjs');
+
+function loaded(args: string[]): string[] {
+  const trace = join(mkdtempSync(join(tmpdir(), 'connlint-trace-')), 'trace.txt');
+  const run = spawnSync(process.execPath, ['--import', TRACE_HOOK, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CONNLINT_TRACE: trace },
+  });
+  assert.ok(run.status === 0 || run.status === 1, `${args.join(' ')}: exit ${run.status}: ${run.stderr}`);
+  return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+}
+
+const HEAVY = ['/node_modules/ts-morph/', '/node_modules/@ts-morph/', '/node_modules/typescript/', '/node_modules/@lezer/python/'];
+
+test('a tree of every non-code kind (option files, properties, Spring and Compose YAML, sysctl, Prisma, .ini, a config) never loads ts-morph or the Python parser', () => {
+  const dir = tempRepo({
+    'connlint.config.yaml': 'network:\n  profile: aws-nat-gateway\n',
+    'db/my.cnf': '[mysqld]\n!includedir conf.d\n',
+    'db/conf.d/timeouts.cnf': '[mysqld]\nwait_timeout = 600\n',
+    'app/hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\nmaxLifetime=1800000\n',
+    'app/src/main/resources/application.yml': 'spring:\n  datasource:\n    url: jdbc:mysql://db/app\n',
+    'compose.yaml': 'services:\n  db:\n    image: mysql:8.0\n',
+    'etc/sysctl.d/60-keepalive.conf': 'net.ipv4.tcp_keepalive_time = 600\n',
+    'prisma/schema.prisma': 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n',
+    '.env': 'DATABASE_URL="mysql://u@db:3306/app"\n',
+    'alembic.ini': '[alembic]\nsqlalchemy.url = mysql://u@db/app\n',
+    'README.md': '# app\n',
+  });
+  const urls = loaded(['--format', 'json', dir]);
+  assert.ok(
+    urls.some((u) => u.includes('/dist/src/parsers/my-cnf.js')),
+    'the trace works',
+  );
+  for (const heavy of [...HEAVY, '/dist/src/parsers/js.js', '/dist/src/parsers/python.js']) {
+    assert.ok(!urls.some((u) => u.includes(heavy)), `${heavy} loaded for a tree without JavaScript or Python`);
+  }
+});
+
+test('the default terminal report of a tree without code loads neither ts-morph nor the Python parser either', () => {
+  const dir = tempRepo({ 'db/my.cnf': '[mysqld]\nwait_timeout = 8h\n', 'app/hikari.properties': 'jdbcUrl=jdbc:mysql://db/app\n' });
+  const urls = loaded([dir]);
+  for (const heavy of HEAVY) assert.ok(!urls.some((u) => u.includes(heavy)), `${heavy} loaded`);
+});
+
+test('--version loads nothing of connlint but its entry point', () => {
+  const urls = loaded(['--version']);
+  assert.ok(
+    urls.some((u) => u.endsWith('/bin/connlint.js')),
+    'the trace works',
+  );
+  assert.deepEqual(
+    urls.filter((u) => u.includes('/dist/') || u.includes('/node_modules/')),
+    [],
+  );
+});
+
+test('the shipped config schema is a valid JSON Schema (the run compiles it without checking it against the meta-schema)', () => {
+  const schema = JSON.parse(readFileSync(join(REPO, 'schema/connlint.config.schema.json'), 'utf8')) as object;
+  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+  ajv.addVocabulary(['x-expected']);
+  assert.equal(ajv.validateSchema(schema), true, JSON.stringify(ajv.errors));
+});
