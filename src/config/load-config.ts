@@ -9,7 +9,8 @@
  * Spans: a bad value points at the value, an unknown or misplaced key at the key.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isAlias, isMap, isNode, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import type { RuleOption } from '../engine/define-rule.js';
 import { levenshtein } from '../interpreters/edit-distance.js';
@@ -19,6 +20,7 @@ import { parseConfigDuration } from '../model/duration.js';
 import { ENGINE_NAMES, type Engine } from '../model/model.js';
 import { fileSpan, type Span } from '../model/span.js';
 import { MAX_ALIASED_NODES, parseYaml, type YamlFile } from '../parsers/yaml.js';
+import { ajvOptions } from './schema-options.js';
 import { type Config, type Declared, emptyConfig, type Override, type RuleSetting, type RuleSpec } from './config.js';
 
 export type { RuleSpec } from './config.js';
@@ -146,18 +148,34 @@ function finish(errors: ConfigError[]): ConfigError[] {
 // ---------------------------------------------------------------- structure (ajv)
 
 let validator: ValidateFunction | string | undefined;
+const require = createRequire(import.meta.url);
+/** The schema compiled to standalone code by `npm run build` (src/dev/compile-config-schema.ts). */
+export const PRECOMPILED_VALIDATOR = './config-schema.validate.cjs';
 
-/** The compiled schema, or why it could not be loaded (an incomplete installation, not a user error). */
+/** The schema compiled with ajv now: what the build step does ahead of time, for a build without its output. */
+export function compileSchemaValidator(): ValidateFunction {
+  const schema: unknown = JSON.parse(readFileSync(SCHEMA_URL, 'utf8'));
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  const ajv = new Ajv(ajvOptions);
+  // The wording of error messages lives in the schema beside each property.
+  ajv.addVocabulary(['x-expected']);
+  return ajv.compile(schema as object);
+}
+
+/**
+ * The compiled schema, or why it could not be loaded (an incomplete installation, not a user error): the build's
+ * standalone code when it is there (ajv's compiler is not loaded then, issue 21), else ajv compiles the schema.
+ */
 function schemaValidator(): ValidateFunction | string {
   if (validator === undefined) {
     try {
-      const schema: unknown = JSON.parse(readFileSync(SCHEMA_URL, 'utf8'));
-      const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-      // The wording of error messages lives in the schema beside each property.
-      ajv.addVocabulary(['x-expected']);
-      validator = ajv.compile(schema as object);
-    } catch (e) {
-      validator = `cannot load ${SCHEMA_URL.pathname} (${e instanceof Error ? e.message : String(e)}); the connlint installation is incomplete`;
+      validator = require(PRECOMPILED_VALIDATOR) as ValidateFunction;
+    } catch {
+      try {
+        validator = compileSchemaValidator();
+      } catch (e) {
+        validator = `cannot load ${SCHEMA_URL.pathname} (${e instanceof Error ? e.message : String(e)}); the connlint installation is incomplete`;
+      }
     }
   }
   return validator;
