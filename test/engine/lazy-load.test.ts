@@ -62,10 +62,11 @@ test('a .cnf that no MySQL program reads (openssl.cnf) never loads the option-fi
   assert.ok(!has(urls, '/dist/src/parsers/my-cnf.js'));
 });
 
-test('a config file loads the YAML reader and the schema validator', () => {
+test("a config file loads the YAML reader and the schema validator npm run build compiled, not ajv's compiler", () => {
   const dir = tempRepo({ 'connlint.config.yaml': 'network:\n  profile: aws-nat-gateway\n' });
   const urls = loaded(['--format', 'json', dir]);
-  assert.ok(has(urls, '/node_modules/yaml/') && has(urls, '/node_modules/ajv/'));
+  assert.ok(has(urls, '/node_modules/yaml/') && has(urls, '/dist/src/config/config-schema.validate.cjs'));
+  assert.ok(!has(urls, '/node_modules/ajv/dist/ajv.js') && !has(urls, '/node_modules/ajv/dist/compile/'), "ajv's compiler loaded");
 });
 
 test('Spring and Compose YAML load the YAML reader but never the config schema validator', () => {
