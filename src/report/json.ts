@@ -1,5 +1,6 @@
 import type { Finding, LintResult } from '../engine/finding.js';
 import type { Renderer } from './index.js';
+import { messageParts } from './message-parts.js';
 
 /**
  * The `--format json` document, also the shape of every fixture's expected.json: keep keys and order stable.
@@ -21,6 +22,8 @@ export interface JsonFinding {
   /** The rule's id for this kind of message (ESLint's messageId); absent for the ids connlint reports itself. */
   messageId?: string;
   message: string;
+  /** The message in the parts the terminal shows apart: headline, notes (the consequence, caveats), help (the fix). */
+  parts: { headline: string; notes: string[]; help?: string };
   location: { path: string; line: number; column: number; endLine: number; endColumn: number };
   related: Array<{ path: string; line: number; column: number; message: string }>;
   /** Only when one edit of one written value is the fix: what the edit does and the text that replaces the value. */
@@ -35,6 +38,12 @@ export interface JsonSuggestion {
   replacement: { path: string; line: number; column: number; endLine: number; endColumn: number; text: string };
 }
 
+/** The message's parts, keys in a fixed order (`help` only when the message advises something). */
+function jsonParts(message: string): JsonFinding['parts'] {
+  const p = messageParts(message);
+  return { headline: p.headline, notes: p.notes, ...(p.help !== undefined ? { help: p.help } : {}) };
+}
+
 /**
  * Builds every object literally, key by key, so the key order in the output never depends on how the
  * engine happened to construct its findings (fixture diffs must show only real changes).
@@ -45,6 +54,7 @@ function jsonFinding(f: Finding): JsonFinding {
     severity: f.severity,
     ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
     message: f.message,
+    parts: jsonParts(f.message),
     location: {
       path: f.location.path,
       line: f.location.line,

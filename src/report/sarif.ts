@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Fix, LintResult, RuleMeta, Severity } from '../engine/finding.js';
 import type { Span } from '../model/span.js';
 import type { RenderOptions, Renderer } from './index.js';
+import { messageParts } from './message-parts.js';
 
 const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/connlint/connlint';
@@ -225,6 +226,9 @@ export function toSarifLog(result: LintResult, options: Pick<RenderOptions, 'sar
       );
     }
     sarifResult.partialFingerprints = { [FINGERPRINT_KEY]: hashes[i] };
+    // The message in the parts a terminal shows apart (headline, notes, help), beside the full text (§3.8 property bag).
+    const parts = messageParts(f.message);
+    sarifResult.properties = { headline: parts.headline, notes: parts.notes, ...(parts.help !== undefined ? { help: parts.help } : {}) };
     if (f.fix) sarifResult.fixes = [sarifFix(f.fix)];
     if (f.suppression) {
       const s = f.suppression;

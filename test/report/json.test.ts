@@ -40,7 +40,7 @@ test('findings keep the given order, fixed key order, related without end positi
     fingerprint: 'pool:app/maxLifetime',
     related: [{ message: 'wait_timeout is set here', span: { endColumn: 20, endLine: 9, column: 1, line: 9, path: 'deploy/my.cnf' } }],
     location: { endColumn: 19, endLine: 14, column: 7, line: 14, path: 'app/application.yml' },
-    message: 'Lifetime "30 min" is too long',
+    message: 'Lifetime "30 min" is too long, so the server closes it first. Set maxLifetime to 595000 or lower.',
     severity: 'error',
     ruleId: 'pool-lifetime-exceeds-wait-timeout',
   };
@@ -68,6 +68,10 @@ test('findings keep the given order, fixed key order, related without end positi
       "ruleId": "parse-error",
       "severity": "warning",
       "message": "Unexpected character",
+      "parts": {
+        "headline": "Unexpected character",
+        "notes": []
+      },
       "location": {
         "path": "a.cnf",
         "line": 1,
@@ -80,7 +84,14 @@ test('findings keep the given order, fixed key order, related without end positi
     {
       "ruleId": "pool-lifetime-exceeds-wait-timeout",
       "severity": "error",
-      "message": "Lifetime \\"30 min\\" is too long",
+      "message": "Lifetime \\"30 min\\" is too long, so the server closes it first. Set maxLifetime to 595000 or lower.",
+      "parts": {
+        "headline": "Lifetime \\"30 min\\" is too long",
+        "notes": [
+          "The server closes it first."
+        ],
+        "help": "Set maxLifetime to 595000 or lower."
+      },
       "location": {
         "path": "app/application.yml",
         "line": 14,
