@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
-import type { ReplacedAssignment } from '../src/interpreters/mysql/replaced-assignments.js';
 import { ENGINE_NAMES, type Model } from '../src/model/model.js';
-import type { Setting, Value } from '../src/model/setting.js';
+import type { ReplacedAssignment, Setting, Value } from '../src/model/setting.js';
 import { isSecretKey } from '../src/model/secrets.js';
 import { formatSpan, type Span } from '../src/model/span.js';
 import { humanValue } from '../src/model/values.js';
@@ -73,14 +72,16 @@ export default defineRule({
     whatItDoes:
       'Finds a setting assigned more than once, with different values, in the configuration one program reads: a MySQL or ' +
       'MariaDB server (every option file it reads through `!include`/`!includedir`, then its command line), a sysctl tree ' +
-      '(files in the order systemd-sysctl applies them), a container’s `sysctls:`, or a pool whose reader records its ' +
-      'earlier assignments. Spellings that mean the same option count as one (`wait-timeout` and `wait_timeout`, ' +
+      '(files in the order systemd-sysctl applies them), a container’s `sysctls:`, or a pool: a HikariCP, c3p0, DBCP2 or ' +
+      'Tomcat JDBC `.properties` file, or one Spring Boot location and profile (`application.properties` beside ' +
+      '`application.yml`). Spellings that mean the same option count as one (`wait-timeout` and `wait_timeout`, ' +
       '`loose-wait_timeout`); values that mean the same number (`1K` and `1024`) are not a conflict. Within one file the ' +
       'finding is a warning; an assignment replaced from another file is reported only with `acrossFiles: true`, as a note.',
     whyIsThisBad:
       'Every program here applies assignments in order and keeps the last one without a word: mysqld turns each option-file ' +
       'line into an argument and its option parser lets the last one win (`wait_timeout = 28800` then `wait-timeout = 600` ' +
-      'runs with 600); sysctl writes every line in file-name order and systemd-sysctl keeps the last. Someone who edits the ' +
+      'runs with 600); sysctl writes every line in file-name order and systemd-sysctl keeps the last; java.util.Properties ' +
+      '(HikariCP’s file, Spring Boot’s `application.properties`) keeps the last line of a key. Someone who edits the ' +
       'first line, or reads only it, believes a value that never runs: no log line, no error.',
     example: {
       'my.cnf': '[mysqld]\nwait_timeout = 600\nmax_connections = 200\nwait_timeout = 28800\n',
@@ -95,12 +96,17 @@ export default defineRule({
       'connlint.config.yaml applies to these notes too.',
     knownLimits:
       'Works from the model only: a reader must keep the values of the assignments a setting replaced. MySQL/MariaDB option ' +
-      'files, Compose `command:` flags and `sysctls:`, and sysctl files do; pool readers that keep only the last value are ' +
-      'not covered. Groups a server does not read are not compared. Values connlint cannot know (environment variables) ' +
+      'files, Compose `command:` flags and `sysctls:`, sysctl files, Java `.properties` pool files and Spring Boot ' +
+      'configuration do; JavaScript and Python configurations (an object key written twice) and `.env` files are not ' +
+      'covered yet. A Spring profile, a later location (`./config/`) or an environment variable overriding ' +
+      '`application.properties` is Spring Boot’s layering at work and never reported, not even with `acrossFiles`; nor ' +
+      'is a key HikariCP receives in two spellings (hash order, reported as unknown) or through Hibernate’s mapping. Groups a server does not read are not compared. Values connlint cannot know (environment variables) ' +
       'are never called conflicting.',
     references: [
       'connlint knowledge: mysql-option-files.md (grammar step 12 "Repetition": every occurrence is kept, last one wins; E5, E13 file order)',
       'connlint knowledge: sysctl.md ("Syntax and parsing facts": sorted by file name, a later assignment of the same key wins)',
+      'connlint knowledge: hikaricp.md ("Syntax and parsing facts": java.util.Properties, last one wins)',
+      'connlint knowledge: spring-boot.md ("Syntax and parsing facts": a repeated key in one `.properties` document, last occurrence wins; in one location `.properties` beats YAML; profiles override)',
       'MySQL option files: https://dev.mysql.com/doc/refman/8.0/en/option-files.html',
     ],
   },

@@ -15,6 +15,8 @@ const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'doc
 const OVERRIDE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 const VARIANT = /^(?:docker-)?compose\.[^/]+\.ya?ml$/;
 /** A top-level `services:` key, in block style or in a flow (JSON) mapping. */
+/** A top-level `include:` key (Compose 2.20+), in block style or in a flow (JSON) mapping. */
+const INCLUDE_KEY = /^include[ \t]*:|^["']include["'][ \t]*:|[{,][ \t\r\n]*["']?include["']?[ \t]*:/m;
 const SERVICES_KEY = /^services[ \t]*:|^["']services["'][ \t]*:|[{,][ \t\r\n]*["']?services["']?[ \t]*:/m;
 
 function baseName(path: string): string {
@@ -40,10 +42,19 @@ export function claimCompose(path: string, text: string): Claim | NotRead {
     };
   }
   if (!SERVICES_KEY.test(text)) {
-    // `include:` pulls services from other Compose files (laradock): connlint does not follow it yet, and says so.
-    return /^include\s*:/m.test(text)
-      ? { notRead: 'its services come from other Compose files through a top-level include:, which connlint does not follow yet' }
-      : { notRead: 'no top-level services: key, so it defines no Compose service' };
+    // `include:` pulls services from other Compose files (laradock's root docker-compose.yml).
+    if (INCLUDE_KEY.test(text)) {
+      return isDefault
+        ? {
+            owner: 'certain',
+            reason: `${base} is a default Compose file name (docker compose reads it in its folder) with a top-level include: of other Compose files`,
+          }
+        : {
+            owner: 'certain',
+            reason: `${base} is a Compose override file name: docker compose merges it over the Compose file of its folder`,
+          };
+    }
+    return { notRead: 'no top-level services: key, so it defines no Compose service' };
   }
   return isDefault
     ? {

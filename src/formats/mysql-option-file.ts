@@ -73,6 +73,7 @@ type Parser = typeof import('../parsers/my-cnf.js');
 type TreeReader = typeof import('../parsers/my-cnf-tree.js');
 type ServerInterpreter = typeof import('../interpreters/mysql/server.js');
 type ClientInterpreter = typeof import('../interpreters/mysql/clients.js');
+type ImageReader = typeof import('../interpreters/mysql/image-flavour.js');
 
 function contribute(
   files: readonly ClaimedFile[],
@@ -81,6 +82,7 @@ function contribute(
   reader: TreeReader,
   interpreter: ServerInterpreter,
   clientInterpreter: ClientInterpreter,
+  imageReader: ImageReader,
 ): Contribution {
   const parse = (path: string, text: string): ParseResult<MyCnfDoc> =>
     ctx.cache.get('mysql-option-file', path, text, () => parser.parseMyCnf(path, text));
@@ -118,10 +120,15 @@ function contribute(
     options: t.options.map((o) => ({ entry: parser.optionEntry(o.option), via: o.via })),
     groups: t.groups,
   }));
-  const built = interpreter.buildFileServers(sources, ctx.config, notes);
+  const images = new Map<string, import('../interpreters/mysql/image-flavour.js').ImageFlavour>();
+  for (const t of trees) {
+    const image = imageReader.imageFlavour(t.root, ctx.view);
+    if (image) images.set(t.root, image);
+  }
+  const built = interpreter.buildFileServers(sources, ctx.config, notes, images);
   return {
     servers: built.servers,
-    clients: clientInterpreter.buildFileClients(sources, ctx.config, built.servers),
+    clients: clientInterpreter.buildFileClients(sources, ctx.config, built.servers, images),
     problems: [...trees.flatMap((t) => t.problems), ...built.problems],
     files: listed,
   };
@@ -137,12 +144,13 @@ export const mysqlOptionFile: Format = {
   encoding: 'utf8',
   claim: claimOptionFile,
   async load() {
-    const [parser, reader, interpreter, clientInterpreter] = await Promise.all([
+    const [parser, reader, interpreter, clientInterpreter, imageReader] = await Promise.all([
       import('../parsers/my-cnf.js'),
       import('../parsers/my-cnf-tree.js'),
       import('../interpreters/mysql/server.js'),
       import('../interpreters/mysql/clients.js'),
+      import('../interpreters/mysql/image-flavour.js'),
     ]);
-    return { contribute: (files, ctx) => contribute(files, ctx, parser, reader, interpreter, clientInterpreter) };
+    return { contribute: (files, ctx) => contribute(files, ctx, parser, reader, interpreter, clientInterpreter, imageReader) };
   },
 };

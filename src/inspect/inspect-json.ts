@@ -10,6 +10,7 @@ import {
   type Link,
   type Model,
   type NetworkElement,
+  type OptionFileClient,
   type Owner,
   type Pool,
   type ScannedFile,
@@ -82,6 +83,16 @@ export interface JsonServer {
   settings: JsonSetting[];
   notes: string[];
   hostnames: string[];
+}
+
+export interface JsonClient {
+  id: string;
+  program: string;
+  root: string;
+  files: string[];
+  groups: string[];
+  settings: JsonSetting[];
+  serverId: string | null;
 }
 
 export interface JsonIdleMechanism {
@@ -188,6 +199,7 @@ export interface InspectDocument {
   version: 2;
   files: JsonFile[];
   servers: JsonServer[];
+  clients: JsonClient[];
   pools: JsonPool[];
   holders: JsonHolder[];
   hosts: JsonHost[];
@@ -335,6 +347,18 @@ function jsonServer(server: Server): JsonServer {
   };
 }
 
+function jsonClient(client: OptionFileClient): JsonClient {
+  return {
+    id: client.id,
+    program: client.program,
+    root: client.root,
+    files: [...client.files],
+    groups: [...client.groups],
+    settings: jsonSettings(client.settings, true),
+    serverId: client.serverId ?? null,
+  };
+}
+
 const IDLE_ORDER: Record<IdleMechanism['kind'], number> = { 'max-lifetime': 0, 'idle-timeout': 1, keepalive: 2 };
 
 function jsonPool(pool: Pool): JsonPool {
@@ -471,6 +495,7 @@ export function inspectJson(input: InspectInput): InspectDocument {
     version: 2,
     files: [...model.files].sort(byId((f) => f.path)).map(jsonFile),
     servers: inspectedServers(model).map(jsonServer),
+    clients: [...model.clients].sort(byId((c) => c.id)).map(jsonClient),
     pools: [...model.pools].sort(byId((p) => p.id)).map(jsonPool),
     holders: [...model.holders].sort(byId((h) => h.id)).map(jsonHolder),
     hosts: [...model.hosts].sort(byId((h) => h.id)).map(jsonHost),

@@ -322,6 +322,19 @@ export function inspectText(input: InspectInput, options: { color: boolean; widt
       out.line(4, `holds: ${h.pools.length > 0 ? h.pools.join(', ') : 'no pool of the tree'}`);
     }
   }
+  // Command-line clients the option files configure ([client], [mysql] ...): every option they read, as written.
+  if (model.clients.length > 0) {
+    out.blank();
+    out.line(0, 'option-file clients', true);
+    for (const c of [...model.clients].sort((a, b) => compareText(a.id, b.id))) {
+      const groups = c.groups.map((g) => `[${g}]`).join(' ');
+      out.line(2, `client ${c.id} (${c.program}, reads ${groups}${c.serverId ? `; server ${c.serverId}` : ''})`);
+      if (c.files.length > 1) out.line(4, `files: ${c.files.join(' -> ')}`);
+      const rows = [...c.settings.values()].sort((a, b) => compareText(a.canonicalKey, b.canonicalKey)).map((setting) => ({ setting }));
+      if (rows.length === 0) out.line(4, 'no options in those groups');
+      settingLines(out, 4, rows);
+    }
+  }
   // Files a format knows by name but that no program reads (openssl.cnf, a modprobe.d file, a template),
   // and paths that could not be read: nothing is left out in silence.
   const notRead = model.files.filter((f) => f.kind === null);

@@ -60,6 +60,14 @@ export interface Setting {
   group?: string;
   /** Earlier assignments of the same key that this one replaced (last one wins), oldest first. */
   overrides: Origin[];
+  /**
+   * The earlier assignments among `overrides` that repeat this one rather than override it on purpose, with their
+   * values, oldest first: the same key twice in one option file, `.properties` file, `.env` file or Spring profile
+   * layer. An intended layer (a Spring profile document overriding the default one) is not listed. The
+   * conflicting-duplicate-setting rule needs the values to tell a conflict (`600` then `28800`) from a repetition
+   * (`600` then `600`, `1K` then `1024`). Absent when the reader records none.
+   */
+  replaced?: ReplacedAssignment[];
   /** Present when the program rewrites the written value at start-up. */
   clamp?: Clamp;
   /** Later assignments the program refused (kernel EINVAL), so this value stayed in force; oldest first. */
@@ -84,9 +92,25 @@ export function settingSpan(setting: Setting): Span | undefined {
   return originSpan(setting.origin);
 }
 
+/** One earlier assignment of the same key: where, as written, and what it meant. */
+export interface ReplacedAssignment {
+  origin: Origin;
+  /** As written (quotes included); null for a flag without value. */
+  raw: string | null;
+  /** The value as written (before any start-up clamp). */
+  value: Value;
+}
+
 /** Origins a new assignment replaces: everything the previous one replaced, then the previous one. */
 export function overridesOf(previous: Setting | undefined): Origin[] {
   return previous ? [...previous.overrides, previous.origin] : [];
+}
+
+/** The assignments a new one replaces (`Setting.replaced`): everything the previous one replaced, then the previous one. */
+export function replacedOf(previous: Setting | undefined): { replaced?: ReplacedAssignment[] } {
+  if (previous?.origin.kind !== 'file') return {};
+  const value = previous.clamp?.written ?? previous.value;
+  return { replaced: [...(previous.replaced ?? []), { origin: previous.origin, raw: previous.raw, value }] };
 }
 
 /** Settings by key in code-unit order, so every consumer sees the same order. */

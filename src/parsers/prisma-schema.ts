@@ -463,10 +463,13 @@ function checkDatasource(r: Reader, block: PrismaBlock): void {
   for (const p of block.properties) {
     const first = seen.get(p.key);
     if (first) {
+      // prisma-engines psl parser-database names.rs `check_for_duplicate_properties` (datasources and generators):
+      // a validation error, so prisma generate / validate / migrate refuse the schema. Not in the knowledge base yet.
       r.problems.push({
-        severity: 'warning',
+        severity: 'error',
+        ruleId: 'startup-failure',
         span: p.keySpan,
-        message: `${p.key} is defined twice in datasource ${block.name} (first at line ${first.keySpan.line}); Prisma is expected to reject a duplicate property (not confirmed in the knowledge base)`,
+        message: `${p.key} is defined twice in datasource ${block.name} (first at line ${first.keySpan.line}); Prisma rejects the schema (P1012: Key "${p.key}" is already defined in datasource "${block.name}".). Keep one`,
       });
     } else seen.set(p.key, p);
     if (!DATASOURCE_KEYS.has(p.key)) {
@@ -479,8 +482,10 @@ function checkDatasource(r: Reader, block: PrismaBlock): void {
       });
     }
     if (p.key === 'referentialIntegrity') {
+      // Renamed, still read: the key Prisma knows under another name (unknown-setting covers renamed keys).
       r.problems.push({
         severity: 'warning',
+        ruleId: 'unknown-setting',
         span: p.keySpan,
         message: `The \`referentialIntegrity\` attribute is deprecated. Please use \`relationMode\` instead (Prisma's own warning; ${FACT})`,
       });

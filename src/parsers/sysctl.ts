@@ -91,9 +91,13 @@ export function parseSysctl(path: string, text: string): ParseResult<SysctlDoc> 
     const canonicalKey = canonicalSysctlKey(key);
     assignments.push({ key, canonicalKey, ignoreFailure, raw, keySpan, valueSpan, span: lineSpanAll });
 
+    // Readable lines whose value is not what it seems (sysctl.md, "Syntax and parsing facts"): not parse errors, but
+    // values the kernel does not take as meant. Where the interpreter reports the kernel's refusal at the same place,
+    // the format keeps only that one (formats/sysctl.ts).
     if (raw.length === 0) {
       problems.push({
         severity: 'warning',
+        ruleId: 'setting-ignored-by-library',
         span: valueSpan,
         message: `${key} has an empty value: sysctl writes an empty string`,
       });
@@ -103,6 +107,7 @@ export function parseSysctl(path: string, text: string): ParseResult<SysctlDoc> 
       const at = hash + (raw[hash] === '#' ? 0 : 1);
       problems.push({
         severity: 'warning',
+        ruleId: 'setting-ignored-by-library',
         span: lineSpan(path, lineNo, valueFrom + at + 1, raw.length - at),
         message: `${key} is written as '${raw}': sysctl has no inline comments, so '${raw.slice(at)}' is part of the value. Move the comment to its own line`,
       });
@@ -110,6 +115,7 @@ export function parseSysctl(path: string, text: string): ParseResult<SysctlDoc> 
     if (/^["']|["']$/.test(raw)) {
       problems.push({
         severity: 'warning',
+        ruleId: 'setting-ignored-by-library',
         span: valueSpan,
         message: `sysctl does not remove quotes: ${key} is written as ${raw} with the quotes, which the kernel receives as part of the value. Remove the quotes`,
       });

@@ -28,7 +28,18 @@ const brief = (e: JsonPathElement) => `${e.place} ${e.effect} ${e.label}`;
 test('version 2 with every top-level field, in order', async () => {
   const { doc } = await inspectRepo(SHOP);
   assert.equal(doc.version, 2);
-  assert.deepStrictEqual(Object.keys(doc), ['version', 'files', 'servers', 'pools', 'holders', 'hosts', 'network', 'links', 'paths']);
+  assert.deepStrictEqual(Object.keys(doc), [
+    'version',
+    'files',
+    'servers',
+    'clients',
+    'pools',
+    'holders',
+    'hosts',
+    'network',
+    'links',
+    'paths',
+  ]);
 });
 
 test('files: every file looked at, read or not, with its format, owner and reason, sorted by path', async () => {
@@ -347,6 +358,7 @@ test('an empty repository gives empty lists', async () => {
     version: 2,
     files: [],
     servers: [],
+    clients: [],
     pools: [],
     holders: [],
     hosts: [],
@@ -450,4 +462,30 @@ test("docs/inspect.md: the example is fixtures/demo's document, trimmed (every o
       p,
       real.paths.find((r) => r.pool === p.pool),
     );
+});
+
+test('clients: the mysql client of an option-file tree, its groups, every option it reads (secrets masked) and its server', async () => {
+  const { doc } = await inspectRepo({
+    'my.cnf':
+      '[client]\nuser = app\npassword = hunter2\nmax_allowed_packet = 100000\n[mysql]\nmax_allowed_packet = 1G\n[mysqld]\nwait_timeout = 600\n',
+  });
+  assert.equal(doc.clients.length, 1);
+  const client = doc.clients[0];
+  assert.deepStrictEqual(
+    { ...client, settings: client?.settings.map((s) => [s.key, s.value, s.unit, s.group, s.origin?.line, s.overrides.map((o) => o.line)]) },
+    {
+      id: 'client:my.cnf',
+      program: 'mysql',
+      root: 'my.cnf',
+      files: ['my.cnf'],
+      groups: ['mysql', 'client'],
+      settings: [
+        ['max_allowed_packet', 1073741824, 'bytes', 'mysql', 6, [4]],
+        ['password', '****', null, 'client', 3, []],
+        ['user', 'app', null, 'client', 2, []],
+      ],
+      serverId: 'mysql:my.cnf',
+    },
+  );
+  assert.equal(JSON.stringify(doc).includes('hunter2'), false);
 });

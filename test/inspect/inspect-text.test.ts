@@ -259,3 +259,20 @@ test("docs/inspect.md: the timelines shown are connlint's own output", async () 
   const tie = await inspectRepo(TIE);
   assert.equal(blocks[1], `${timelineOf(text(tie.input), 'app/hikari.properties').join('\n')}\n`);
 });
+
+test('option-file clients: the groups each reads, its server and every option, secrets masked', async () => {
+  const { input } = await inspectRepo({
+    'my.cnf':
+      '[client]\nuser = app\npassword = hunter2\nmax_allowed_packet = 100000\n[mysql]\nmax_allowed_packet = 1G\n[mysqld]\nwait_timeout = 600\n',
+  });
+  const out = text(input);
+  assert.equal(out.includes('hunter2'), false);
+  assert.deepEqual(out.slice(out.indexOf('option-file clients')).split('\n'), [
+    'option-file clients',
+    '  client client:my.cnf (mysql, reads [mysql] [client]; server mysql:my.cnf)',
+    '    max_allowed_packet  1 GiB   set at my.cnf:6, replacing my.cnf:4',
+    '    password            "****"  set at my.cnf:3',
+    '    user                "app"   set at my.cnf:2',
+    '',
+  ]);
+});

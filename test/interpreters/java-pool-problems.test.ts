@@ -4,7 +4,7 @@ import { propertyEntry } from '../../src/formats/java-properties.js';
 import { buildC3p0Pool } from '../../src/interpreters/c3p0/pool.js';
 import { buildDbcp2Pool } from '../../src/interpreters/dbcp2/pool.js';
 import { buildHikariPool } from '../../src/interpreters/hikaricp/pool.js';
-import { msLooksLikeSeconds, secondsLooksLikeMs } from '../../src/interpreters/jdbc/duration-unit.js';
+import { msLooksLikeSeconds, secondsLooksLikeMs } from '../../src/interpreters/duration-unit.js';
 import { buildTomcatPool } from '../../src/interpreters/tomcat-jdbc/pool.js';
 import type { Problem } from '../../src/model/problem.js';
 import { parseJavaProperties } from '../../src/parsers/java-properties.js';

@@ -271,9 +271,16 @@ test('Number, parseInt, parseFloat and unary + convert, the fallback converted t
   assert.deepEqual(strip(prop(d, 'g')), { kind: 'number', value: 12 });
 });
 
-test('Number("abc") is NaN, reported as a fact of the module', () => {
+test('Number("abc") is NaN, reported as a note of the module (setting-ignored-by-library, not a parse error)', () => {
   const m = mod('module.exports = { max: Number("abc") };');
-  assert.deepEqual(m.problems, [{ message: 'Number("abc") is NaN', span: span(1, 25, 1, 38), severity: 'warning' }]);
+  assert.deepEqual(m.problems, [
+    {
+      message: 'Number("abc") does not give a number: an option given this value is not the number it seems to be',
+      span: span(1, 25, 1, 38),
+      severity: 'note',
+      ruleId: 'setting-ignored-by-library',
+    },
+  ]);
 });
 
 test('comparisons of an environment value with a string are booleans whose meaning is written out', () => {

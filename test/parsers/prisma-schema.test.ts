@@ -147,17 +147,18 @@ test('what Prisma rejects: unknown property, unknown provider, broken lines, unt
   assert.equal(doc.generators.length, 1);
 });
 
-test('a second datasource and a duplicate key are warnings the knowledge base does not confirm', () => {
+test('a duplicate key stops Prisma (P1012, from its source); a second datasource is a warning the knowledge base does not confirm', () => {
   const text = 'datasource a {\n  provider = "mysql"\n  provider = "mysql"\n}\ndatasource b {\n  provider = "mysql"\n}\n';
   const { problems } = parsePrismaSchema(P, text);
   assert.deepEqual(
-    problems.map((p) => [p.severity, p.span.line]),
+    problems.map((p) => [p.severity, p.span.line, p.ruleId]),
     [
-      ['warning', 3],
-      ['warning', 5],
+      ['error', 3, 'startup-failure'],
+      ['warning', 5, 'startup-failure'],
     ],
   );
-  assert.ok(problems.every((p) => p.message.includes('not confirmed')));
+  assert.match(problems[0]?.message ?? '', /Key "provider" is already defined in datasource "a"/);
+  assert.match(problems[1]?.message ?? '', /not confirmed/);
 });
 
 test('random and truncated text never throws, and the work stays linear', () => {

@@ -84,6 +84,8 @@ test("quotes are literal: warned for every key (what the kernel makes of the val
   assert.equal(problems.length, 2);
   for (const p of problems) assert.match(p.message, /does not remove quotes/);
   assert.ok(problems.every((p) => p.severity === 'warning'));
+  // Readable text with a surprising meaning: not a parse error.
+  assert.ok(problems.every((p) => p.ruleId === 'setting-ignored-by-library'));
 });
 
 test('empty values and lines without = are warned', () => {
@@ -96,6 +98,11 @@ test('empty values and lines without = are warned', () => {
   assert.match(problems[0]?.message ?? '', /empty value/);
   assert.deepEqual(problems[0]?.span, span(1, 32, 32));
   assert.match(problems[1]?.message ?? '', /not an assignment/);
+  // A line sysctl cannot read stays a parse error; an empty value is read, as an empty string.
+  assert.deepEqual(
+    problems.map((p) => p.ruleId),
+    ['setting-ignored-by-library', undefined],
+  );
   assert.deepEqual(problems[1]?.span, span(2, 1, 32));
 });
 

@@ -1,9 +1,9 @@
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
-import { secondsKeysWrittenAsMs } from '../jdbc/duration-unit.js';
+import { secondsKeysWrittenAsMs } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
 import { jdbcPoolSize } from '../jdbc/pool-size.js';
@@ -99,6 +99,7 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       origin: { kind: 'file', span: e.span, via: [] },
       ...valueSpanOf(e),
       overrides: overridesOf(previous),
+      ...replacedOf(previous),
       ...(key?.unit === 'count' ? {} : { unit: 's' as const }),
     });
   }

@@ -4,7 +4,6 @@
  * application service declares the environment its container receives (environment.ts), for the formats
  * that read that application's own configuration.
  */
-import { posix } from 'node:path';
 import type { Config } from '../../config/config.js';
 import type { FileTreeView } from '../../discover/file-tree.js';
 import type { AppEnvironment } from '../../formats/format.js';
@@ -16,7 +15,7 @@ import type { MyCnfDoc } from '../../parsers/my-cnf.js';
 import type { ParseResult } from '../../parsers/parse-result.js';
 import type { YamlFile } from '../../parsers/yaml.js';
 import { KEEPALIVE_TIME } from '../linux/keepalive.js';
-import { projectEnvironment, type ProjectEnvironment, serviceVariables, treePath } from './environment.js';
+import { envFileLookup, projectEnvironment, type ProjectEnvironment, serviceVariables, treePath } from './environment.js';
 import { baseImage } from './dockerfile.js';
 import { containerHost, hostNetworkSysctlProblems } from './host.js';
 import { type DatabaseImage, databaseImage } from './image.js';
@@ -53,6 +52,13 @@ function hasError(problems: readonly Problem[]): boolean {
 
 /** Loads each project; YAML problems of its own files are the caller's (reported once per file). */
 export function loadComposeProjects(groups: readonly ProjectFiles[], reader: ComposeReader): LoadedProject[] {
+  const all = loadEach(groups, reader);
+  // A file another project includes is part of that project, not a project of its own (laradock's mariadb/compose.yml).
+  const included = new Set(all.flatMap((l) => l.project.included.map((i) => i.path)));
+  return all.filter((l) => !l.project.files.some((f) => included.has(f)));
+}
+
+function loadEach(groups: readonly ProjectFiles[], reader: ComposeReader): LoadedProject[] {
   const loaded: LoadedProject[] = [];
   for (const group of groups) {
     const sources = group.files.flatMap((path) => {
@@ -69,6 +75,7 @@ export function loadComposeProjects(groups: readonly ProjectFiles[], reader: Com
           const parsed = reader.compose(path);
           return parsed && !hasError(parsed.problems) ? { path, file: parsed.file } : undefined;
         },
+        readEnvFile: (path) => envFileLookup(path, reader.dotenv),
       },
     );
     // Compose refuses a file it cannot parse (go-yaml rejects what the YAML problems report as errors), and
@@ -149,10 +156,10 @@ function contextDir(service: ServiceDef): string | undefined {
   const build = service.build;
   if (!build) return undefined;
   // `build:` with no context builds from the folder of the file that says so.
-  if (!build.context) return treePath(posix.dirname(build.file), '.');
+  if (!build.context) return treePath(build.base, '.');
   const ctx = text(build.context);
   if (ctx === undefined || /^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(ctx)) return undefined;
-  return treePath(posix.dirname(build.context.file.path), ctx === '' ? '.' : ctx);
+  return treePath(build.base, ctx === '' ? '.' : ctx);
 }
 
 function who(service: ServiceDef): string {
@@ -209,6 +216,7 @@ export function composeModel(loaded: readonly LoadedProject[], reader: ComposeRe
     const first = project.files[0] ?? '';
     if (env.file) list(env.file, `variables for interpolating ${project.files.join(' + ')} (Compose reads .env from the project folder)`);
     for (const f of project.extraFiles) list(f, `extended by a service of ${first}`);
+    for (const i of project.included) list(i.path, `included by ${formatSpan(i.by)} (top-level include:)`);
     if (refused) continue;
     for (const service of project.services.values()) {
       const file = service.files.find((f) => project.files.includes(f)) ?? first;

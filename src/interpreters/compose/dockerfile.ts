@@ -83,3 +83,64 @@ export function baseImage(text: string): BaseImage | undefined {
   const image = knownText(i);
   return { ...(image !== undefined ? { image } : {}), written: stage.written, line: stage.line };
 }
+
+export interface CopiedFiles {
+  keyword: 'COPY' | 'ADD';
+  /** Sources as written, relative to the build context (globs kept). */
+  sources: string[];
+  /** The destination in the image as written. */
+  dest: string;
+  /** 1-based line of the instruction. */
+  line: number;
+}
+
+/** The words of a COPY/ADD: the JSON array form, else whitespace-separated; flags (`--chown=`, `--link`) dropped. */
+function copyWords(args: string): { words: string[]; fromStage: boolean } {
+  let words: string[] | undefined;
+  const json = /^((?:--\S+\s+)*)(\[[\s\S]*\])\s*$/.exec(args.trim());
+  if (json) {
+    try {
+      const parsed: unknown = JSON.parse(json[2] as string);
+      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) words = [...(json[1] as string).split(/\s+/), ...parsed];
+    } catch {
+      words = undefined;
+    }
+  }
+  words ??= args.split(/\s+/);
+  words = words.filter((w) => w !== '');
+  const fromStage = words.some((w) => /^--from=/i.test(w));
+  return { words: words.filter((w) => !w.startsWith('--')), fromStage };
+}
+
+/**
+ * The files the COPY and ADD instructions of the built stage (and the stages it is built FROM) take from the build
+ * context; copies from another stage (`--from=`) and URLs are left out. Never throws.
+ */
+export function copiedFiles(text: string): CopiedFiles[] {
+  const stages: Array<{ image: string; name?: string; copies: CopiedFiles[] }> = [];
+  for (const ins of instructions(text)) {
+    if (ins.keyword === 'FROM') {
+      const words = ins.args.split(/\s+/).filter((w) => w !== '' && !w.startsWith('--'));
+      const name = words[1]?.toUpperCase() === 'AS' ? words[2]?.toLowerCase() : undefined;
+      stages.push({ image: (words[0] ?? '').toLowerCase(), ...(name ? { name } : {}), copies: [] });
+      continue;
+    }
+    if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
+    const stage = stages[stages.length - 1];
+    if (!stage) continue;
+    const { words, fromStage } = copyWords(ins.args);
+    if (fromStage || words.length < 2) continue;
+    const sources = words.slice(0, -1).filter((w) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(w));
+    if (sources.length === 0) continue;
+    stage.copies.push({ keyword: ins.keyword, sources, dest: words[words.length - 1] as string, line: ins.line });
+  }
+  const out: CopiedFiles[] = [];
+  let stage = stages[stages.length - 1];
+  for (let hops = 0; stage && hops <= stages.length; hops++) {
+    out.unshift(...stage.copies);
+    const from = stage.image;
+    const current: typeof stage = stage;
+    stage = stages.find((s) => s.name === from && s !== current);
+  }
+  return out;
+}

@@ -61,6 +61,15 @@ function dotenvValues(doc: DotenvDoc, outer: Lookup, passThrough: Lookup): Map<s
   return values;
 }
 
+/** The variables of one dotenv file (an `env_file` of a Compose `include:`); undefined when it is not in the tree. */
+export function envFileLookup(path: string, read: ReadDotenv): Lookup | undefined {
+  const parsed = read(path);
+  if (!parsed) return undefined;
+  const unset: Lookup = (name) => ({ unknown: `${name} in ${path} takes its value from the environment Compose runs in` });
+  const values = dotenvValues(parsed.doc, () => undefined, unset);
+  return (name) => values.get(name)?.value;
+}
+
 /** The project's variables from its `.env` file. */
 export function projectEnvironment(dir: string, read: ReadDotenv): ProjectEnvironment {
   const path = dir === '.' ? '.env' : `${dir}/.env`;

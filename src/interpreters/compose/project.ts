@@ -78,6 +78,11 @@ export interface BuildDef {
   span: Span;
   /** The file that says `build:`. */
   file: string;
+  /**
+   * The folder `context` is relative to (the context itself when there is none): the folder of the file that
+   * writes it, or the `project_directory` of the `include:` that brought the file in.
+   */
+  base: string;
 }
 
 export interface ServiceDef {
@@ -113,6 +118,8 @@ export interface ComposeProject {
   refused: boolean;
   /** Files read beyond the project's own (`extends: file:`). */
   extraFiles: string[];
+  /** Compose files pulled in by a top-level `include:`, with the line that includes each. */
+  included: Array<{ path: string; by: Span }>;
 }
 
 export interface ProjectSource {
@@ -125,11 +132,17 @@ export interface LoadOptions {
   lookup: Lookup;
   /** Another Compose file, for `extends: {file: ...}`; undefined when it is not in the scanned tree. */
   readCompose(path: string): ProjectSource | undefined;
+  /** The variables of an `env_file` of an `include:`; undefined when it is not in the scanned tree. */
+  readEnvFile?(path: string): Lookup | undefined;
+  /** The folder relative paths of every file resolve against (an included file's `project_directory`). */
+  projectDir?: string;
 }
 
 /** Nodes visited per project through aliases, merge keys and extends; a hostile file stops here. */
 const MAX_VISITS = 200_000;
 const MAX_EXTENDS = 10;
+/** Nested `include:` levels followed. */
+const MAX_INCLUDE_DEPTH = 5;
 /** Merge keys inside merged mappings; as deep as the YAML reader lets a file nest. */
 const MAX_MERGE_DEPTH = 200;
 
@@ -144,6 +157,7 @@ class Loader {
   readonly problems: Problem[] = [];
   refused = false;
   readonly extraFiles: string[] = [];
+  readonly included: Array<{ path: string; by: Span }> = [];
   private visits = 0;
   /** Merged pairs per mapping: a mapping merged many times through aliases is read once. */
   private readonly pairsOf = new WeakMap<Node, Pair[]>();
@@ -211,8 +225,88 @@ class Loader {
     this.error(`${path} must be ${expected}`, span);
   }
 
+  /** The folder relative paths in `path` resolve against. */
+  dirOf(path: string): string {
+    return this.options.projectDir ?? posix.dirname(path);
+  }
+
+  /**
+   * Services of the files a top-level `include:` names (Compose 2.20+; compose-spec include.md, compose-go
+   * loader/include.go): each entry a path, or `{path, project_directory, env_file}` with `path` a string or a list
+   * merged in order. The included model is loaded on its own: its relative paths resolve against
+   * `project_directory` (default: the folder of its first file), its variables are the including project's first,
+   * then its `env_file` (default: `.env` in `project_directory`) for names those do not set.
+   */
+  private include(source: ProjectSource, at: unknown, depth: number): Map<string, ServiceDef> {
+    const out = new Map<string, ServiceDef>();
+    const file = source.file;
+    const node = file.resolve(at);
+    if (!isSeq(node)) {
+      if (node !== null && !(isScalar(node) && node.value === null)) this.typeError('include', 'a list', file.spanOf(node as Node));
+      return out;
+    }
+    const here = this.dirOf(source.path);
+    const text = (v: unknown): string | undefined => {
+      const s = this.str(file, v);
+      return s?.value ? knownText(s.value) : undefined;
+    };
+    const list = (v: unknown): string[] => {
+      const n = file.resolve(v);
+      return isSeq(n) ? n.items.flatMap((i) => text(i) ?? []) : (text(v) ?? '').split('\n').filter((x) => x !== '');
+    };
+    for (const item of node.items) {
+      const span = this.spanOf(file, item, file.spanOf(node));
+      let paths: string[];
+      let projectDir: string | undefined;
+      let envFiles: string[] | undefined;
+      if (isMap(file.resolve(item))) {
+        const fields = this.pairs(file, item);
+        const field = (name: string) => fields.find((f) => f.name === name)?.at;
+        paths = list(field('path'));
+        const pd = field('project_directory');
+        if (pd !== undefined) projectDir = text(pd);
+        const ef = field('env_file');
+        if (ef !== undefined) envFiles = list(ef);
+      } else paths = list(item);
+      const resolved = paths.map((p) => (posix.isAbsolute(p) ? undefined : posix.normalize(posix.join(here, p))));
+      if (paths.length === 0 || resolved.some((p) => p === undefined || p === '..' || p.startsWith('../'))) {
+        this.problems.push({
+          severity: 'note',
+          span,
+          message: 'include: a file outside the scanned tree (or one whose path is not known); its services are not read',
+        });
+        continue;
+      }
+      const read = (resolved as string[]).map((p) => this.options.readCompose(p));
+      const missing = (resolved as string[]).filter((_, i) => !read[i]);
+      if (missing.length > 0) {
+        this.problems.push({
+          severity: 'note',
+          span,
+          message: `include: ${missing.join(', ')} is not in the scanned tree (or cannot be read); its services are not read`,
+        });
+        continue;
+      }
+      const first = resolved[0] as string;
+      const dir = projectDir === undefined ? posix.dirname(first) : posix.normalize(posix.join(here, projectDir));
+      const envPaths = (envFiles ?? [posix.join(dir, '.env')]).map((e) => (envFiles ? posix.normalize(posix.join(here, e)) : e));
+      const envs = envPaths.flatMap((e) => this.options.readEnvFile?.(e) ?? []);
+      const outer = this.options.lookup;
+      const lookup: Lookup = (name) => outer(name) ?? envs.map((l) => l(name)).find((v) => v !== undefined);
+      const loader = new Loader({ ...this.options, lookup, projectDir: dir });
+      const services = loader.load(read as ProjectSource[], depth + 1);
+      for (const r of read as ProjectSource[]) this.included.push({ path: r.path, by: span });
+      this.included.push(...loader.included);
+      this.extraFiles.push(...loader.extraFiles.filter((f) => !this.extraFiles.includes(f)));
+      this.problems.push(...loader.problems);
+      if (loader.refused) this.refused = true;
+      for (const [name, def] of services) out.set(name, def);
+    }
+    return out;
+  }
+
   /** The project: every file's services merged in order. */
-  load(sources: ProjectSource[]): Map<string, ServiceDef> {
+  load(sources: ProjectSource[], depth = 0): Map<string, ServiceDef> {
     const services = new Map<string, ServiceDef>();
     for (const source of sources) {
       for (const doc of source.file.documents) {
@@ -223,6 +317,14 @@ class Loader {
           continue;
         }
         const top = this.pairs(source.file, root);
+        const includes = top.find((p) => p.name === 'include');
+        if (includes && depth < MAX_INCLUDE_DEPTH) {
+          // Included services come first; the including file's own definitions merge over them.
+          for (const [name, def] of this.include(source, includes.at, depth)) {
+            const held = services.get(name);
+            services.set(name, held ? mergeServices(held, def) : def);
+          }
+        }
         const entry = top.find((p) => p.name === 'services');
         if (!entry) continue;
         const node = source.file.resolve(entry.at);
@@ -335,7 +437,7 @@ class Loader {
       profiles: [],
     };
     const reset = new Set<string>();
-    const dir = posix.dirname(file.path);
+    const dir = this.dirOf(file.path);
     for (const p of pairs) {
       const node = file.resolve(p.at);
       const path = `services.${name}.${p.name}`;
@@ -361,14 +463,14 @@ class Loader {
         }
         case 'build': {
           const s = this.str(file, p.at);
-          if (s) def.build = { context: s, span, file: file.path };
+          if (s) def.build = { context: s, span, file: file.path, base: dir };
           else if (isMap(node)) {
             const fields = this.pairs(file, node);
             const ctx = fields.find((q) => q.name === 'context');
             const context = ctx ? this.str(file, ctx.at) : undefined;
             const df = fields.find((q) => q.name === 'dockerfile');
             const dockerfile = df ? this.str(file, df.at) : undefined;
-            def.build = { ...(context ? { context } : {}), ...(dockerfile ? { dockerfile } : {}), span, file: file.path };
+            def.build = { ...(context ? { context } : {}), ...(dockerfile ? { dockerfile } : {}), span, file: file.path, base: dir };
           } else this.typeError(path, 'a string or a mapping', span);
           break;
         }
@@ -634,7 +736,9 @@ export function mergeServices(base: ServiceDef, over: ServiceDef): ServiceDef {
     const context = over.build?.context ?? baseBuild?.context;
     const dockerfile = over.build?.dockerfile ?? baseBuild?.dockerfile;
     const held = (over.build ?? baseBuild) as BuildDef;
-    out.build = { ...(context ? { context } : {}), ...(dockerfile ? { dockerfile } : {}), span: held.span, file: held.file };
+    // The context keeps the folder it is relative to.
+    const base = over.build?.context ? over.build.base : baseBuild?.context ? baseBuild.base : held.base;
+    out.build = { ...(context ? { context } : {}), ...(dockerfile ? { dockerfile } : {}), span: held.span, file: held.file, base };
   }
   out.environment = mergeKeyed(keep('environment') ? base.environment : new Map(), over.environment);
   out.sysctls = mergeKeyed(keep('sysctls') ? base.sysctls : new Map(), over.sysctls);
@@ -672,5 +776,6 @@ export function loadProject(dir: string, sources: ProjectSource[], options: Load
     problems: loader.problems,
     refused: loader.refused,
     extraFiles: loader.extraFiles,
+    included: loader.included,
   };
 }

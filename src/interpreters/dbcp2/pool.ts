@@ -9,9 +9,9 @@
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
-import { msKeysWrittenAsSeconds } from '../jdbc/duration-unit.js';
+import { msKeysWrittenAsSeconds } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
 import { DBCP2_SIZE_RULES, jdbcPoolSize } from '../jdbc/pool-size.js';
@@ -105,6 +105,7 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
     const name = DBCP2_DURATION_ALIASES[asWritten] ?? asWritten;
     const key = DBCP2_KEYS[name];
     const text = e.text ?? '';
+    const previous = written.get(name);
     written.set(name, {
       key: e.rawKey ?? e.key,
       canonicalKey: name,
@@ -113,7 +114,9 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
       value: key ? readValue(key.type, text) : { kind: 'string', value: text },
       origin: { kind: 'file', span: e.span, via: [] },
       ...valueSpanOf(e, text),
-      overrides: overridesOf(written.get(name)),
+      overrides: overridesOf(previous),
+      // The same key again is a repetition; an alias (`maxWaitMillis` then `maxWait`) is not listed.
+      ...(previous?.key === (e.rawKey ?? e.key) ? replacedOf(previous) : {}),
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
     });
   }

@@ -13,7 +13,7 @@ import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import type { Span } from '../../model/span.js';
 import type { PyValue } from '../python/value.js';
 import { djangoDriver } from '../sqlalchemy/drivers.js';
-import { secondsWrittenAsMs, unitSlipProblem } from '../js/duration-unit.js';
+import { secondsWrittenAsMs, unitSlipProblem } from '../duration-unit.js';
 import { addSessionWaitTimeout, queuePoolSize } from '../sqlalchemy/pool.js';
 import { poolSizeOf } from '../js/pool-size.js';
 import {

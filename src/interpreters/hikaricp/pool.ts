@@ -8,9 +8,9 @@ import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { type Origin, type Setting, settingSpan, sortedByKey, type Value } from '../../model/setting.js';
+import { type Origin, type ReplacedAssignment, type Setting, settingSpan, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan, type Span } from '../../model/span.js';
-import { msAsSecondsFix, msAsSecondsText, msLooksLikeSeconds, wholeNumber } from '../jdbc/duration-unit.js';
+import { msAsSecondsFix, msAsSecondsText, msLooksLikeSeconds, wholeNumber } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
 import { jdbcPoolSize } from '../jdbc/pool-size.js';
@@ -115,6 +115,7 @@ function numericSetting(key: NumericKey, evaluations: Evaluation[], prefix: stri
           fact: (sameFact ? slot.defaultFact : uniqueFacts(facts)) || 'hikaricp.md, Settings',
         },
     overrides: written ? written.earlier.map(fileOrigin) : [],
+    ...(written ? replacedOf(written, key) : {}),
     ...(written ? valueSpanOf(written.entry, written.text) : {}),
   };
   if (!COUNT_KEYS.has(key)) setting.unit = 'ms';
@@ -132,6 +133,27 @@ function uniqueFacts(pairs: Array<[string, string]>): string {
   const byFact = new Map<string, string[]>();
   for (const [label, fact] of pairs) if (fact) byFact.set(fact, [...(byFact.get(fact) ?? []), label]);
   return [...byFact].map(([fact, labels]) => `${labels.join(', ')}: ${fact}`).join(' | ');
+}
+
+/**
+ * The earlier lines of the same key, spelled the same way, with what each meant (`Setting.replaced`):
+ * java.util.Properties keeps the last one (hikaricp.md, Syntax and parsing facts). A value written in another
+ * spelling or through Hibernate's mapping is an override HikariCP applies on purpose, not listed.
+ */
+function replacedOf(w: Written, canonical: string | undefined): { replaced?: ReplacedAssignment[] } {
+  const spelling = (e: Entry) => e.rawKey ?? e.key;
+  const same = w.earlier.filter((e) => e.key === w.entry.key && spelling(e) === spelling(w.entry));
+  if (same.length === 0) return {};
+  return { replaced: same.map((e) => ({ origin: fileOrigin(e), raw: e.raw, value: earlierValue(canonical, e.text ?? '') })) };
+}
+
+/** What a replaced line meant; a numeric key with a unit suffix depends on the version (6.3.0+), so unknown. */
+function earlierValue(canonical: string | undefined, text: string): Value {
+  if (canonical && (NUMERIC_KEYS as readonly string[]).includes(canonical) && !hasPlaceholder(text)) {
+    if (/^[+-]?[0-9]+$/.test(text)) return toValue(canonical, BigInt(text));
+    if (/^\d+(ms|s|m|h|d)$/.test(text)) return { kind: 'unknown', reason: 'a unit suffix is read from HikariCP 6.3.0 only' };
+  }
+  return plainValue(canonical, text);
 }
 
 function plainValue(canonical: string | undefined, text: string): Value {
@@ -358,6 +380,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
       origin: fileOrigin(last.entry),
       ...(ambiguous ? {} : valueSpanOf(last.entry, last.text)),
       overrides: [...list.slice(0, -1).flatMap((w) => [...w.earlier, w.entry]), ...last.earlier].map(fileOrigin),
+      ...replacedOf(last, canonical),
     });
   }
   for (const w of [...unbound, ...dataSource]) {
@@ -370,6 +393,7 @@ export function buildHikariPool(input: HikariBuildInput): { pool: Pool; problems
       origin: fileOrigin(w.entry),
       ...valueSpanOf(w.entry, w.text),
       overrides: w.earlier.map(fileOrigin),
+      ...replacedOf(w, undefined),
     });
   }
 

@@ -1373,10 +1373,13 @@ class TreeEvaluator {
       else if (name === 'String') out = String(x);
       else out = Boolean(x);
       if (typeof out === 'number' && Number.isNaN(out) && !(v.kind === 'number' && Number.isNaN(v.value))) {
+        // Readable code whose value is not the number meant: a note (the key it reaches, if any, is not known here),
+        // under the rule for values a library does not take as written; not a parse error.
         rec.module.problems.push({
-          message: `${name}(${isLiteral(v) ? (JSON.stringify(x) ?? 'undefined') : ''}) is NaN`,
+          message: `${name}(${isLiteral(v) ? (JSON.stringify(x) ?? 'undefined') : ''}) does not give a number: an option given this value is not the number it seems to be`,
           span,
-          severity: 'warning',
+          severity: 'note',
+          ruleId: 'setting-ignored-by-library',
         });
       }
       return literalOf(out, span) as JsValue;

@@ -20,7 +20,7 @@ import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
 import { levenshtein } from '../edit-distance.js';
-import { msWrittenAsSeconds, unitSlipProblem } from '../js/duration-unit.js';
+import { msWrittenAsSeconds, unitSlipProblem } from '../duration-unit.js';
 import { defaultSetting, jsScalarOf } from '../js/scalar.js';
 import type { JsEnv, JsProperty, JsValue } from '../js/value.js';
 import {

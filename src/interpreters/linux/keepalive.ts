@@ -2,9 +2,8 @@ import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { Host } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan } from '../../model/span.js';
-import { replacedOf } from '../mysql/replaced-assignments.js';
 import { readKernelInteger } from './kernel-integer.js';
 import { orderSysctlFiles } from './sysctl-files.js';
 

@@ -9,7 +9,8 @@ import type { OptionFileClient, Server } from '../../model/model.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { detectFlavour } from './flavour.js';
 import { groupMatches, type MySqlFlavor } from './groups.js';
-import { replacedOf } from './replaced-assignments.js';
+import type { ImageFlavour } from './image-flavour.js';
+import { replacedOf } from '../../model/setting.js';
 import type { ServerSource } from './server.js';
 import { canonicalOptionName, clampVariable, type MySqlVariable, readOptionNumber } from './variables.js';
 
@@ -95,7 +96,12 @@ function readClientOption(o: ServerSource['options'][number], canonical: string,
  * server built from the same tree, when the tree configures one. `[mysqldump]` is not read: mysqldump receives rows,
  * it does not send big statements (mysql-server.md, "Packet size"; model.ts OptionFileClient).
  */
-export function buildFileClients(trees: readonly ServerSource[], config: Config, servers: readonly Server[]): OptionFileClient[] {
+export function buildFileClients(
+  trees: readonly ServerSource[],
+  config: Config,
+  servers: readonly Server[],
+  images: ReadonlyMap<string, ImageFlavour> = new Map(),
+): OptionFileClient[] {
   const clients: OptionFileClient[] = [];
   for (const tree of trees) {
     const headers = tree.groups ?? [];
@@ -110,7 +116,9 @@ export function buildFileClients(trees: readonly ServerSource[], config: Config,
     // [client-mariadb] and [mariadb-client] are MariaDB-client-only groups: evidence for the client even where the
     // server's detection (which looks at groups a server reads) assumed MySQL.
     const mariaClient = headers.some((h) => groupMatches(h.name, MARIADB_CLIENT_GROUPS));
-    const flavor: MySqlFlavor = config.optionFiles?.flavor?.value ?? (mariaClient ? 'mariadb' : detected.flavor);
+    // The client in the image a Dockerfile copies the file into is that image's (the `mysql` of a MariaDB image is `mariadb`).
+    const image = images.get(tree.root)?.flavor;
+    const flavor: MySqlFlavor = config.optionFiles?.flavor?.value ?? image ?? (mariaClient ? 'mariadb' : detected.flavor);
     const groups = clientGroups(flavor);
     const read = tree.options.filter((o) => groupMatches(o.entry.section ?? '', groups));
     const hasGroup = headers.some((h) => groupMatches(h.name, groups));

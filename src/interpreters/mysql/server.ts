@@ -4,9 +4,11 @@ import type { Engine, Server } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { lineSpan, type Span } from '../../model/span.js';
-import { humanValue } from '../../model/values.js';
-import { replacedOf } from './replaced-assignments.js';
+import { humanValue, whereFrom } from '../../model/values.js';
+import { levenshtein } from '../edit-distance.js';
+import { replacedOf } from '../../model/setting.js';
 import { detectFlavour, type GroupHeader } from './flavour.js';
+import type { ImageFlavour } from './image-flavour.js';
 import { baseVersion, groupMatches, type MySqlFlavor, serverGroups } from './groups.js';
 import { type ProfileVariable, SERVER_PROFILES, type ServerProfile } from './server-profiles.js';
 import { type MySqlVariable, MYSQL_VARIABLES, canonicalOptionName, clampVariable, readOptionNumber } from './variables.js';
@@ -251,6 +253,83 @@ function optionNameProblem(entry: Entry, flavor: MySqlFlavor, version: string | 
   return undefined;
 }
 
+/**
+ * Real server options (MySQL 8.x, MariaDB 10.11) whose names sit near a variable connlint knows: never called
+ * misspellings. From the MySQL and MariaDB server-variable lists, not from a run of `mysqld --verbose --help`;
+ * most are farther than two edits and listed so that a later, looser distance keeps them silent.
+ */
+const REAL_NEIGHBOURS = new Set([
+  'lock_wait_timeout',
+  'innodb_lock_wait_timeout',
+  'slave_net_timeout',
+  'replica_net_timeout',
+  'max_user_connections',
+  'max_used_connections',
+  'extra_max_connections',
+  'max_connect_errors',
+  'admin_connect_timeout',
+  'delayed_insert_timeout',
+  'thread_pool_idle_timeout',
+  'mysqlx_wait_timeout',
+  'mysqlx_interactive_timeout',
+  'mysqlx_read_timeout',
+  'mysqlx_write_timeout',
+  'mysqlx_connect_timeout',
+  'mysqlx_max_connections',
+  'mysqlx_max_allowed_packet',
+  'slave_max_allowed_packet',
+  'replica_max_allowed_packet',
+  'net_retry_count',
+  'net_buffer_length',
+  'tcp_nodelay',
+]);
+
+/** Prefixes mysqld tries when the whole name matches nothing (mysql-option-files.md, "Special prefixes"). */
+const SPECIAL_PREFIX = /^(skip|disable|enable|maximum|autoset)_/;
+
+/**
+ * A known variable `canonical` is probably a misspelling of: within two edits, the name eight characters or
+ * longer, not a real option connlint knows of, not a prefix MariaDB would accept as an abbreviation
+ * (mysql-option-files.md, "Prefix abbreviations"). connlint has no complete option list, so at most a warning.
+ */
+export function nearVariable(canonical: string, flavor: MySqlFlavor): { variable: MySqlVariable; distance: number } | undefined {
+  if (canonical.length < 8 || MYSQL_VARIABLES.has(canonical) || REAL_NEIGHBOURS.has(canonical)) return undefined;
+  const bare = canonical.replace(SPECIAL_PREFIX, '');
+  if (bare !== canonical && (MYSQL_VARIABLES.has(bare) || REAL_NEIGHBOURS.has(bare))) return undefined;
+  let best: { variable: MySqlVariable; distance: number } | undefined;
+  for (const variable of MYSQL_VARIABLES.values()) {
+    if (variable.only && variable.only !== flavor) continue;
+    if (flavor === 'mariadb' && variable.name.startsWith(canonical)) return undefined;
+    const distance = levenshtein(canonical, variable.name);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { variable, distance };
+  }
+  return best;
+}
+
+/** `28800 (8 h), the MariaDB default` or `600 (10 min), set at my.cnf:4`: the value a variable runs with. */
+function inForce(variable: MySqlVariable, setting: Setting | undefined): string {
+  if (!setting) return 'at its default';
+  const v = setting.value;
+  const n = v.kind === 'duration' ? v.ms / 1000 : v.kind === 'size' ? v.bytes : v.kind === 'count' ? v.value : undefined;
+  const shown = n === undefined ? humanValue(v) : withUnit(variable, n);
+  return setting.origin.kind === 'server-default' ? `${shown}, the ${whereFrom(setting)}` : `${shown}, set at ${whereFrom(setting)}`;
+}
+
+/** An option one or two letters from a variable connlint knows, with the value that variable keeps (see nearVariable). */
+function misspeltOptionProblem(entry: Entry, flavor: MySqlFlavor, settings: ReadonlyMap<string, Setting>): Problem | undefined {
+  const { canonical, loose } = canonicalOptionName(entry.key, flavor);
+  const near = nearVariable(canonical, flavor);
+  if (!near) return undefined;
+  const target = near.variable.name;
+  const line = `${entry.key}${entry.text === null ? '' : `=${entry.text}`}`;
+  const away = near.distance === 1 ? 'one letter' : 'two letters';
+  const stays = `${target} stays ${inForce(near.variable, settings.get(target))}`;
+  const message = loose
+    ? `${entry.key} is not a server variable connlint knows and is ${away} away from ${target}: if it is a misspelling, mysqld logs "[Warning] unknown variable '${line}'", ignores the line (it has the loose- prefix) and ${stays}. Spell it loose-${target}`
+    : `${entry.key} is not a server variable connlint knows and is ${away} away from ${target}: if it is a misspelling, mysqld stops with "unknown variable '${line}'"${flavor === 'mariadb' ? ' (exit 7)' : ''}, and ${stays}. Spell it ${target}, or prefix it with loose- if it is an option of a plugin or another version`;
+  return { severity: 'warning', span: entry.keySpan, ruleId: 'unknown-setting', code: 'unknown-key', message };
+}
+
 export interface ServerBuild {
   servers: Server[];
   problems: ParseProblem[];
@@ -261,6 +340,7 @@ export function buildFileServers(
   trees: readonly ServerSource[],
   config: Config,
   notes: ReadonlyMap<string, string[]> = new Map(),
+  images: ReadonlyMap<string, ImageFlavour> = new Map(),
 ): ServerBuild {
   const servers: Server[] = [];
   const problems: ParseProblem[] = [];
@@ -275,9 +355,11 @@ export function buildFileServers(
         span: o.entry.span,
       })),
     );
-    const flavor: MySqlFlavor = declared?.value ?? detected.flavor;
-    const engineReason = declared ? `declared in ${config.path ?? 'the config'} (optionFiles.flavor)` : detected.reason;
-    const version = config.optionFiles?.version?.value;
+    // A Dockerfile that copies the file into the option folder of its image says which server reads it.
+    const image = images.get(root);
+    const flavor: MySqlFlavor = declared?.value ?? image?.flavor ?? detected.flavor;
+    const engineReason = declared ? `declared in ${config.path ?? 'the config'} (optionFiles.flavor)` : (image?.reason ?? detected.reason);
+    const version = config.optionFiles?.version?.value ?? (declared ? undefined : image?.version);
     const groups = serverGroups(flavor, version);
     const read = tree.options.filter((o) => groupMatches(o.entry.section ?? '', groups));
     if (read.length === 0) continue;
@@ -295,6 +377,10 @@ export function buildFileServers(
       written.set(canonical, reading.setting);
     }
     for (const [k, s] of written) settings.set(k, s);
+    for (const r of read) {
+      const misspelt = misspeltOptionProblem(r.entry, flavor, settings);
+      if (misspelt) problems.push(misspelt);
+    }
     const engine: Engine = flavor;
     servers.push({
       id: `${engine}:${root}`,

@@ -10,7 +10,7 @@ import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { sortedByKey, type Setting } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
-import { secondsWrittenAsMs, msWrittenAsSeconds, unitSlipProblem } from '../js/duration-unit.js';
+import { secondsWrittenAsMs, msWrittenAsSeconds, unitSlipProblem } from '../duration-unit.js';
 import { jsScalarOf } from '../js/scalar.js';
 import type { JsCall, JsValue } from '../js/value.js';
 import { pgKeepalive } from '../node-postgres/pool.js';

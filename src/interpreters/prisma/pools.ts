@@ -23,7 +23,7 @@ import { type Origin, type Setting, sortedByKey, type Value } from '../../model/
 import { formatSpan, type Span } from '../../model/span.js';
 import { type PrismaBlock, type PrismaSchemaDoc, type PrismaValue, prismaProperty } from '../../parsers/prisma-schema.js';
 import { levenshtein } from '../edit-distance.js';
-import { unitSlipProblem } from '../js/duration-unit.js';
+import { secondsWrittenAsMsFrom, unitSlipProblem } from '../duration-unit.js';
 import { jsProperties, jsScalarOf } from '../js/scalar.js';
 import type { JsValue } from '../js/value.js';
 import { type PrismaEnvValue, prismaVersionAtLeast } from './env-files.js';
@@ -336,14 +336,19 @@ function readParams(
     } else if (/^\+?[0-9]+$/.test(p.value) && BigInt(p.value.replace('+', '')) <= 18446744073709551615n) {
       const n = Number(p.value.replace('+', ''));
       value = spec.unit === 's' ? { kind: 'duration', ms: n * 1000 } : { kind: 'count', value: n };
-      if (spec.unit === 's' && (key === 'pool_timeout' || key === 'connect_timeout' || key === 'socket_timeout') && n >= 1000) {
+      // prisma.md: values that look like milliseconds (`pool_timeout=10000`, `connect_timeout=5000`) are almost certainly wrong.
+      const slip =
+        spec.unit === 's' && (key === 'pool_timeout' || key === 'connect_timeout' || key === 'socket_timeout')
+          ? secondsWrittenAsMsFrom(n, 1000)
+          : undefined;
+      if (slip) {
         ctx.problems.push(
           unitSlipProblem(at, {
             key: `${key} in ${src.label}`,
             written: n,
             library: 'Prisma',
             unit: 's',
-            slip: { readMs: n * 1000, meantMs: n, writeInstead: Math.max(1, Math.round(n / 1000)) },
+            slip,
             effect:
               key === 'pool_timeout'
                 ? 'a query waits that long for a free connection before failing'

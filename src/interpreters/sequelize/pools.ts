@@ -14,7 +14,7 @@ import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';
-import { unitSlipProblem } from '../js/duration-unit.js';
+import { msWrittenAsSecondsBelow, unitSlipProblem } from '../duration-unit.js';
 import { levenshtein } from '../edit-distance.js';
 import { defaultSetting, jsScalarOf } from '../js/scalar.js';
 import { rangeAtLeast } from '../js/semver-range.js';
@@ -150,14 +150,16 @@ function readDuration(ctx: Ctx, name: string, p: JsProperty): Setting {
     return setting;
   }
   if (num.n !== undefined) {
-    if (name === 'idle' && num.n > 0 && num.n < 100) {
+    // sequelize.md: values under 100 (`idle: 30`) almost certainly meant seconds.
+    const slip = name === 'idle' ? msWrittenAsSecondsBelow(num.n, 100) : undefined;
+    if (slip) {
       ctx.problems.push(
         unitSlipProblem(p.span, {
           key: label,
           written: num.n,
           library: 'Sequelize',
           unit: 'ms',
-          slip: { readMs: num.n, meantMs: num.n * 1000, writeInstead: num.n * 1000 },
+          slip,
           effect: 'a free connection above pool.min is closed at the next eviction run after it is released',
           fact: 'sequelize.md, "What a linter can safely conclude"',
         }),

@@ -157,12 +157,25 @@ function lookupFor(docs: readonly ConfigDocument[], env: SpringEnvironment | und
   };
 }
 
+/** One location and profile: documents that repeat rather than override each other (datasource.ts, `Assignment.layer`). */
+function layerOf(d: ConfigDocument): string {
+  const when = [d.onProfile?.expressions.join(',') ?? '', d.onCloudPlatform?.text ?? ''].join('|');
+  return `${d.file.app}|${d.file.tests}|${d.file.group}|${d.file.rank}|${d.file.profile ?? ''}|${when}`;
+}
+
 function assignmentsOf(docs: readonly ConfigDocument[], env: SpringEnvironment | undefined): Assignment[] {
   const out: Assignment[] = [];
   for (const d of docs) {
     for (const entry of d.entries) {
       const target = classifyKey(entry.key, false);
-      if (target) out.push({ entry, target, where: `${d.file.path}#${d.index}`, yamlPlain: d.file.yaml && isPlainYaml(entry.raw) });
+      if (target)
+        out.push({
+          entry,
+          target,
+          where: `${d.file.path}#${d.index}`,
+          yamlPlain: d.file.yaml && isPlainYaml(entry.raw),
+          layer: layerOf(d),
+        });
     }
   }
   for (const entry of env?.variables ?? []) {

@@ -13,7 +13,7 @@ import type { LibraryVersion, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { isSecretKey } from '../../model/secrets.js';
 import { type Setting, sortedByKey } from '../../model/setting.js';
-import { formatSpan } from '../../model/span.js';
+import { formatSpan, type Span } from '../../model/span.js';
 import { DBCP2_DURATION_ALIASES, DBCP2_KEYS, buildDbcp2Pool } from '../dbcp2/pool.js';
 import { buildHikariPool } from '../hikaricp/pool.js';
 import { DBCP2_SIZE_RULES, jdbcPoolSize } from '../jdbc/pool-size.js';
@@ -108,6 +108,12 @@ export interface Assignment {
   where: string;
   /** Was the value a plain YAML scalar (typed by SnakeYAML before Boot converts it)? */
   yamlPlain: boolean;
+  /**
+   * The layer of configuration the assignment belongs to: one location and profile (file name and
+   * `on-profile`). The same key twice in one layer is a repetition (`.properties` beats YAML there, and a later
+   * line wins); a later layer (a profile, `./config/`) overrides an earlier one on purpose (spring-boot.md).
+   */
+  layer?: string;
 }
 
 export interface DataSourceInput {
@@ -495,6 +501,8 @@ export function buildDataSource(input: DataSourceInput): DataSourceResult {
   }
 
   const entries: Entry[] = [];
+  /** The layer of each entry passed to the pool, by its span: replaced values from another layer are overrides. */
+  const layers = new Map<string, string>();
   const unknowns: Array<{ name: string; r: Resolved }> = [];
   const failures: Array<{ name: string; r: Resolved; converted: Extract<Converted, { kind: 'fails' }>; setter: Setter }> = [];
   const ordered = [...groups.values()].sort(
@@ -520,6 +528,7 @@ export function buildDataSource(input: DataSourceInput): DataSourceResult {
     if (converted.kind === 'empty') continue;
     for (const r of resolved.slice(0, -1)) entries.push(poolEntry(r, poolKey, r.text ?? r.a.entry.text ?? ''));
     entries.push(poolEntry(last, poolKey, converted.text));
+    for (const r of resolved) layers.set(spanId(poolEntry(r, poolKey, '').span), r.a.layer ?? r.a.where);
   }
 
   for (const f of failures) {
@@ -571,6 +580,7 @@ export function buildDataSource(input: DataSourceInput): DataSourceResult {
   }
   problems.push(...built.problems);
   const pool = built.pool;
+  keepRepetitions(pool, layers);
   for (const u of unknowns) markUnknown(pool, u.name, u.r.unknown ?? 'not known here');
   for (const f of failures) {
     const e = f.r.a.entry;
@@ -628,6 +638,25 @@ function tomcatDefaults(url: Resolved | undefined): AppliedDefault[] {
 }
 
 /** The setting's value becomes unknown, and so do the idle mechanisms it drives. */
+function spanId(span: Span): string {
+  return `${span.path}:${span.line}:${span.column}`;
+}
+
+/**
+ * `Setting.replaced` keeps only the assignments of the winner's own layer: a profile or a later location
+ * overriding the default file is what Spring Boot's layering is for, not a duplicate (spring-boot.md, "Syntax and
+ * parsing facts").
+ */
+function keepRepetitions(pool: Pool, layers: Map<string, string>): void {
+  for (const setting of pool.settings.values()) {
+    if (!setting.replaced || setting.origin.kind !== 'file') continue;
+    const own = layers.get(spanId(setting.origin.span));
+    const kept = setting.replaced.filter((r) => r.origin.kind === 'file' && own !== undefined && layers.get(spanId(r.origin.span)) === own);
+    if (kept.length > 0) setting.replaced = kept;
+    else delete setting.replaced;
+  }
+}
+
 function markUnknown(pool: Pool, name: string, reason: string): void {
   const s = pool.settings.get(name);
   if (!s) return;

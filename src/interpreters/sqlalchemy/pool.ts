@@ -33,7 +33,7 @@ import {
 } from './python-scalar.js';
 import { engineOfDialect, hostOfUrl, isAsyncDriver, parseSqlalchemyUrl, type SqlalchemyUrl } from './url.js';
 import { levenshtein } from '../edit-distance.js';
-import { secondsWrittenAsMs, unitSlipProblem } from '../js/duration-unit.js';
+import { secondsWrittenAsMs, unitSlipProblem } from '../duration-unit.js';
 
 const FACT_DEFAULTS = 'sqlalchemy.md, Settings (create_engine defaults, the same in 1.3, 1.4, 2.0 and 2.1)';
 const FACT_RECYCLE =

@@ -10,9 +10,9 @@ import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { type Origin, overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { type Origin, overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
-import { msKeysWrittenAsSeconds } from '../jdbc/duration-unit.js';
+import { msKeysWrittenAsSeconds } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
 import { jdbcPacketLimit } from '../jdbc/packet-limit.js';
 import { jdbcPoolSize } from '../jdbc/pool-size.js';
@@ -134,6 +134,7 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
     const name = e.key.slice(prefix.length);
     const key = TOMCAT_KEYS[name];
     const text = e.text ?? '';
+    const previous = written.get(name);
     written.set(name, {
       key: e.rawKey ?? e.key,
       canonicalKey: name,
@@ -142,7 +143,8 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
       value: key ? readValue(key.type, text) : { kind: 'string', value: text },
       origin: { kind: 'file', span: e.span, via: [] },
       ...valueSpanOf(e, text),
-      overrides: overridesOf(written.get(name) ?? undefined),
+      overrides: overridesOf(previous),
+      ...(previous?.key === (e.rawKey ?? e.key) ? replacedOf(previous) : {}),
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
     });
   }
