@@ -24,8 +24,11 @@ export default problemRule({
       'Spring Boot: keys under a pool prefix that is not the live pool (`spring.datasource.tomcat.*` while the pool ' +
       'is HikariCP, `spring.datasource.dbcp.*` since 2.0) and pool settings without a pool segment ' +
       '(`spring.datasource.test-on-borrow`, bound only up to Spring Boot 1.3). Other readers report their ' +
-      "libraries' rewrites under the same id (Flask-SQLAlchemy 3 ignoring `SQLALCHEMY_POOL_*`, tarn `min > max`, " +
-      'knex up to 3.1 replacing `pool.validate`).',
+      "libraries' rewrites under the same id (Flask-SQLAlchemy 3 ignoring `SQLALCHEMY_POOL_*`, knex up to 3.1 " +
+      'replacing `pool.validate`, MariaDB accepting `default_authentication_plugin` as a no-op). sysctl: a value the ' +
+      'kernel refuses (an empty value, a `#` comment or quotes inside the value), so the earlier value stays in force. ' +
+      'JavaScript configs: an expression that evaluates to not-a-number (`Number("abc")`), which the library then ' +
+      'treats as unset (a note: which key receives it is not always known).',
     whyIsThisBad:
       'The file says one thing and the pool does another, silently or with one log line at start-up that nobody ' +
       'reads: HikariCP logs `maxLifetime is less than 30000ms, setting to default 1800000ms.` or ' +

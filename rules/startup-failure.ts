@@ -16,7 +16,11 @@ export default problemRule({
       'not know without the `loose-` prefix (as far as the knowledge base can tell: `default_authentication_plugin` on MySQL ' +
       '8.4, a MariaDB-only variable on a declared MySQL server), a top-level `!includedir` of a missing directory, and the same ' +
       'in a Compose `command:`. Containers: a Compose `sysctls:` value the kernel rejects or a `net.*` sysctl with ' +
-      '`network_mode: host`, which stop the container. Pool readers report here the setters and binders that throw at start-up.',
+      '`network_mode: host`, which stop the container. Pool readers report here the setters and binders that throw at start-up: ' +
+      'HikariCP setters (`connectionTimeout` under 250 ms, `maximumPoolSize` under 1), a Spring Boot binding that cannot ' +
+      'convert a value (`max-lifetime: 30m` before Boot converts durations for that key), tarn `min` above `max` (knex ' +
+      'throws when the pool is created), a Python pool argument of the wrong type, and a Prisma datasource that sets one ' +
+      'property twice (P1012 `Key "url" is already defined`).',
     whyIsThisBad:
       'The service never comes up, and the message is in a log nobody reads until the outage: mysqld prints ' +
       "\"Unknown suffix 'h' used for variable 'wait_timeout' (value '8h'). Legal suffix characters are: K, M, G, T, P, E\" " +
