@@ -42,6 +42,8 @@ interface RootState {
   cache: LintCache;
   /** What was last published, by URI (the diagnostics with their fixes). */
   published: Map<string, Published[]>;
+  /** The diagnostics last sent for each URI, as JSON: a file that is not open and whose list is unchanged is not sent again. */
+  sent: Map<string, string>;
   /** The versions of the open documents the last run saw, by URI: a quick fix is offered only for the text it was computed on. */
   versions: Map<string, number>;
   running: boolean;
@@ -153,7 +155,14 @@ export async function runLanguageServer(input: NodeJS.ReadableStream, output: No
   const stateOf = (root: string): RootState => {
     let s = states.get(root);
     if (!s) {
-      s = { cache: createLintCache({ keepDisk: true }), published: new Map(), versions: new Map(), running: false, again: false };
+      s = {
+        cache: createLintCache({ keepDisk: true }),
+        published: new Map(),
+        sent: new Map(),
+        versions: new Map(),
+        running: false,
+        again: false,
+      };
       states.set(root, s);
     }
     return s;
@@ -166,10 +175,25 @@ export async function runLanguageServer(input: NodeJS.ReadableStream, output: No
     });
   };
 
-  /** Publishes the new set, and an empty list for every file that had diagnostics and has none now. */
+  /**
+   * Publishes the new set, and an empty list for every file that had diagnostics and has none now. The client keeps a
+   * file's diagnostics until they are replaced, so a file that is not open and whose list did not change is not sent
+   * again (a keystroke in one file of a large tree re-sends that file, not hundreds; issue 21). Open documents always
+   * get their list, so an editor sees each run answer.
+   */
   const publish = (state: RootState, next: Map<string, Published[]>) => {
-    for (const [uri, list] of next) send(uri, list);
-    for (const uri of state.published.keys()) if (!next.has(uri)) send(uri, []);
+    const open = new Set(documents.keys());
+    for (const [uri, list] of next) {
+      const json = JSON.stringify(list.map((p) => p.diagnostic));
+      if (!open.has(uri) && state.sent.get(uri) === json) continue;
+      state.sent.set(uri, json);
+      send(uri, list);
+    }
+    for (const uri of state.published.keys()) {
+      if (next.has(uri)) continue;
+      state.sent.delete(uri);
+      send(uri, []);
+    }
     state.published = next;
   };
 
