@@ -100,7 +100,8 @@ function listRules(format: Format | 'text'): string {
     return `${JSON.stringify(rules, null, 2)}\n`;
   }
   if (format !== 'stylish' && format !== 'text') throw new UsageError(`--list-rules prints text or json, not ${format}`);
-  return `${RULES.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`;
+  const width = Math.max(...RULES.map((r) => r.id.length));
+  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n`;
 }
 
 /**
