@@ -216,8 +216,22 @@ test('connlint rules, explain and profiles', async () => {
   const text = await run(['rules'], dir);
   assert.equal(text.code, 0);
   assert.match(text.stdout, /^pool-missing-validation +warning +A pool lends connections without checking them/m);
-  const json = JSON.parse((await run(['rules', '--format', 'json'], dir)).stdout) as Array<{ id: string }>;
+  // One column for the severity, however long the longest id.
+  const columns = new Set(
+    text.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.search(/ (error|warning|note) /)),
+  );
+  assert.equal(columns.size, 1, text.stdout);
+  const json = JSON.parse((await run(['rules', '--format', 'json'], dir)).stdout) as Array<{
+    id: string;
+    status: string;
+    fixable: boolean;
+  }>;
   assert.ok(json.some((r) => r.id === 'keepalive-exceeds-network-idle-timeout'));
+  assert.deepEqual(json.find((r) => r.id === 'pool-lifetime-exceeds-wait-timeout')?.fixable, true);
+  assert.deepEqual(json.find((r) => r.id === 'startup-failure')?.status, 'stable');
   const explained = await run(['explain', 'pool-missing-validation'], dir);
   assert.equal(explained.code, 0);
   assert.match(explained.stdout, /^## pool-missing-validation\n[\s\S]*### What it does\n[\s\S]*### Why is this bad\?/);
