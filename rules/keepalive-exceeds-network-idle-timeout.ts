@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { formatDuration } from '../src/model/duration.js';
-import { firstNetworkElements, type PathElement } from '../src/model/idle-path.js';
-import type { Expiry, Host } from '../src/model/model.js';
+import { firstNetworkElements } from '../src/model/idle-path.js';
+import type { Host } from '../src/model/model.js';
+import { networkConsequence, networkRelated, networkWhere } from '../src/model/network-words.js';
 import { formatSpan } from '../src/model/span.js';
 import { setValueFix, spanOr, typedValue, typedWithHuman, whereFrom } from '../src/model/values.js';
 
@@ -11,41 +12,6 @@ const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
 export function safeKeepaliveMs(timeoutMs: number): number {
   const below = timeoutMs - Math.max(timeoutMs / 10, 30_000);
   return Math.max(Math.floor(below / 10_000) * 10_000, 10_000);
-}
-
-const CONSEQUENCE: Record<Expiry, string> = {
-  silent: 'the flow is dropped silently and the next query on that connection hangs until TCP gives up (15 to 30 min)',
-  'rst-next': 'the next packet on that connection gets a reset (ECONNRESET, "Communications link failure")',
-  'rst-both': 'both ends get a reset when the timer expires',
-  close: 'the middlebox closes the connection',
-  unknown: 'the connection breaks on its next use once the network forgets the flow',
-};
-
-/** Where the first network element(s) to fire are declared: `aws-nat-gateway, connlint.config.yaml:2`. */
-function networkWhere(first: PathElement[]): string {
-  return first
-    .map((e) => (e.element && e.element.name !== 'network' ? `${e.element.name}, ${whereFrom(e.setting)}` : whereFrom(e.setting)))
-    .join('; ');
-}
-
-/** What one device does when its timer fires, as a clause after its name. */
-const DEVICE_DOES: Record<Expiry, string> = {
-  silent: 'drops the flow silently, so the next query on that connection hangs until TCP gives up (15 to 30 min)',
-  'rst-next': 'resets the next packet on that connection (ECONNRESET, "Communications link failure")',
-  'rst-both': 'resets both ends when its timer expires',
-  close: 'closes the connection',
-  unknown: 'forgets the flow, so the connection breaks on its next use',
-};
-
-/**
- * What happens when the flow is forgotten. Elements that fire together may expire differently (a NAT
- * gateway that resets and a GWLB that drops silently, both at 350 s): each is named with its own effect.
- */
-function consequence(first: PathElement[]): string {
-  const kinds = [...new Set(first.map((e) => e.expiry ?? 'unknown'))];
-  if (kinds.length === 1) return CONSEQUENCE[kinds[0] as Expiry];
-  const each = first.map((e) => `the ${e.element?.device ?? e.label} ${DEVICE_DOES[e.expiry ?? 'unknown']}`);
-  return `whichever device forgets the flow first decides what breaks: ${each.join('; ')}`;
 }
 
 export default defineRule({
@@ -112,13 +78,9 @@ export default defineRule({
     const common = {
       timeout: formatDuration(timeoutMs),
       network: networkWhere(first),
-      consequence: consequence(first),
+      consequence: networkConsequence(first),
     };
-    const related = first.flatMap((e) =>
-      e.setting.origin.kind === 'config'
-        ? [{ span: e.setting.origin.span, message: `network idle timeout ${formatDuration(timeoutMs)}` }]
-        : [],
-    );
+    const related = networkRelated(first, timeoutMs);
 
     const reported = new Set<string>();
     const kernel = (host: Host, severity?: 'warning', eased = '') => {

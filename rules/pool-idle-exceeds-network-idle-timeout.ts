@@ -1,35 +1,12 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import type { Severity } from '../src/engine/finding.js';
 import { formatDuration } from '../src/model/duration.js';
-import { firstNetworkElements, type IdlePath, type PathElement } from '../src/model/idle-path.js';
-import type { Expiry, IdleMechanism } from '../src/model/model.js';
+import { firstNetworkElements, type IdlePath } from '../src/model/idle-path.js';
+import { networkConsequence, networkRelated, networkWhere } from '../src/model/network-words.js';
+import type { IdleMechanism } from '../src/model/model.js';
 import { idleCulprit, setValueFix, spanOr, typedValue, typedWithHuman, whereFrom } from '../src/model/values.js';
 
 const KEEPALIVE_TIME = 'net.ipv4.tcp_keepalive_time';
-
-const CONSEQUENCE: Record<Expiry, string> = {
-  silent: 'the flow is dropped silently and the next query on that connection hangs until TCP gives up (15 to 30 min)',
-  'rst-next': 'the next packet on that connection gets a reset (ECONNRESET, "Communications link failure")',
-  'rst-both': 'both ends get a reset when the timer expires',
-  close: 'the middlebox closes the connection',
-  unknown: 'the connection breaks on its next use once the network forgets the flow',
-};
-
-/** What breaks when the first element(s) forget the flow; devices that expire differently are named each. */
-function consequence(first: PathElement[]): string {
-  const kinds = [...new Set(first.map((e) => e.expiry ?? 'unknown'))];
-  if (kinds.length === 1) return CONSEQUENCE[kinds[0] as Expiry];
-  return `whichever device forgets the flow first decides what breaks: ${first
-    .map((e) => `${e.element?.device ?? e.label}: ${CONSEQUENCE[e.expiry ?? 'unknown']}`)
-    .join('; ')}`;
-}
-
-/** `aws-nat-gateway, connlint.config.yaml:3`. */
-function networkWhere(first: PathElement[]): string {
-  return first
-    .map((e) => (e.element && e.element.name !== 'network' ? `${e.element.name}, ${whereFrom(e.setting)}` : whereFrom(e.setting)))
-    .join('; ');
-}
 
 /**
  * Why no TCP keepalive probe keeps the flow alive on this path, or undefined when one might (the driver
@@ -128,11 +105,7 @@ export default defineRule({
     if (net?.ms === undefined || net.setting.origin.kind !== 'config') return;
     const timeoutMs = net.ms;
     const margin = Number(options.marginSeconds) * 1000;
-    const related = first.flatMap((e) =>
-      e.setting.origin.kind === 'config'
-        ? [{ span: e.setting.origin.span, message: `network idle timeout ${formatDuration(timeoutMs)}` }]
-        : [],
-    );
+    const related = networkRelated(first, timeoutMs);
     const failsFast = first.every((e) => e.expiry === 'rst-next' || e.expiry === 'rst-both');
     for (const path of model.paths) {
       const { pool } = path;
@@ -169,7 +142,7 @@ export default defineRule({
         network: networkWhere(first),
         noKeepalive: why,
         consequence:
-          consequence(first) +
+          networkConsequence(first) +
           (severity === 'warning'
             ? `, which ${pool.libraryName}'s checkout validation catches at the cost of a failed check and a retry`
             : ''),
