@@ -15,7 +15,7 @@ import type { PyValue } from '../python/value.js';
 import { djangoDriver } from '../sqlalchemy/drivers.js';
 import { secondsWrittenAsMs, unitSlipProblem } from '../duration-unit.js';
 import { addSessionWaitTimeout, queuePoolSize } from '../sqlalchemy/pool.js';
-import { poolSizeOf } from '../js/pool-size.js';
+import { poolSizeOf } from '../pool-size.js';
 import {
   dictItems,
   dictView,

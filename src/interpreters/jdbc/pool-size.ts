@@ -1,11 +1,11 @@
 /**
  * A Java pool's `maxSize` from the count setting that caps it (HikariCP `maximumPoolSize`, c3p0 `maxPoolSize`,
- * DBCP2 `maxTotal`, Tomcat JDBC `maxActive`), with the shared wording of src/interpreters/js/pool-size.ts. A value the
+ * DBCP2 `maxTotal`, Tomcat JDBC `maxActive`), with the shared wording of src/interpreters/pool-size.ts. A value the
  * pool rewrites at start-up counts as it runs, and the note says why (the setting's clamp).
  */
 import type { PoolSize } from '../../model/model.js';
 import type { Setting } from '../../model/setting.js';
-import { poolSizeOf, type SizeRules } from '../js/pool-size.js';
+import { poolSizeOf, type SizeRules } from '../pool-size.js';
 
 export function jdbcPoolSize(setting: Setting | undefined, rules: SizeRules = {}): PoolSize | undefined {
   if (!setting) return undefined;

@@ -13,7 +13,7 @@
  * default (applied when the variable is unset); `env.json`, `env.array` and others stay unknown.
  * Strapi v3's `connections` shape is not modelled.
  */
-import { poolSizeOf } from '../js/pool-size.js';
+import { poolSizeOf } from '../pool-size.js';
 import type { DriverKeepalive, Engine, IdleMechanism, LibraryVersion, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';

@@ -11,7 +11,7 @@ import { detectFlavour } from './flavour.js';
 import { groupMatches, type MySqlFlavor } from './groups.js';
 import type { ImageFlavour } from './image-flavour.js';
 import { replacedOf } from '../../model/setting.js';
-import type { ServerSource } from './server.js';
+import { type ServerSource, writtenSetting } from './server.js';
 import { canonicalOptionName, clampVariable, type MySqlVariable, readOptionNumber } from './variables.js';
 
 /**
@@ -55,17 +55,7 @@ function sizeOrCount(v: MySqlVariable, n: number): Value {
 /** What the client makes of one option line: a known number read and adjusted as my_getopt does, else the text. */
 function readClientOption(o: ServerSource['options'][number], canonical: string, flavor: MySqlFlavor): Setting {
   const { entry } = o;
-  const setting: Setting = {
-    key: entry.key,
-    canonicalKey: canonical,
-    raw: entry.raw,
-    text: entry.text,
-    value: entry.text === null ? { kind: 'bool', value: true } : { kind: 'string', value: entry.text },
-    origin: { kind: 'file', span: entry.span, via: o.via },
-    ...valueSpanOf(entry),
-    group: (entry.section ?? '').toLowerCase(),
-    overrides: [],
-  };
+  const setting = writtenSetting(entry, o.via, canonical);
   const variable = CLIENT_VARIABLES.get(canonical);
   if (!variable) return setting;
   if (entry.text === null || entry.text.trim() === '') {

@@ -66,21 +66,28 @@ interface Reading {
   problem?: ParseProblem;
 }
 
+/**
+ * One option line as written, before any program reads its value: a flag without value is `true`, anything else the
+ * text (the server and the command-line clients each read the number from it their own way).
+ */
+export function writtenSetting(entry: Entry, via: Span[], canonical: string): Setting {
+  return {
+    key: entry.key,
+    canonicalKey: canonical,
+    raw: entry.raw,
+    text: entry.text,
+    value: entry.text === null ? { kind: 'bool', value: true } : { kind: 'string', value: entry.text },
+    origin: { kind: 'file', span: entry.span, via },
+    ...valueSpanOf(entry),
+    group: (entry.section ?? '').toLowerCase(),
+    overrides: [],
+  };
+}
+
 /** What mysqld makes of one option line: the number it reads, clamped as at start-up, or why it refuses to start. */
 function readOption(r: ServerOption, canonical: string, flavor: MySqlFlavor): Reading {
   const option = { name: r.entry.key, text: r.entry.text, raw: r.entry.raw, group: r.entry.section ?? '' };
-  const span = r.entry.span;
-  const setting: Setting = {
-    key: option.name,
-    canonicalKey: canonical,
-    raw: option.raw,
-    text: option.text,
-    value: option.text === null ? { kind: 'bool', value: true } : { kind: 'string', value: option.text },
-    origin: { kind: 'file', span, via: r.via },
-    ...valueSpanOf(r.entry),
-    group: option.group.toLowerCase(),
-    overrides: [],
-  };
+  const setting = writtenSetting(r.entry, r.via, canonical);
   const variable = MYSQL_VARIABLES.get(canonical);
   if (!variable || variable.unit === 'bool') return { setting };
   if (variable.unit === 's') setting.unit = 's';

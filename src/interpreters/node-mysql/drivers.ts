@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../../model/duration.js';
 import type { DriverKeepalive, IdleMechanism, Pool, PoolSize } from '../../model/model.js';
-import { poolSizeOf } from '../js/pool-size.js';
+import { poolSizeOf } from '../pool-size.js';
 import type { Setting, Value } from '../../model/setting.js';
 import { humanValue } from '../../model/values.js';
 import {

@@ -15,7 +15,7 @@
  * Secrets: problems name keys, never the URL; a value is quoted only after `maskSecrets`.
  */
 import type { IdleMechanism, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
-import { poolSizeOf } from '../js/pool-size.js';
+import { poolSizeOf } from '../pool-size.js';
 import { driverMaxSize } from '../node-mysql/drivers.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';

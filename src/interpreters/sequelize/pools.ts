@@ -8,7 +8,7 @@
  * into the default (30000/30000/1000/Infinity); v7 honours 0. With the major unknown (and the callee
  * not `@sequelize/core`, which is v7), values that differ are unknown.
  */
-import { poolSizeOf, timesPools, unknownSize } from '../js/pool-size.js';
+import { poolSizeOf, timesPools, unknownSize } from '../pool-size.js';
 import type { DriverKeepalive, Engine, IdleMechanism, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';

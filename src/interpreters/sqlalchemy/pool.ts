@@ -7,7 +7,7 @@
  * from strings, and no path converts `pool_pre_ping`, so `"false"` turns it on.
  */
 import type { DriverKeepalive, Engine, IdleMechanism, Pool, PoolSize } from '../../model/model.js';
-import { countOf, unknownSize } from '../js/pool-size.js';
+import { countOf, unknownSize } from '../pool-size.js';
 import type { Problem } from '../../model/problem.js';
 import { type Origin, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan, type Span } from '../../model/span.js';

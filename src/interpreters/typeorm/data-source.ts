@@ -9,7 +9,7 @@
  * names the package (`TypeORM (mysql2)`), so every message says whose pool it is.
  */
 import type { Engine, LibraryVersion, Pool, PoolSize } from '../../model/model.js';
-import { timesPools, unknownSize } from '../js/pool-size.js';
+import { timesPools, unknownSize } from '../pool-size.js';
 import type { Problem } from '../../model/problem.js';
 import { maskSecrets } from '../../model/secrets.js';
 import { type Setting, sortedByKey } from '../../model/setting.js';

@@ -1,10 +1,10 @@
 /**
  * A pool's `maxSize` (the most connections it opens at once) from the count setting that bounds it, shared by
- * the JavaScript and Python pool interpreters. An unknown value (an environment variable, text a library does not
+ * the Java, JavaScript and Python pool interpreters. An unknown value (an environment variable, text a library does not
  * convert) stays unknown with its reason; a value a library reads as "no limit" is unbounded, said in the note.
  */
-import type { PoolSize } from '../../model/model.js';
-import type { Setting } from '../../model/setting.js';
+import type { PoolSize } from '../model/model.js';
+import type { Setting } from '../model/setting.js';
 
 /**
  * The convention the rule reads: a bound that is undefined with a known first setting is "no limit" (an accusation);
