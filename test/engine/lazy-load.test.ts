@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tempRepo } from '../temp-repo.js';
+import { has, loaded } from '../load-trace.js';
 
 /**
  * Heavy modules load only when a file needs them (issue 15, "A format registry"): what a run really
  * imports, recorded by a resolve hook in the child process.
  */
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(REPO, 'bin/connlint.js');
-const TRACE_HOOK = join(REPO, 'test/engine/load-trace.mjs');
-
-function loaded(args: string[]): string[] {
-  const trace = join(mkdtempSync(join(tmpdir(), 'connlint-trace-')), 'trace.txt');
-  const run = spawnSync(process.execPath, ['--import', TRACE_HOOK, BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CONNLINT_TRACE: trace },
-  });
-  assert.ok(run.status === 0 || run.status === 1, `${args.join(' ')}: exit ${run.status}: ${run.stderr}`);
-  return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-}
-
-const has = (urls: string[], part: string) => urls.some((u) => u.includes(part));
 
 test('--version loads no YAML, schema, parser or inspect module', () => {
   const urls = loaded(['--version']);

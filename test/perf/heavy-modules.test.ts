@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { tempRepo } from '../temp-repo.js';
+import { loaded, REPO } from '../load-trace.js';
 
 /*
  * Issue 21: the heavy parsers load only for files that need them. Which modules a run really imports is recorded
  * by the resolve hook of test/engine/load-trace.mjs in a child process: an assertion on what loaded, not a timing.
  */
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(REPO, 'bin/connlint.js');
-const TRACE_HOOK = join(REPO, 'test/engine/load-trace.mjs');
-
-function loaded(args: string[]): string[] {
-  const trace = join(mkdtempSync(join(tmpdir(), 'connlint-trace-')), 'trace.txt');
-  const run = spawnSync(process.execPath, ['--import', TRACE_HOOK, BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CONNLINT_TRACE: trace },
-  });
-  assert.ok(run.status === 0 || run.status === 1, `${args.join(' ')}: exit ${run.status}: ${run.stderr}`);
-  return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-}
 
 const HEAVY = ['/node_modules/ts-morph/', '/node_modules/@ts-morph/', '/node_modules/typescript/', '/node_modules/@lezer/python/'];
 
