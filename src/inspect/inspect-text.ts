@@ -6,7 +6,8 @@ import { formatDuration } from '../model/duration.js';
 import { formatSpan } from '../model/span.js';
 import { humanValue, whereFrom } from '../model/values.js';
 import { defaultSource, type InspectInput, inspectedServers, maskSetting, maskText } from './inspect-json.js';
-import { drawTimeline, printable, type TimelineMarker, wrapText } from './timeline.js';
+import { printable } from '../report/terminal-text.js';
+import { drawTimeline, type TimelineMarker, wrapText } from './timeline.js';
 
 /**
  * `connlint inspect` (text): one block per pool -> server link with the settings that decide how long

@@ -1,5 +1,6 @@
 import { formatDuration } from '../model/duration.js';
 import type { Expiry } from '../model/model.js';
+import { width as displayWidth, printable } from '../report/terminal-text.js';
 
 /**
  * The idle timeline of one pool -> server path, drawn in plain ASCII: one axis of idle time with a
@@ -91,27 +92,6 @@ const LINEAR_STEPS = [
   1000 * DAY,
   10_000 * DAY,
 ];
-
-/**
- * Control characters, DEL, C1 controls and bidirectional overrides from a scanned file could move the
- * cursor or reorder what the reader sees, so they are shown as escapes (as in src/report/stylish.ts).
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** Display width in code points (wide CJK glyphs are not measured). */
-export function displayWidth(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
 
 /** A unit after a number (`50 s`, `64 MiB`): kept on the number's line, as the reader scans the pair as one. */
 const UNIT_WORD = /^(ms|s|min|h|d|B|KiB|MiB|GiB|TiB)[,;:.)]*$/;

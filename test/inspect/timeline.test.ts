@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { displayWidth, drawTimeline, FIRST_KILLER, type TimelineMarker, timelineVerdict, wrapText } from '../../src/inspect/timeline.js';
+import { drawTimeline, FIRST_KILLER, type TimelineMarker, timelineVerdict, wrapText } from '../../src/inspect/timeline.js';
+import { width as displayWidth } from '../../src/report/terminal-text.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping SGR codes is the point
 const SGR = /\u001b\[[0-9;]*m/g;
