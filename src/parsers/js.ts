@@ -1,13 +1,14 @@
-import { Project, ts } from 'ts-morph';
 import type { Span } from '../model/span.js';
 import type { ParseProblem, ParseResult } from './parse-result.js';
 import { LineStarts } from './line-starts.js';
+import { ts } from './typescript-compiler.js';
 
 /*
  * JavaScript/TypeScript source -> the TypeScript compiler's syntax tree, with connlint spans (issue 18).
- * Parsing only: an in-memory ts-morph project without type checking, libraries or file-system
- * resolution; nothing here (or in the evaluator) runs, requires or imports the code it reads.
- * ts-morph is imported by this file alone: it is heavy, so it loads only when a JS/TS file is read.
+ * Parsing only: ts-morph's compiler parses each file on its own, without a program, type checking,
+ * libraries or file-system resolution; nothing here (or in the evaluator) runs, requires or imports the
+ * code it reads. The compiler is imported by this file alone (through src/parsers/typescript-compiler.ts):
+ * it is heavy, so it loads only when a JS/TS file is read.
  * Spans: 1-based lines (a line ends at \n, \r\n or \r, as the other connlint parsers and editors count
  * them; U+2028/U+2029 do not start a line here), columns in UTF-16 units, end exclusive.
  */
@@ -64,35 +65,29 @@ function scriptKindOf(path: string): ts.ScriptKind {
 }
 
 /**
- * Parsers share one in-memory project per tree (creating a project costs more than parsing a config).
- * The project never type-checks: `getPreEmitDiagnostics` and the type checker are never called; parse
- * errors come from the compiler's own `parseDiagnostics`.
+ * Parses files one at a time, as ts-morph's in-memory project did for connlint (the latest grammar, parents
+ * set, the script kind from the extension, a byte-order mark dropped), without the project: nothing is
+ * type-checked, and parse errors are the compiler's own `parseDiagnostics`.
  */
 export class JsParser {
-  private readonly project = new Project({
-    useInMemoryFileSystem: true,
-    skipFileDependencyResolution: true,
-    skipAddingFilesFromTsConfig: true,
-    compilerOptions: { allowJs: true, noLib: true },
-  });
-  private counter = 0;
-
   /** Parses one file. Never throws: a file the compiler cannot parse gives an empty tree and a problem. */
   parse(path: string, text: string): ParseResult<JsSyntaxFile> {
     const lines = new JsLineIndex(path, text);
-    // A fresh in-memory name per call: files of the tree never see each other through the project.
-    const memoryPath = `/connlint-${this.counter++}/${path.replace(/^\/+/, '') || 'file.js'}`;
+    const name = `/${path.replace(/^\/+/, '') || 'file.js'}`;
     let source: ts.SourceFile;
     try {
-      const file = this.project.createSourceFile(memoryPath, text, { overwrite: true, scriptKind: scriptKindOf(path) });
-      source = file.compilerNode;
-      // The tree is kept; ts-morph's wrappers are not needed after this.
-      this.project.removeSourceFile(file);
+      source = ts.createSourceFile(
+        name,
+        text.startsWith('\uFEFF') ? text.slice(1) : text,
+        ts.ScriptTarget.Latest,
+        true,
+        scriptKindOf(path),
+      );
     } catch (e) {
       const tooDeep = e instanceof RangeError;
       const span = lines.span(0, 0);
       return {
-        doc: { path, text, source: ts.createSourceFile(memoryPath, '', ts.ScriptTarget.Latest, true), lines, syntaxError: span },
+        doc: { path, text, source: ts.createSourceFile(name, '', ts.ScriptTarget.Latest, true), lines, syntaxError: span },
         problems: [
           {
             severity: 'error',
@@ -104,7 +99,7 @@ export class JsParser {
         ],
       };
     }
-    // Offsets are into the text the compiler kept (ts-morph drops a byte-order mark).
+    // Offsets are into the text the compiler kept (without a byte-order mark).
     const kept = source.text === text ? lines : new JsLineIndex(path, source.text);
     const doc: JsSyntaxFile = { path, text: source.text, source, lines: kept };
     const problems: ParseProblem[] = [];
@@ -125,7 +120,7 @@ export class JsParser {
   }
 }
 
-/** One file, with a project of its own. */
+/** One file. */
 export function parseJs(path: string, text: string): ParseResult<JsSyntaxFile> {
   return new JsParser().parse(path, text);
 }

@@ -122,4 +122,7 @@ test('a sequelize-cli config/config.json is read without ts-morph; a knexfile lo
     tempRepo({ 'knexfile.js': "module.exports = { client: 'mysql2', connection: { host: 'db' } };\n" }),
   ]);
   assert.ok(has(knex, '/dist/src/parsers/js.js'));
+  // The compiler ts-morph ships, without ts-morph's project layer (src/parsers/typescript-compiler.ts).
+  assert.ok(has(knex, '/node_modules/@ts-morph/common/dist/typescript.js'), 'the compiler was not loaded');
+  assert.ok(!has(knex, '/node_modules/ts-morph/dist/') && !has(knex, '/ts-morph-common.js'), "ts-morph's project layer loaded");
 });
