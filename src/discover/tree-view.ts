@@ -329,8 +329,9 @@ export class LexicalTree {
       const stat = fstatSync(fd);
       if (!stat.isFile()) return { ruleId: 'unreadable-path', message: 'cannot read file: not a regular file' };
       if (stat.size > MAX_FILE_BYTES) return tooLarge(stat.size);
-      // Not zero-filled: every byte is overwritten by the read, and a short read keeps only what was read.
-      const buffer = Buffer.allocUnsafeSlow(stat.size);
+      // Not zero-filled: every byte is overwritten by the read, and a short read keeps only what was read. A small file
+      // takes a slice of Node's shared pool rather than a memory block of its own (most files of a tree are small).
+      const buffer = Buffer.allocUnsafe(stat.size);
       let filled = 0;
       while (filled < buffer.length) {
         const n = readSync(fd, buffer, filled, buffer.length - filled, filled);

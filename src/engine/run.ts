@@ -284,19 +284,27 @@ interface ClaimOutcome {
   bytes: Buffer;
   claimed?: { format: Format; text: string; claim: Claim };
   notRead?: string;
-  crashes: Finding[];
+  crashes: readonly Finding[];
 }
 
+/** Shared by the outcomes of every file that claimed without a crash (most): one array, not one per file. */
+const NO_CRASHES: readonly Finding[] = Object.freeze([]);
+
 function claimOne(path: string, bytes: Buffer): ClaimOutcome {
-  const out: ClaimOutcome = { bytes, crashes: [] };
+  const out: ClaimOutcome = { bytes, crashes: NO_CRASHES };
   for (const format of FORMATS) {
     if (!format.matchesName(path)) continue;
+    const quick = format.quickNotRead?.(path, bytes);
+    if (quick) {
+      out.notRead ??= quick.notRead;
+      continue;
+    }
     const text = bytes.toString(format.encoding);
     let claim: ReturnType<Format['claim']>;
     try {
       claim = format.claim(path, text);
     } catch (error) {
-      out.crashes.push(internalError(lineSpan(path, 1, 1, 0), `${format.id} claim of ${path}`, error));
+      out.crashes = [...out.crashes, internalError(lineSpan(path, 1, 1, 0), `${format.id} claim of ${path}`, error)];
       continue;
     }
     if (isNotRead(claim)) {
@@ -313,7 +321,7 @@ function claimOne(path: string, bytes: Buffer): ClaimOutcome {
  * Offers each discovered file to the formats; the first that claims it reads it. `held` has the outcomes of the last
  * run by path: a file with the very same bytes (the language server's disk snapshot) is not decoded or sniffed again.
  */
-function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string, ClaimOutcome>): Map<Format, ClaimedFile[]> {
+function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string, ClaimOutcome> | undefined): Map<Format, ClaimedFile[]> {
   const byFormat = new Map<Format, ClaimedFile[]>();
   const kept = new Map<string, ClaimOutcome>();
   for (const d of discovered) {
@@ -322,9 +330,9 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string,
       continue;
     }
     if (!d.bytes) continue;
-    const last = held.get(d.path);
+    const last = held?.get(d.path);
     const outcome = last?.bytes === d.bytes ? last : claimOne(d.path, d.bytes);
-    kept.set(d.path, outcome);
+    if (held) kept.set(d.path, outcome);
     // Copies: a run changes its findings in place (secrets masked), and the outcome may serve the next run.
     for (const c of outcome.crashes) g.crashes.push({ ...c, related: [...c.related] });
     const c = outcome.claimed;
@@ -335,8 +343,10 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string,
       g.files.set(d.path, { path: d.path, kind: c.format.id, owner: c.claim.owner, reason: c.claim.reason });
     } else g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: outcome.notRead ?? 'no format reads it' });
   }
-  held.clear();
-  for (const [path, outcome] of kept) held.set(path, outcome);
+  if (held) {
+    held.clear();
+    for (const [path, outcome] of kept) held.set(path, outcome);
+  }
   return byFormat;
 }
 
@@ -531,11 +541,8 @@ export async function lint(options: LintOptions): Promise<LintRun> {
       g.files.set(path, { path, kind: null, owner: 'certain', reason: 'no format connlint knows reads a file named like this' });
     }
   }
-  const byFormat = claimFiles(
-    discovery.files,
-    g,
-    cache.remember('claims', () => new Map<string, ClaimOutcome>()),
-  );
+  // Outcomes are worth keeping only for a next run over the same disk snapshot (the language server's).
+  const byFormat = claimFiles(discovery.files, g, disk ? cache.remember('claims', () => new Map<string, ClaimOutcome>()) : undefined);
   const base = { config, view: discovery.view, cache };
   // Load every format that has files, then let each declare what others need (Compose environments),
   // then contribute: a format never depends on the order of the registry.

@@ -1,5 +1,6 @@
 import { dirname } from '../interpreters/js/module-resolution.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
+import { byteWords, holdsAny } from './byte-sniff.js';
 import { DECLARATION, GENERATED, SCRIPT, TEST_CODE, withRelativeImports } from './js-files.js';
 
 /*
@@ -64,6 +65,26 @@ const READER_CALL = /\bcreateConnections\s*\(|\bgetConnectionOptions\s*\(|\bnew\
 const CONFIG_LIKE = /config|database|\bdb\b|[._-]db\.|env|settings|knex|ormconfig|datasource|data-source/i;
 const MAX_IMPORTED = 200;
 
+const NO_POOL: NotRead = { notRead: 'no database pool configuration (knex, createPool, DataSource, TypeOrmModule, Sequelize)' };
+/** A text SNIFF matches holds one of these words. */
+const SNIFF_WORDS = byteWords([
+  'knex',
+  'Knex',
+  'createPool',
+  'DataSource',
+  'createConnection',
+  'getConnectionOptions',
+  'TypeOrmModule',
+  'Sequelize',
+]);
+
+/** NO_POOL without decoding, for a file only SNIFF could claim whose bytes hold none of its words. */
+export function quickJsNotRead(path: string, bytes: Buffer): NotRead | undefined {
+  if (ORMCONFIG.test(path) || SEQUELIZE_JSON.test(path) || PRISMA_CONFIG.test(path) || GENERATED.test(path)) return undefined;
+  if (KNEXFILE.test(path) || STRAPI.test(path)) return undefined;
+  return holdsAny(bytes, SNIFF_WORDS) ? undefined : NO_POOL;
+}
+
 export function claimJsConfig(path: string, text: string): Claim | NotRead {
   const orm = ORMCONFIG.exec(path)?.[1];
   if (orm === 'env') return { owner: 'certain', reason: "TypeORM's ormconfig.env (TYPEORM_* variables, TypeORM 0.2.x–0.3.x)" };
@@ -92,7 +113,7 @@ export function claimJsConfig(path: string, text: string): Claim | NotRead {
   if (STRAPI.test(path) && /\bclient\b/.test(text) && /\bconnection\b/.test(text))
     return { owner: 'certain', reason: "Strapi's database configuration (knex)" };
   const sniff = SNIFF.exec(text);
-  if (!sniff) return { notRead: 'no database pool configuration (knex, createPool, DataSource, TypeOrmModule, Sequelize)' };
+  if (!sniff) return NO_POOL;
   const what = sniff[0].replace(/\s+/g, ' ');
   // Test code runs when the tests run, not in production: its findings are notes at most.
   if (TEST_CODE.test(path))
@@ -541,6 +562,7 @@ export const jsConfig: Format = {
   matchesName: (path) => (SOURCE.test(path) && !DECLARATION.test(path)) || ORMCONFIG.test(path) || SEQUELIZE_JSON.test(path),
   encoding: 'utf8',
   claim: claimJsConfig,
+  quickNotRead: quickJsNotRead,
   async load() {
     const [knex, nodeMysql, typeorm, sequelize, json, dotenv, reader, envReader, versions, installed] = await Promise.all([
       import('../interpreters/knex/pools.js'),

@@ -1,5 +1,6 @@
 import { MANAGEMENT_COMMAND } from '../interpreters/django/command-path.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
+import { byteWords, holdsAny } from './byte-sniff.js';
 
 /*
  * Python settings (issue 17): SQLAlchemy engines (`create_engine`, `engine_from_config` ...), Django
@@ -20,12 +21,22 @@ const LIBRARY =
   /\b(?:import|from)[ \t]+(?:sqlalchemy|sqlmodel|flask_sqlalchemy|django|dj_database_url|environ|decouple)\b|django\.db\.backends|\bSQLALCHEMY_DATABASE_URI\b|\bfrom[ \t]+\.+[\w.]*[ \t]+import[ \t]+\*/;
 const VENDORED = /(?:^|\/)(?:site-packages|dist-packages|\.tox|\.nox|\.eggs|__pycache__)(?:\/|$)/;
 
+const NO_SETTINGS: NotRead = { notRead: 'no SQLAlchemy engine, Django DATABASES or Flask-SQLAlchemy setting' };
+/** A text SNIFF matches holds one of these words (`engine` is in each engine function's name). */
+const SNIFF_WORDS = byteWords(['engine', 'DATABASES', 'SQLALCHEMY_', 'flask_sqlalchemy', 'dj_database_url']);
+
+/** NO_SETTINGS without decoding, for a file only SNIFF could claim whose bytes hold none of its words. */
+export function quickPythonNotRead(path: string, bytes: Buffer): NotRead | undefined {
+  if (VENDORED.test(path) || MANAGEMENT_COMMAND.test(path)) return undefined;
+  return holdsAny(bytes, SNIFF_WORDS) ? undefined : NO_SETTINGS;
+}
+
 export function claimPython(path: string, text: string): Claim | NotRead {
   if (VENDORED.test(path)) return { notRead: 'an installed package or a tool cache, not the project’s settings' };
   if (MANAGEMENT_COMMAND.test(path) && /\bBaseCommand\b/.test(text))
     return { owner: 'certain', reason: 'a Django management command (BaseCommand): read for loops that hold a connection' };
   const sniff = SNIFF.exec(text);
-  if (!sniff) return { notRead: 'no SQLAlchemy engine, Django DATABASES or Flask-SQLAlchemy setting' };
+  if (!sniff) return NO_SETTINGS;
   if (LIBRARY.test(text)) return { owner: 'certain', reason: `Python settings: ${sniff[0]}` };
   return {
     owner: 'uncertain',
@@ -86,6 +97,7 @@ export const python: Format = {
   matchesName: (path) => path.endsWith('.py'),
   encoding: 'utf8',
   claim: claimPython,
+  quickNotRead: quickPythonNotRead,
   async load() {
     const [closure, settings, environment] = await Promise.all([
       import('../interpreters/python/module-closure.js'),

@@ -19,6 +19,8 @@ export function printable(text: string): string {
 
 /** Display width in code points: close enough for aligned columns (wide CJK glyphs are not measured). */
 export function width(text: string): number {
+  // Without surrogates (nearly always) code points are UTF-16 units.
+  if (!/[\ud800-\udfff]/.test(text)) return text.length;
   let n = 0;
   for (const _ of text) n++;
   return n;
@@ -37,12 +39,20 @@ export function wrap(text: string, max: number, firstMax = max): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split(/\r\n|\r|\n/)) {
     let line = '';
+    // The line's width is kept beside it: measuring the whole line again for every word was quadratic.
+    let lineWidth = 0;
     for (const word of printable(paragraph).replace(NUMBER_AND_UNIT, `$1${GLUE}`).split(' ')) {
-      if (line === '') line = word;
-      else if (width(line) + 1 + width(word) <= (lines.length === 0 ? firstMax : max)) line += ` ${word}`;
-      else {
+      const wordWidth = width(word);
+      if (line === '') {
+        line = word;
+        lineWidth = wordWidth;
+      } else if (lineWidth + 1 + wordWidth <= (lines.length === 0 ? firstMax : max)) {
+        line += ` ${word}`;
+        lineWidth += 1 + wordWidth;
+      } else {
         lines.push(line);
         line = word;
+        lineWidth = wordWidth;
       }
     }
     lines.push(line);
