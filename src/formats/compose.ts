@@ -70,7 +70,12 @@ export function composeProjects(
   isFile: (path: string) => boolean,
 ): { projects: ProjectFiles[]; notRead: Array<{ path: string; reason: string }> } {
   const byDir = new Map<string, string[]>();
-  for (const p of paths) byDir.set(dirName(p), [...(byDir.get(dirName(p)) ?? []), p]);
+  for (const p of paths) {
+    const dir = dirName(p);
+    const list = byDir.get(dir);
+    if (list) list.push(p);
+    else byDir.set(dir, [p]);
+  }
   const projects: ProjectFiles[] = [];
   const notRead: Array<{ path: string; reason: string }> = [];
   for (const [dir, claimed] of [...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
