@@ -6,7 +6,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  const { main } = await import('../dist/src/cli/main.js');
+  // connlint's modules are one bundled file (src/dev/bundle.ts), compiled with V8's code cache (issue 21).
+  const { createRequire } = await import('node:module');
+  const { fileURLToPath } = await import('node:url');
+  const require = createRequire(import.meta.url);
+  const { requireWithCodeCache } = require('../dist/src/bundled/code-cache.cjs');
+  const { main } = requireWithCodeCache(fileURLToPath(new URL('../dist/src/bundled/connlint.cjs', import.meta.url))).exports;
   process.exitCode = await main({
     argv,
     cwd: process.cwd(),

@@ -149,8 +149,11 @@ function finish(errors: ConfigError[]): ConfigError[] {
 
 let validator: ValidateFunction | string | undefined;
 const require = createRequire(import.meta.url);
-/** The schema compiled to standalone code by `npm run build` (src/dev/compile-config-schema.ts). */
-export const PRECOMPILED_VALIDATOR = './config-schema.validate.cjs';
+/**
+ * The schema compiled to standalone code by `npm run build` (src/dev/compile-config-schema.ts), named from this
+ * module's folder in a way that also holds from the bundle's (dist/src/bundled, src/dev/bundle.ts).
+ */
+export const PRECOMPILED_VALIDATOR = '../config/config-schema.validate.cjs';
 
 /** The schema compiled with ajv now: what the build step does ahead of time, for a build without its output. */
 export function compileSchemaValidator(): ValidateFunction {

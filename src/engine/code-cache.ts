@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,7 @@ import { Script } from 'node:vm';
  *
  * The cache changes how fast a file loads, never what it does: V8 rejects bytecode written by another
  * V8 or with other flags, and the file name holds the loaded file's path, size, modification time and
- * inode, so a changed file never meets an old cache. Every failure (no home directory, a read-only
+ * inode, so a changed file never meets an old cache (and writing its new cache removes the old one). Every failure (no home directory, a read-only
  * disk, a corrupt or rejected cache) falls back to compiling the source, silently: it only costs time.
  * The cache lives per user (XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows, under `connlint/`;
  * CONNLINT_CACHE_DIR replaces it), never in a directory other users can write. CONNLINT_CODE_CACHE=0
@@ -64,11 +64,8 @@ export function requireWithCodeCache(filename: string): CodeCacheLoad {
   let cacheFile: string;
   try {
     const stats = statSync(filename);
-    const key = createHash('sha256')
-      .update(`${process.version}\0${process.arch}\0${filename}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`)
-      .digest('hex')
-      .slice(0, 32);
-    cacheFile = join(dir, `code-${key}.bin`);
+    const version = hash(`${process.version}\0${process.arch}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`);
+    cacheFile = join(dir, `${cachePrefix(filename)}${version}.bin`);
   } catch {
     return { exports: require(filename), cache: 'off' };
   }
@@ -96,6 +93,15 @@ export function requireWithCodeCache(filename: string): CodeCacheLoad {
   }
 }
 
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+/** Every cache of one file's path starts so: writing a new one removes the others (an upgraded or rebuilt file's). */
+function cachePrefix(filename: string): string {
+  return `code-${hash(filename)}-`;
+}
+
 /** The bytecode is taken at exit, so the functions the run compiled lazily are in it too. */
 function scheduleWrite(cacheFile: string, script: Script): void {
   toWrite.set(cacheFile, script);
@@ -114,6 +120,11 @@ export function writeCaches(): void {
       const partial = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(partial, data, { mode: 0o600 });
       renameSync(partial, cacheFile);
+      const dir = dirname(cacheFile);
+      const name = cacheFile.slice(dir.length + 1);
+      const prefix = name.slice(0, name.lastIndexOf('-') + 1);
+      for (const other of readdirSync(dir))
+        if (other.startsWith(prefix) && other !== name && other.endsWith('.bin')) rmSync(join(dir, other), { force: true });
     } catch {
       // A cache that cannot be written costs the next run time, nothing else.
     }

@@ -68,12 +68,17 @@ test('a corrupt cache is rejected by V8 and written again; the module still load
   assert.deepEqual(load(module, { CONNLINT_CACHE_DIR: cache }), { cache: 'used', answer: 'from the source', same: true });
 });
 
-test('a changed file never meets the cache of its old text', () => {
+test('a changed file never meets the cache of its old text, which is removed', () => {
   const { module, cache } = setup('exports.answer = () => 1;\n');
   load(module, { CONNLINT_CACHE_DIR: cache });
+  const [old] = cacheFiles(cache);
   writeFileSync(module, 'exports.answer = () => 22;\n');
   assert.deepEqual(load(module, { CONNLINT_CACHE_DIR: cache }), { cache: 'missing', answer: 22, same: true });
-  assert.equal(cacheFiles(cache).length, 2);
+  // The old file's cache made way for the new one's.
+  const now = cacheFiles(cache);
+  assert.equal(now.length, 1);
+  assert.notEqual(now[0], old);
+  assert.deepEqual(load(module, { CONNLINT_CACHE_DIR: cache }), { cache: 'used', answer: 22, same: true });
 });
 
 test('CONNLINT_CODE_CACHE=0 turns it off; a cache directory that cannot be written costs nothing but time', () => {

@@ -29,12 +29,37 @@ test('a tree of every non-code kind (option files, properties, Spring and Compos
   });
   const urls = loaded(['--format', 'json', dir]);
   assert.ok(
-    urls.some((u) => u.includes('/dist/src/parsers/my-cnf.js')),
+    urls.some((u) => u.endsWith('/dist/src/bundled/connlint.cjs')),
     'the trace works',
   );
-  for (const heavy of [...HEAVY, '/dist/src/parsers/js.js', '/dist/src/parsers/python.js']) {
+  for (const heavy of HEAVY) {
     assert.ok(!urls.some((u) => u.includes(heavy)), `${heavy} loaded for a tree without JavaScript or Python`);
   }
+});
+
+test("the shipped bin loads connlint as one bundle, the config schema's precompiled validator beside it, and no separate module of dist/src", () => {
+  const dir = tempRepo({ 'connlint.config.yaml': 'network:\n  profile: aws-nat-gateway\n', 'db/my.cnf': '[mysqld]\nwait_timeout = 600\n' });
+  const ours = loaded(['--format', 'json', dir])
+    .filter((u) => u.includes('/dist/src/'))
+    .map((u) => u.slice(u.indexOf('/dist/src/')));
+  assert.deepEqual([...new Set(ours)].sort(), [
+    '/dist/src/bundled/code-cache.cjs',
+    '/dist/src/bundled/connlint.cjs',
+    '/dist/src/config/config-schema.validate.cjs',
+  ]);
+});
+
+test('a knexfile and a Python settings file load their parsers from the bundled bin too', () => {
+  const dir = tempRepo({
+    'knexfile.js': "module.exports = { client: 'mysql2', connection: { host: 'db' } };\n",
+    'app/settings.py': 'DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "CONN_MAX_AGE": 600}}\n',
+  });
+  const urls = loaded(['--format', 'json', dir]);
+  for (const needed of ['/node_modules/@ts-morph/common/dist/typescript.js', '/node_modules/@lezer/python/'])
+    assert.ok(
+      urls.some((u) => u.includes(needed)),
+      `${needed} not loaded`,
+    );
 });
 
 test('the default terminal report of a tree without code loads neither ts-morph nor the Python parser either', () => {
