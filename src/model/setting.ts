@@ -113,6 +113,41 @@ export function replacedOf(previous: Setting | undefined): { replaced?: Replaced
   return { replaced: [...(previous.replaced ?? []), { origin: previous.origin, raw: previous.raw, value }] };
 }
 
+/**
+ * The last of one key's assignments (in the order the program reads them), with `overrides` and `replaced` as
+ * folding `overridesOf` and `replacedOf` along the chain gives them, in time linear in its length: a key assigned
+ * thousands of times no longer copies every earlier assignment for each new one (issue 21). Only the last one is
+ * given them; the earlier ones are replaced and left as they were.
+ */
+export function lastAssignment(chain: readonly Setting[]): Setting | undefined {
+  const last = chain[chain.length - 1];
+  if (!last || chain.length === 1) {
+    if (last) last.overrides = [];
+    return last;
+  }
+  const overrides: Origin[] = [];
+  // What the assignment at i replaced: its own list (as the reader gave it) until a file assignment precedes it.
+  let replaced: ReplacedAssignment[] | undefined = chain[0]?.replaced;
+  let owned = false;
+  for (let i = 0; i < chain.length - 1; i++) {
+    const s = chain[i] as Setting;
+    overrides.push(s.origin);
+    if (s.origin.kind !== 'file') {
+      replaced = (chain[i + 1] as Setting).replaced;
+      owned = false;
+      continue;
+    }
+    if (!owned) {
+      replaced = [...(replaced ?? [])];
+      owned = true;
+    }
+    replaced?.push({ origin: s.origin, raw: s.raw, value: s.clamp?.written ?? s.value });
+  }
+  last.overrides = overrides;
+  if (replaced !== undefined) last.replaced = replaced;
+  return last;
+}
+
 /** Settings by key in code-unit order, so every consumer sees the same order. */
 export function sortedByKey(settings: Map<string, Setting>): Map<string, Setting> {
   return new Map([...settings.entries()].sort(([a], [b]) => compareText(a, b)));

@@ -4,13 +4,12 @@
  */
 
 import type { Config } from '../../config/config.js';
-import { valueSpanOf } from '../../model/entry.js';
 import type { OptionFileClient, Server } from '../../model/model.js';
-import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { detectFlavour } from './flavour.js';
 import { groupMatches, type MySqlFlavor } from './groups.js';
 import type { ImageFlavour } from './image-flavour.js';
-import { replacedOf } from '../../model/setting.js';
+import { lastAssignment } from '../../model/setting.js';
 import { type ServerSource, writtenSetting } from './server.js';
 import { canonicalOptionName, clampVariable, type MySqlVariable, readOptionNumber } from './variables.js';
 
@@ -113,14 +112,18 @@ export function buildFileClients(
     const read = tree.options.filter((o) => groupMatches(o.entry.section ?? '', groups));
     const hasGroup = headers.some((h) => groupMatches(h.name, groups));
     if (read.length === 0 && !hasGroup) continue;
-    const settings = new Map<string, Setting>();
+    const chains = new Map<string, Setting[]>();
     for (const o of read) {
       const { canonical } = canonicalOptionName(o.entry.key, flavor);
       const setting = readClientOption(o, canonical, flavor);
-      const previous = settings.get(canonical);
-      setting.overrides = overridesOf(previous);
-      Object.assign(setting, replacedOf(previous));
-      settings.set(canonical, setting);
+      const chain = chains.get(canonical);
+      if (chain) chain.push(setting);
+      else chains.set(canonical, [setting]);
+    }
+    const settings = new Map<string, Setting>();
+    for (const [k, chain] of chains) {
+      const last = lastAssignment(chain);
+      if (last) settings.set(k, last);
     }
     const server = servers.find((s) => s.root === tree.root && s.source === 'file');
     clients.push({

@@ -2,11 +2,11 @@ import type { Config } from '../../config/config.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { Engine, Server } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { lineSpan, type Span } from '../../model/span.js';
 import { humanValue, whereFrom } from '../../model/values.js';
 import { levenshtein } from '../edit-distance.js';
-import { replacedOf } from '../../model/setting.js';
+import { lastAssignment } from '../../model/setting.js';
 import { detectFlavour, type GroupHeader } from './flavour.js';
 import type { ImageFlavour } from './image-flavour.js';
 import { baseVersion, groupMatches, type MySqlFlavor, serverGroups } from './groups.js';
@@ -371,19 +371,22 @@ export function buildFileServers(
     const read = tree.options.filter((o) => groupMatches(o.entry.section ?? '', groups));
     if (read.length === 0) continue;
     const settings = defaultServerSettings(flavor, version);
-    const written = new Map<string, Setting>();
+    // Every assignment of each key in reading order: the last wins and lists the ones it replaced.
+    const written = new Map<string, Setting[]>();
     for (const r of read) {
       const { canonical } = canonicalOptionName(r.entry.key, flavor);
       const named = optionNameProblem(r.entry, flavor, version);
       if (named) problems.push(named);
       const reading = readOption(r, canonical, flavor);
       if (reading.problem) problems.push(reading.problem);
-      const previous = written.get(canonical);
-      reading.setting.overrides = overridesOf(previous);
-      Object.assign(reading.setting, replacedOf(previous));
-      written.set(canonical, reading.setting);
+      const chain = written.get(canonical);
+      if (chain) chain.push(reading.setting);
+      else written.set(canonical, [reading.setting]);
     }
-    for (const [k, s] of written) settings.set(k, s);
+    for (const [k, chain] of written) {
+      const last = lastAssignment(chain);
+      if (last) settings.set(k, last);
+    }
     for (const r of read) {
       const misspelt = misspeltOptionProblem(r.entry, flavor, settings);
       if (misspelt) problems.push(misspelt);
