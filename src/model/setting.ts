@@ -115,11 +115,15 @@ export function replacedOf(previous: Setting | undefined): { replaced?: Replaced
 
 /**
  * The last of one key's assignments (in the order the program reads them), with `overrides` and `replaced` as
- * folding `overridesOf` and `replacedOf` along the chain gives them, in time linear in its length: a key assigned
+ * folding `overridesOf` and `replacedOf` (the latter where `repeats`) along the chain gives them, in time linear in its length: a key assigned
  * thousands of times no longer copies every earlier assignment for each new one (issue 21). Only the last one is
  * given them; the earlier ones are replaced and left as they were.
  */
-export function lastAssignment(chain: readonly Setting[]): Setting | undefined {
+export function lastAssignment(
+  chain: readonly Setting[],
+  /** Whether `next` repeats `previous` (its `replaced` lists it) rather than only overriding it: by default, always. */
+  repeats: (previous: Setting, next: Setting) => boolean = () => true,
+): Setting | undefined {
   const last = chain[chain.length - 1];
   if (!last || chain.length === 1) {
     if (last) last.overrides = [];
@@ -131,9 +135,10 @@ export function lastAssignment(chain: readonly Setting[]): Setting | undefined {
   let owned = false;
   for (let i = 0; i < chain.length - 1; i++) {
     const s = chain[i] as Setting;
+    const next = chain[i + 1] as Setting;
     overrides.push(s.origin);
-    if (s.origin.kind !== 'file') {
-      replaced = (chain[i + 1] as Setting).replaced;
+    if (s.origin.kind !== 'file' || !repeats(s, next)) {
+      replaced = next.replaced;
       owned = false;
       continue;
     }

@@ -28,12 +28,12 @@ function setting(i: number, kind: 'file' | 'config' | 'default', preReplaced: bo
   };
 }
 
-/** The fold every reader did: each assignment replaces the previous one. */
-function folded(chain: Setting[]): Setting | undefined {
+/** The fold every reader did: each assignment replaces the previous one (and lists it where it repeats it). */
+function folded(chain: Setting[], repeats: (a: Setting, b: Setting) => boolean = () => true): Setting | undefined {
   let previous: Setting | undefined;
   for (const s of chain) {
     s.overrides = overridesOf(previous);
-    Object.assign(s, replacedOf(previous));
+    if (!previous || repeats(previous, s)) Object.assign(s, replacedOf(previous));
     previous = s;
   }
   return previous;
@@ -52,8 +52,10 @@ function chains(seed: number, n: number): [Setting[], Setting[]] {
     const kind = r < 0.7 ? 'file' : r < 0.85 ? 'config' : 'default';
     const pre = rnd() < 0.2;
     const clamped = rnd() < 0.2;
-    a.push(setting(i, kind, pre, clamped));
-    b.push(setting(i, kind, pre, clamped));
+    // Two spellings of one key (`maxWaitMillis`, `maxWait`): only the same spelling again is a repetition.
+    const spelling = rnd() < 0.3 ? 'wait_timeout_alias' : 'wait_timeout';
+    a.push({ ...setting(i, kind, pre, clamped), key: spelling });
+    b.push({ ...setting(i, kind, pre, clamped), key: spelling });
   }
   return [a, b];
 }
@@ -67,7 +69,13 @@ test('the last assignment lists what the fold lists, for chains of every shape',
     assert.deepEqual(actual, expected, `seed ${seed}`);
     compared++;
   }
-  assert.equal(compared, 300);
+  const sameSpelling = (p: Setting, n: Setting) => p.key === n.key;
+  for (let seed = 1; seed <= 300; seed++) {
+    const [a, b] = chains(seed + 1000, 1 + (seed % 9));
+    assert.deepEqual(lastAssignment(b, sameSpelling), folded(a, sameSpelling), `seed ${seed}, by spelling`);
+    compared++;
+  }
+  assert.equal(compared, 600);
   assert.equal(lastAssignment([]), undefined);
 });
 

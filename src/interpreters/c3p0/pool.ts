@@ -1,7 +1,7 @@
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { lastAssignment, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
 import { secondsKeysWrittenAsMs } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
@@ -84,13 +84,12 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       ...(key.unit === 'count' ? {} : { unit: 's' as const }),
     });
   }
-  const written = new Map<string, Setting>();
+  const chains = new Map<string, Setting[]>();
   for (const e of input.entries) {
     if (!e.key.startsWith(PREFIX)) continue;
     const name = e.key.slice(PREFIX.length);
     const key = KEYS[name];
-    const previous = written.get(name);
-    written.set(name, {
+    const setting: Setting = {
       key: e.key,
       canonicalKey: name,
       raw: e.raw,
@@ -98,12 +97,20 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       value: key ? readValue(key, e.text ?? '') : { kind: 'string', value: e.text ?? '' },
       origin: { kind: 'file', span: e.span, via: [] },
       ...valueSpanOf(e),
-      overrides: overridesOf(previous),
-      ...replacedOf(previous),
+      overrides: [],
       ...(key?.unit === 'count' ? {} : { unit: 's' as const }),
-    });
+    };
+    const chain = chains.get(name);
+    if (chain) chain.push(setting);
+    else chains.set(name, [setting]);
   }
-  for (const [k, s] of written) settings.set(k, s);
+  const written = new Map<string, Setting>();
+  for (const [k, chain] of chains) {
+    const last = lastAssignment(chain);
+    if (!last) continue;
+    written.set(k, last);
+    settings.set(k, last);
+  }
 
   // Seconds keys written in milliseconds (java-pools.md, "Unit traps worth flagging": `maxIdleTime=1800000` = 20.8 days).
   const secondsKeys = Object.keys(KEYS).filter((k) => KEYS[k]?.unit === 's');

@@ -9,7 +9,7 @@
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { lastAssignment, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
 import { msKeysWrittenAsSeconds } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
@@ -98,15 +98,14 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
       ...(key.type === 'ms' || key.type === 's' ? { unit: key.type } : {}),
     });
   }
-  const written = new Map<string, Setting>();
+  const chains = new Map<string, Setting[]>();
   for (const e of input.entries) {
     if (!e.key.startsWith(prefix)) continue;
     const asWritten = e.key.slice(prefix.length);
     const name = DBCP2_DURATION_ALIASES[asWritten] ?? asWritten;
     const key = DBCP2_KEYS[name];
     const text = e.text ?? '';
-    const previous = written.get(name);
-    written.set(name, {
+    const setting: Setting = {
       key: e.rawKey ?? e.key,
       canonicalKey: name,
       raw: e.raw,
@@ -114,13 +113,21 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
       value: key ? readValue(key.type, text) : { kind: 'string', value: text },
       origin: { kind: 'file', span: e.span, via: [] },
       ...valueSpanOf(e, text),
-      overrides: overridesOf(previous),
-      // The same key again is a repetition; an alias (`maxWaitMillis` then `maxWait`) is not listed.
-      ...(previous?.key === (e.rawKey ?? e.key) ? replacedOf(previous) : {}),
+      overrides: [],
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
-    });
+    };
+    const chain = chains.get(name);
+    if (chain) chain.push(setting);
+    else chains.set(name, [setting]);
   }
-  for (const [name, s] of written) settings.set(name, s);
+  // The same key again is a repetition; an alias (`maxWaitMillis` then `maxWait`) is not listed.
+  const written = new Map<string, Setting>();
+  for (const [name, chain] of chains) {
+    const last = lastAssignment(chain, (previous, next) => previous.key === next.key);
+    if (!last) continue;
+    written.set(name, last);
+    settings.set(name, last);
+  }
 
   const sorted = sortedByKey(settings);
   const url = written.get('url')?.text ?? undefined;

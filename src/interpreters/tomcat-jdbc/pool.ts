@@ -10,7 +10,7 @@ import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { type Origin, overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { type Origin, lastAssignment, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
 import { msKeysWrittenAsSeconds } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
@@ -128,14 +128,13 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
       );
   }
 
-  const written = new Map<string, Setting>();
+  const chains = new Map<string, Setting[]>();
   for (const e of input.entries) {
     if (!e.key.startsWith(prefix)) continue;
     const name = e.key.slice(prefix.length);
     const key = TOMCAT_KEYS[name];
     const text = e.text ?? '';
-    const previous = written.get(name);
-    written.set(name, {
+    const setting: Setting = {
       key: e.rawKey ?? e.key,
       canonicalKey: name,
       raw: e.raw,
@@ -143,12 +142,21 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
       value: key ? readValue(key.type, text) : { kind: 'string', value: text },
       origin: { kind: 'file', span: e.span, via: [] },
       ...valueSpanOf(e, text),
-      overrides: overridesOf(previous),
-      ...(previous?.key === (e.rawKey ?? e.key) ? replacedOf(previous) : {}),
+      overrides: [],
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
-    });
+    };
+    const chain = chains.get(name);
+    if (chain) chain.push(setting);
+    else chains.set(name, [setting]);
   }
-  for (const [name, s] of written) settings.set(name, s);
+  // The same key again is a repetition; another spelling of it overrides without being listed.
+  const written = new Map<string, Setting>();
+  for (const [name, chain] of chains) {
+    const last = lastAssignment(chain, (previous, next) => previous.key === next.key);
+    if (!last) continue;
+    written.set(name, last);
+    settings.set(name, last);
+  }
 
   // Sizes that follow other keys, and checkPoolConfiguration's rewrites (java-pools.md, Tomcat table).
   const maxActive = settings.get('maxActive') as Setting;
