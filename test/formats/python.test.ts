@@ -393,3 +393,18 @@ test('a Django alias whose ENGINE comes from an environment URL may be SQLite: n
   });
   assert.deepEqual(extension.pools, []);
 });
+
+test('an attribute of a settings object is named in the reason, not called "a bound" (full-stack-fastapi-template)', async () => {
+  // Reduced from fastapi/full-stack-fastapi-template (MIT), backend/app/core/db.py: the URL comes from pydantic settings.
+  const { findings } = await run({
+    'backend/app/core/config.py':
+      'from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    DATABASE_URL: str\n\nsettings = Settings()\n',
+    'backend/app/core/db.py':
+      'from sqlmodel import create_engine\n\nfrom app.core.config import settings\n\nengine = create_engine(str(settings.DATABASE_URL))\n',
+  });
+  const finding = findings.find((f) => f.includes('pool-missing-validation'));
+  assert.ok(finding, findings.join('\n'));
+  // The attribute by the class that declares it (the real repository shows app.core.config.Settings.DATABASE_URL).
+  assert.match(finding, /url: str\((?:[\w]+\.)*Settings\.DATABASE_URL\)/);
+  assert.doesNotMatch(finding, /a bound/);
+});

@@ -160,6 +160,9 @@ export function describe(v: Val): string {
       return v.reason;
     case 'ref':
       return v.name;
+    case 'bound':
+      // An attribute of an imported object or a method (`settings.DATABASE_URL`): its name says more than "a bound".
+      return v.callee;
     case 'str':
       return JSON.stringify(v.value.length > 40 ? `${v.value.slice(0, 40)}...` : v.value);
     default:
