@@ -153,6 +153,29 @@ export function lastAssignment(
   return last;
 }
 
+/** Adds one assignment to its key's chain (in reading order), for `lastAssignments`. */
+export function addAssignment(chains: Map<string, Setting[]>, key: string, setting: Setting): void {
+  const chain = chains.get(key);
+  if (chain) chain.push(setting);
+  else chains.set(key, [setting]);
+}
+
+/** Each key's last assignment (`lastAssignment`), in the order keys were first assigned. */
+export function lastAssignments(
+  chains: ReadonlyMap<string, readonly Setting[]>,
+  repeats?: (previous: Setting, next: Setting) => boolean,
+): Map<string, Setting> {
+  const out = new Map<string, Setting>();
+  for (const [key, chain] of chains) {
+    const last = lastAssignment(chain, repeats);
+    if (last) out.set(key, last);
+  }
+  return out;
+}
+
+/** For readers where another spelling of a key (an alias) overrides it without repeating it. */
+export const sameSpelling = (previous: Setting, next: Setting): boolean => previous.key === next.key;
+
 /** Settings by key in code-unit order, so every consumer sees the same order. */
 export function sortedByKey(settings: Map<string, Setting>): Map<string, Setting> {
   return new Map([...settings.entries()].sort(([a], [b]) => compareText(a, b)));

@@ -1,7 +1,7 @@
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { lastAssignment, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { addAssignment, lastAssignments, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
 import { secondsKeysWrittenAsMs } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
@@ -100,17 +100,10 @@ export function buildC3p0Pool(input: { path: string; entries: readonly Entry[] }
       overrides: [],
       ...(key?.unit === 'count' ? {} : { unit: 's' as const }),
     };
-    const chain = chains.get(name);
-    if (chain) chain.push(setting);
-    else chains.set(name, [setting]);
+    addAssignment(chains, name, setting);
   }
-  const written = new Map<string, Setting>();
-  for (const [k, chain] of chains) {
-    const last = lastAssignment(chain);
-    if (!last) continue;
-    written.set(k, last);
-    settings.set(k, last);
-  }
+  const written = lastAssignments(chains);
+  for (const [k, s] of written) settings.set(k, s);
 
   // Seconds keys written in milliseconds (java-pools.md, "Unit traps worth flagging": `maxIdleTime=1800000` = 20.8 days).
   const secondsKeys = Object.keys(KEYS).filter((k) => KEYS[k]?.unit === 's');

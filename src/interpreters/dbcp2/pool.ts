@@ -9,7 +9,7 @@
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { lastAssignment, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { addAssignment, lastAssignments, type Setting, sameSpelling, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
 import { msKeysWrittenAsSeconds } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
@@ -116,18 +116,11 @@ export function buildDbcp2Pool(input: Dbcp2BuildInput): { pool: Pool; problems: 
       overrides: [],
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
     };
-    const chain = chains.get(name);
-    if (chain) chain.push(setting);
-    else chains.set(name, [setting]);
+    addAssignment(chains, name, setting);
   }
   // The same key again is a repetition; an alias (`maxWaitMillis` then `maxWait`) is not listed.
-  const written = new Map<string, Setting>();
-  for (const [name, chain] of chains) {
-    const last = lastAssignment(chain, (previous, next) => previous.key === next.key);
-    if (!last) continue;
-    written.set(name, last);
-    settings.set(name, last);
-  }
+  const written = lastAssignments(chains, sameSpelling);
+  for (const [name, s] of written) settings.set(name, s);
 
   const sorted = sortedByKey(settings);
   const url = written.get('url')?.text ?? undefined;

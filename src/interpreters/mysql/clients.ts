@@ -9,7 +9,7 @@ import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { detectFlavour } from './flavour.js';
 import { groupMatches, type MySqlFlavor } from './groups.js';
 import type { ImageFlavour } from './image-flavour.js';
-import { lastAssignment } from '../../model/setting.js';
+import { addAssignment, lastAssignments } from '../../model/setting.js';
 import { type ServerSource, writtenSetting } from './server.js';
 import { canonicalOptionName, clampVariable, type MySqlVariable, readOptionNumber } from './variables.js';
 
@@ -116,15 +116,9 @@ export function buildFileClients(
     for (const o of read) {
       const { canonical } = canonicalOptionName(o.entry.key, flavor);
       const setting = readClientOption(o, canonical, flavor);
-      const chain = chains.get(canonical);
-      if (chain) chain.push(setting);
-      else chains.set(canonical, [setting]);
+      addAssignment(chains, canonical, setting);
     }
-    const settings = new Map<string, Setting>();
-    for (const [k, chain] of chains) {
-      const last = lastAssignment(chain);
-      if (last) settings.set(k, last);
-    }
+    const settings = lastAssignments(chains);
     const server = servers.find((s) => s.root === tree.root && s.source === 'file');
     clients.push({
       id: `client:${tree.root}`,

@@ -6,7 +6,7 @@ import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { lineSpan, type Span } from '../../model/span.js';
 import { humanValue, whereFrom } from '../../model/values.js';
 import { levenshtein } from '../edit-distance.js';
-import { lastAssignment } from '../../model/setting.js';
+import { addAssignment, lastAssignments } from '../../model/setting.js';
 import { detectFlavour, type GroupHeader } from './flavour.js';
 import type { ImageFlavour } from './image-flavour.js';
 import { baseVersion, groupMatches, type MySqlFlavor, serverGroups } from './groups.js';
@@ -379,14 +379,9 @@ export function buildFileServers(
       if (named) problems.push(named);
       const reading = readOption(r, canonical, flavor);
       if (reading.problem) problems.push(reading.problem);
-      const chain = written.get(canonical);
-      if (chain) chain.push(reading.setting);
-      else written.set(canonical, [reading.setting]);
+      addAssignment(written, canonical, reading.setting);
     }
-    for (const [k, chain] of written) {
-      const last = lastAssignment(chain);
-      if (last) settings.set(k, last);
-    }
+    for (const [k, s] of lastAssignments(written)) settings.set(k, s);
     for (const r of read) {
       const misspelt = misspeltOptionProblem(r.entry, flavor, settings);
       if (misspelt) problems.push(misspelt);

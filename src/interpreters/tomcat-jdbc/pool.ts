@@ -10,7 +10,7 @@ import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { IdleMechanism, Pool } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { type Origin, lastAssignment, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { addAssignment, lastAssignments, type Origin, type Setting, sameSpelling, sortedByKey, type Value } from '../../model/setting.js';
 import { fileSpan } from '../../model/span.js';
 import { msKeysWrittenAsSeconds } from '../duration-unit.js';
 import { engineFromJdbc, hostOfJdbcUrl, jdbcDriverKeepalive } from '../jdbc/engine.js';
@@ -145,18 +145,11 @@ export function buildTomcatPool(input: TomcatBuildInput): { pool: Pool; problems
       overrides: [],
       ...(key?.type === 'ms' || key?.type === 's' ? { unit: key.type } : {}),
     };
-    const chain = chains.get(name);
-    if (chain) chain.push(setting);
-    else chains.set(name, [setting]);
+    addAssignment(chains, name, setting);
   }
   // The same key again is a repetition; another spelling of it overrides without being listed.
-  const written = new Map<string, Setting>();
-  for (const [name, chain] of chains) {
-    const last = lastAssignment(chain, (previous, next) => previous.key === next.key);
-    if (!last) continue;
-    written.set(name, last);
-    settings.set(name, last);
-  }
+  const written = lastAssignments(chains, sameSpelling);
+  for (const [name, s] of written) settings.set(name, s);
 
   // Sizes that follow other keys, and checkPoolConfiguration's rewrites (java-pools.md, Tomcat table).
   const maxActive = settings.get('maxActive') as Setting;
