@@ -58,7 +58,7 @@ const KNEXFILE = /(?:^|\/)knexfile\.[cm]?[jt]s$/;
 const STRAPI = /(?:^|\/)config\/database\.[jt]s$/;
 const PRISMA_CONFIG = /(?:^|\/)prisma\.config\.[cm]?[jt]s$/;
 const SNIFF =
-  /\b[Kk]nex\s*\(|\bcreatePool(?:Cluster)?\s*\(|\bnew\s+DataSource\s*\(|\bcreateConnections?\s*\(|\bgetConnectionOptions\s*\(|\bTypeOrmModule\s*\.\s*forRoot(?:Async)?\b|\bnew\s+Sequelize\s*\(/;
+  /\b[Kk]nex\s*\(|\brequire\s*\(\s*['"]knex['"]\s*\)\s*\(|\bcreatePool(?:Cluster)?\s*\(|\bnew\s+DataSource\s*\(|\bcreateConnections?\s*\(|\bgetConnectionOptions\s*\(|\bTypeOrmModule\s*\.\s*forRoot(?:Async)?\b|\bnew\s+Sequelize\s*\(/;
 /** Calls that make TypeORM 0.2.x–0.3.x read ormconfig / TYPEORM_* (the evaluator does not list these two). */
 const READER_CALL = /\bcreateConnections\s*\(|\bgetConnectionOptions\s*\(|\bnew\s+ConnectionOptionsReader\s*\(/;
 /** Modules a configuration's imports are followed through beyond the first step: those that look like configuration. */

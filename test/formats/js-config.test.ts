@@ -27,6 +27,24 @@ test('claim: knexfiles by name, pool calls by a cheap look; bundles, declaration
   assert.ok(isNotRead(claimJsConfig('dist/db.js', 'mysql.createPool({})')));
   assert.ok(isNotRead(claimJsConfig('prisma.config.ts', 'export default defineConfig({})')));
   assert.ok(isNotRead(claimJsConfig('src/index.ts', 'export const x = 1')));
+  // knex called on its require, the idiom of many Express apps; a require alone builds no pool.
+  assert.ok(!isNotRead(claimJsConfig('utils/db.js', "module.exports = require('knex')({ client: 'mysql2' })")));
+  assert.ok(!isNotRead(claimJsConfig('utils/db.js', 'const db = require( "knex" ) ({})')));
+  assert.ok(isNotRead(claimJsConfig('utils/db.js', "const knexLib = require('knex');\nmodule.exports = knexLib;")));
+});
+
+test("require('knex')({...}): the pool is read like knex({...}) (reduced from utajaraj/spa-template, backend/database/connection.js)", async () => {
+  const { findings, r } = await run({
+    ...WAIT_600,
+    'backend/database/connection.js':
+      "const knex = require('knex')({\n  client: 'mysql',\n  connection: { host: 'localhost', database: 'db', port: 30000 },\n  pool: { min: 2, max: 7 }\n});\nmodule.exports = { knex: knex };\n",
+  });
+  assert.equal(r.model.pools.length, 1);
+  assert.equal(r.model.pools[0]?.maxSize?.value, 7);
+  assert.ok(
+    findings.some((f) => f.startsWith('warning pool-lifetime-exceeds-wait-timeout backend/database/connection.js:4')),
+    findings.join('\n'),
+  );
 });
 
 test('a mysql2 pool from createPool: its idle timer is inert at maxIdle = connectionLimit, so connections outlive wait_timeout', async () => {
@@ -289,4 +307,19 @@ test('an ESM TypeScript knexfile importing ./config.js reads config.ts, as TypeS
     'src/config.ts': "export const db = { host: 'db' };\n",
   });
   assert.equal(r.model.pools[0]?.host, 'db');
+});
+
+test('one knex call built for two NODE_ENV branches gives one finding where both say the same (reduced from NguyenMinhTam-max/testCircleCi)', async () => {
+  const { findings, r } = await run({
+    'knexfile.js':
+      "module.exports = {\n  development: { client: 'pg', connection: 'postgres://db/dev' },\n  production: { client: 'pg', connection: process.env.DATABASE_URL },\n};\n",
+    'utils/dbConnection.js':
+      "var environment = process.env.NODE_ENV || 'development'\nvar config = require('../knexfile.js')[environment]\n\nconst knex = require('knex')(config)\n\nmodule.exports = knex\n",
+  });
+  // Two pools from the call (one per branch) and two from the knexfile's environments: all four are in the model.
+  assert.equal(r.model.pools.filter((p) => p.origin.path === 'utils/dbConnection.js').length, 2);
+  const atCall = findings.filter((f) => f.includes('pool-missing-validation utils/dbConnection.js:4'));
+  assert.equal(atCall.length, 1, findings.join('\n'));
+  // The knexfile's two environments are two places, so two findings.
+  assert.equal(findings.filter((f) => f.includes('pool-missing-validation knexfile.js:')).length, 2, findings.join('\n'));
 });
