@@ -467,6 +467,33 @@ async function remembered<T>(
   return value;
 }
 
+/**
+ * One finding where a rule said the very same thing twice (rule, severity, place, message and related places): two
+ * pools built by one call for two NODE_ENV branches that both miss validation read as one problem at that call.
+ */
+function withoutRepeats(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const l = f.location;
+    const key = JSON.stringify([
+      f.ruleId,
+      f.severity,
+      l.path,
+      l.line,
+      l.column,
+      l.endLine,
+      l.endColumn,
+      f.message,
+      f.related.map((r) => [r.span.path, r.span.line, r.span.column, r.message]),
+    ]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
 /** A finding in a file whose owner is uncertain is at most a note, and says why. */
 function lowered(f: Finding, files: Map<string, ScannedFile>): Finding {
   const file = files.get(f.location.path);
@@ -669,7 +696,7 @@ export async function lint(options: LintOptions): Promise<LintRun> {
 
   const ran = runRules(model, RULES, config);
   const byPath = new Map(model.files.map((f) => [f.path, f]));
-  findings.push(...ran.findings);
+  findings.push(...withoutRepeats(ran.findings));
   for (let i = 0; i < findings.length; i++) findings[i] = lowered(findings[i] as Finding, byPath);
   const directed = applyDirectives(findings, commentedFiles(model, byFormat, discovery.view, configText), {
     known: new Set(
