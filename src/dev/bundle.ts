@@ -19,22 +19,18 @@ import { build } from 'esbuild';
 const DIST_SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(DIST_SRC, 'bundled');
 
-export async function bundle(): Promise<void> {
-  rmSync(OUT, { recursive: true, force: true });
-  await build({
-    entryPoints: { connlint: join(DIST_SRC, 'cli/main.js'), 'code-cache': join(DIST_SRC, 'engine/code-cache.js') },
-    outdir: OUT,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    // In CommonJS `import.meta` is empty: each module's own URL becomes the bundle's, at the same depth.
-    define: { 'import.meta.url': '__connlintBundleUrl' },
-    banner: { js: 'const __connlintBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    logLevel: 'warning',
-  });
-}
-
-await bundle();
+rmSync(OUT, { recursive: true, force: true });
+await build({
+  entryPoints: { connlint: join(DIST_SRC, 'cli/main.js'), 'code-cache': join(DIST_SRC, 'engine/code-cache.js') },
+  outdir: OUT,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  // In CommonJS `import.meta` is empty: each module's own URL becomes the bundle's, at the same depth.
+  define: { 'import.meta.url': '__connlintBundleUrl' },
+  banner: { js: 'const __connlintBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+});

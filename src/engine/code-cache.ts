@@ -14,24 +14,24 @@ import { Script } from 'node:vm';
  *
  * The cache changes how fast a file loads, never what it does: V8 rejects bytecode written by another
  * V8 or with other flags, and the file name holds the loaded file's path, size, modification time and
- * inode, so a changed file never meets an old cache (and writing its new cache removes the old one). Every failure (no home directory, a read-only
- * disk, a corrupt or rejected cache) falls back to compiling the source, silently: it only costs time.
+ * inode, so a changed file never meets an old cache (and writing its new cache removes the old one).
+ * Every failure (no home directory, a read-only disk, a corrupt or rejected cache) falls back to
+ * compiling the source, silently: it only costs time.
  * The cache lives per user (XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows, under `connlint/`;
  * CONNLINT_CACHE_DIR replaces it), never in a directory other users can write. CONNLINT_CODE_CACHE=0
  * turns it off.
  */
 
-/** What happened to the cache of a file, for tests and `--debug`-style reports. */
+/** What happened to the cache of a file (tests check it). */
 export type CodeCacheUse = 'off' | 'used' | 'rejected' | 'missing';
 
 export interface CodeCacheLoad {
   exports: unknown;
   cache: CodeCacheUse;
-  cacheFile?: string;
 }
 
-/** Loaded files' scripts whose cache is to be written when the process exits. */
-const toWrite = new Map<string, Script>();
+/** Cache files to write when the process exits: the loaded file's script, and the prefix its older caches share. */
+const toWrite = new Map<string, { script: Script; prefix: string }>();
 let exitHook = false;
 
 /** The per-user directory, or undefined when there is none. */
@@ -39,7 +39,8 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
   if (env.CONNLINT_CODE_CACHE === '0') return undefined;
   if (env.CONNLINT_CACHE_DIR) return env.CONNLINT_CACHE_DIR;
   if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'connlint', 'Cache');
-  const base = env.XDG_CACHE_HOME || (safeHome() ? join(safeHome() as string, '.cache') : undefined);
+  const home = env.XDG_CACHE_HOME ? undefined : safeHome();
+  const base = env.XDG_CACHE_HOME || (home ? join(home, '.cache') : undefined);
   return base ? join(base, 'connlint') : undefined;
 }
 
@@ -61,11 +62,13 @@ export function requireWithCodeCache(filename: string): CodeCacheLoad {
   const dir = codeCacheDir();
   const cjs = Module as unknown as ModuleInternals;
   if (!dir || cjs._cache[filename]) return { exports: require(filename), cache: 'off' };
+  // Every cache of one file's path starts with the same prefix: writing a new one removes the others (an upgraded or
+  // rebuilt file's).
+  const prefix = `code-${hash(filename)}-`;
   let cacheFile: string;
   try {
     const stats = statSync(filename);
-    const version = hash(`${process.version}\0${process.arch}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`);
-    cacheFile = join(dir, `${cachePrefix(filename)}${version}.bin`);
+    cacheFile = join(dir, `${prefix}${hash(`${process.version}\0${process.arch}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`)}.bin`);
   } catch {
     return { exports: require(filename), cache: 'off' };
   }
@@ -82,12 +85,12 @@ export function requireWithCodeCache(filename: string): CodeCacheLoad {
     }
     const script = new Script(cjs.wrap(stripShebang(content)), { filename: file, cachedData });
     use = cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
-    if (use !== 'used') scheduleWrite(cacheFile, script);
+    if (use !== 'used') scheduleWrite(cacheFile, script, prefix);
     const wrapper = script.runInThisContext() as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, createRequire(file), this, file, dirname(file));
   };
   try {
-    return { exports: require(filename), cache: use, cacheFile };
+    return { exports: require(filename), cache: use };
   } finally {
     proto._compile = compile;
   }
@@ -97,14 +100,9 @@ function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
-/** Every cache of one file's path starts so: writing a new one removes the others (an upgraded or rebuilt file's). */
-function cachePrefix(filename: string): string {
-  return `code-${hash(filename)}-`;
-}
-
 /** The bytecode is taken at exit, so the functions the run compiled lazily are in it too. */
-function scheduleWrite(cacheFile: string, script: Script): void {
-  toWrite.set(cacheFile, script);
+function scheduleWrite(cacheFile: string, script: Script, prefix: string): void {
+  toWrite.set(cacheFile, { script, prefix });
   if (exitHook) return;
   exitHook = true;
   process.once('exit', writeCaches);
@@ -112,19 +110,17 @@ function scheduleWrite(cacheFile: string, script: Script): void {
 
 /** Writes every pending cache (atomically: a reader sees the old file or the whole new one). Never throws. */
 export function writeCaches(): void {
-  for (const [cacheFile, script] of toWrite) {
+  for (const [cacheFile, { script, prefix }] of toWrite) {
     toWrite.delete(cacheFile);
     try {
       const data = script.createCachedData();
-      mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+      const dir = dirname(cacheFile);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const partial = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(partial, data, { mode: 0o600 });
       renameSync(partial, cacheFile);
-      const dir = dirname(cacheFile);
-      const name = cacheFile.slice(dir.length + 1);
-      const prefix = name.slice(0, name.lastIndexOf('-') + 1);
       for (const other of readdirSync(dir))
-        if (other.startsWith(prefix) && other !== name && other.endsWith('.bin')) rmSync(join(dir, other), { force: true });
+        if (other.startsWith(prefix) && other.endsWith('.bin') && join(dir, other) !== cacheFile) rmSync(join(dir, other), { force: true });
     } catch {
       // A cache that cannot be written costs the next run time, nothing else.
     }

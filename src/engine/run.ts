@@ -323,7 +323,7 @@ function claimOne(path: string, bytes: Buffer): ClaimOutcome {
  */
 function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string, ClaimOutcome> | undefined): Map<Format, ClaimedFile[]> {
   const byFormat = new Map<Format, ClaimedFile[]>();
-  const kept = new Map<string, ClaimOutcome>();
+  const kept = held ? new Map<string, ClaimOutcome>() : undefined;
   for (const d of discovered) {
     if (d.listedOnly) {
       g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: 'a template: its text is not what the program reads' });
@@ -332,7 +332,7 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string,
     if (!d.bytes) continue;
     const last = held?.get(d.path);
     const outcome = last?.bytes === d.bytes ? last : claimOne(d.path, d.bytes);
-    if (held) kept.set(d.path, outcome);
+    kept?.set(d.path, outcome);
     // Copies: a run changes its findings in place (secrets masked), and the outcome may serve the next run.
     for (const c of outcome.crashes) g.crashes.push({ ...c, related: [...c.related] });
     const c = outcome.claimed;
@@ -343,7 +343,7 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string,
       g.files.set(d.path, { path: d.path, kind: c.format.id, owner: c.claim.owner, reason: c.claim.reason });
     } else g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: outcome.notRead ?? 'no format reads it' });
   }
-  if (held) {
+  if (held && kept) {
     held.clear();
     for (const [path, outcome] of kept) held.set(path, outcome);
   }

@@ -5,11 +5,10 @@
 
 import type { Config } from '../../config/config.js';
 import type { OptionFileClient, Server } from '../../model/model.js';
-import { type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { addAssignment, lastAssignments, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { detectFlavour } from './flavour.js';
 import { groupMatches, type MySqlFlavor } from './groups.js';
 import type { ImageFlavour } from './image-flavour.js';
-import { addAssignment, lastAssignments } from '../../model/setting.js';
 import { type ServerSource, writtenSetting } from './server.js';
 import { canonicalOptionName, clampVariable, type MySqlVariable, readOptionNumber } from './variables.js';
 
