@@ -306,6 +306,9 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
       .filter(Boolean)
       .join(' with ');
   let poolSizeIgnored = true;
+  // The options differ between TypeORM versions only in whether poolSize reaches the pool, so a package's reading of
+  // one driver version is made once for each of those two option sets, not once per TypeORM version.
+  const driverMemo = new Map<string, Array<{ label: string; ver: Ver; reading: DriverReading }>>();
   for (const t of typeormC.list) {
     const entries = new Map<string, OptionEntry>();
     for (const k of ['connectTimeout', 'acquireTimeout', 'host']) {
@@ -338,7 +341,16 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
         input.driverVersions?.[p] ?? (pkgs.length === 1 ? input.driverVersion : undefined),
         problems,
       );
-      const driverReadings = dc.list.map((d) => ({ label: d.label, ver: d.ver, reading: readDriver(p, o, d) }));
+      const memoKey = `${p}\0${pkgs.length}\0${entries.has('connectionLimit')}`;
+      const held = driverMemo.get(memoKey);
+      const driverReadings = held ?? dc.list.map((d) => ({ label: d.label, ver: d.ver, reading: readDriver(p, o, d) }));
+      for (const [i, d] of dc.list.entries()) {
+        const reading = driverReadings[i]?.reading as DriverReading;
+        readings.push({ label: parts(t, p, d, pkgs.length > 1, dc.list.length > 1), reading });
+      }
+      // The same options and readings give the same problems, already pushed.
+      if (held) continue;
+      driverMemo.set(memoKey, driverReadings);
       for (const pr of driverProblems(p, o, driverReadings, dc.known)) {
         // Which package TypeORM loads is not known: what only one of them would do is a note that says so.
         const said =
@@ -351,7 +363,6 @@ function mysqlPool(ctx: Ctx, top: Map<string, OptionEntry>, extra: Map<string, O
             : pr;
         if (!problems.some((x) => x.message === said.message)) problems.push(said);
       }
-      for (const d of dc.list) readings.push({ label: parts(t, p, d, pkgs.length > 1, dc.list.length > 1), reading: readDriver(p, o, d) });
     }
   }
   if (!typeormC.known) dims.push('TypeORM version');
