@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 const argv = process.argv.slice(2);
 
+// A reader that stops early (`connlint . | head`) is not connlint's failure: what is left of the report is dropped and
+// the run ends with its own exit code. Any other error writing the report is said on stderr, with exit code 2.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  process.exitCode = 2;
+  process.stderr.write(`connlint: cannot write to standard output: ${error.code ?? error.message}\n`);
+});
+process.stderr.on('error', () => {
+  // Nowhere left to say it.
+});
+
 // `--version` alone answers before anything else loads (issue 21: no slower than `node -e 0` by more than 30 %).
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { readFileSync } = await import('node:fs');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -243,4 +243,22 @@ test('connlint rules, explain and profiles', async () => {
   assert.match(profiles.stdout, /\n {2}aws-nat-gateway {2}AWS NAT gateway\n {4}idle timeout 350 s;/);
   const profilesJson = JSON.parse((await run(['profiles', '-f', 'json'], dir)).stdout) as { network: Array<{ id: string }> };
   assert.ok(profilesJson.network.some((p) => p.id === 'azure-lb'));
+});
+
+test('a reader that stops early (connlint . | head): no crash, the run keeps its exit code', async () => {
+  // 3,000 findings: far more JSON than a pipe holds, so the writes go on after the reader has closed its end.
+  const lines = Array.from({ length: 3000 }, (_, i) => `wait_timeout = ${i % 23}h`);
+  const repo = tempRepo({ 'my.cnf': `[mysqld]\n${lines.join('\n')}\n` });
+  const child = spawn('node', [BIN, repo, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  let first = '';
+  child.stdout.once('data', (d) => {
+    first = String(d);
+    child.stdout.destroy();
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  assert.match(first, /^\{\n {2}"findings": \[/);
+  assert.equal(stderr, '');
+  assert.equal(code, 1);
 });
