@@ -30,6 +30,13 @@ export interface DiscoverOptions {
   order?: (names: string[]) => string[];
   /** What earlier runs read from this root's disk and that has not changed since (the language server's); filled in as the walk reads. */
   disk?: DiskSnapshot;
+  /**
+   * Asked once for each file read, with its bytes: why the engine will not use them, or undefined. A file turned away
+   * is listed with the reason and without its bytes, which are not kept (a parser that asks for it later reads it
+   * again): most files of a large tree are source files that name no setting, and holding them all is most of a run's
+   * memory. Not for a walk with a disk snapshot, which keeps every read for the next run.
+   */
+  turnAway?(path: string, bytes: Buffer): string | undefined;
 }
 
 export interface DiscoveredFile {
@@ -39,6 +46,8 @@ export interface DiscoveredFile {
   bytes?: Buffer;
   /** The engine wanted the file only listed. */
   listedOnly?: true;
+  /** Read, then turned away (`turnAway`): why; the bytes are not kept. */
+  notRead?: string;
 }
 
 export type SkipRule = 'unreadable-path' | 'file-too-large' | 'binary-file' | 'link-not-followed';
@@ -91,8 +100,14 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     else if ('list' in d) files.push({ path: d.path, listedOnly: true });
     else {
       const outcome = tree.read(d.real);
-      if ('bytes' in outcome) files.push({ path: d.path, bytes: outcome.bytes });
-      else skipped.push({ ruleId: outcome.ruleId, path: d.path, message: outcome.message });
+      if ('bytes' in outcome) {
+        const notRead = options.disk ? undefined : options.turnAway?.(d.path, outcome.bytes);
+        if (notRead === undefined) files.push({ path: d.path, bytes: outcome.bytes });
+        else {
+          files.push({ path: d.path, notRead });
+          tree.forgetRead(d.real);
+        }
+      } else skipped.push({ ruleId: outcome.ruleId, path: d.path, message: outcome.message });
     }
   }
   files.sort((a, b) => compareText(a.path, b.path));

@@ -316,6 +316,11 @@ export class LexicalTree {
     return outcome;
   }
 
+  /** Drops the bytes read of a file on disk (not an overlay's): a later `read` opens it again. */
+  forgetRead(real: string): void {
+    if (!this.overlays.has(real)) this.disk.reads.delete(real);
+  }
+
   private readOnce(real: string): ReadOutcome {
     this.counts.filesOpened++;
     let fd: number;

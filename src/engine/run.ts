@@ -318,6 +318,21 @@ function claimOne(path: string, bytes: Buffer): ClaimOutcome {
 }
 
 /**
+ * Why no format will read a file, from a quick look at its bytes (`Format.quickNotRead`): every format that knows its
+ * name turns it away. Undefined when one may read it; the reason is the one `claimOne` would give.
+ */
+function quickTurnAway(path: string, bytes: Buffer): string | undefined {
+  let reason: string | undefined;
+  for (const format of FORMATS) {
+    if (!format.matchesName(path)) continue;
+    const quick = format.quickNotRead?.(path, bytes);
+    if (!quick) return undefined;
+    reason ??= quick.notRead;
+  }
+  return reason;
+}
+
+/**
  * Offers each discovered file to the formats; the first that claims it reads it. `held` has the outcomes of the last
  * run by path: a file with the very same bytes (the language server's disk snapshot) is not decoded or sniffed again.
  */
@@ -327,6 +342,10 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string,
   for (const d of discovered) {
     if (d.listedOnly) {
       g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: 'a template: its text is not what the program reads' });
+      continue;
+    }
+    if (d.notRead !== undefined) {
+      g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: d.notRead });
       continue;
     }
     if (!d.bytes) continue;
@@ -540,7 +559,8 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     mounts,
     wanted,
     ...(options.order ? { order: options.order } : {}),
-    ...(disk ? { disk } : {}),
+    // A language server's snapshot keeps every read, and its last claims say which files were turned away.
+    ...(disk ? { disk } : { turnAway: quickTurnAway }),
   });
   const g: Gathered = {
     files: new Map(),
@@ -695,9 +715,9 @@ export async function lint(options: LintOptions): Promise<LintRun> {
   }
 
   const ran = runRules(model, RULES, config);
-  const byPath = new Map(model.files.map((f) => [f.path, f]));
   findings.push(...withoutRepeats(ran.findings));
-  for (let i = 0; i < findings.length; i++) findings[i] = lowered(findings[i] as Finding, byPath);
+  // g.files holds the model's files by path (assembleModel only sorts them).
+  for (let i = 0; i < findings.length; i++) findings[i] = lowered(findings[i] as Finding, g.files);
   const directed = applyDirectives(findings, commentedFiles(model, byFormat, discovery.view, configText), {
     known: new Set(
       configurableRules()

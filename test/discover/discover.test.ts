@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type DiscoverOptions, type Discovery, discoverFiles, MAX_FILE_BYTES, type Wanted } from '../../src/discover/find-files.js';
 import { coversDirectory, globToRegExp } from '../../src/discover/glob.js';
+import { createDiskSnapshot } from '../../src/discover/tree-view.js';
 import { tempRepo } from '../temp-repo.js';
 
 const readAll = (): Wanted => 'read';
@@ -200,4 +201,34 @@ test('a tree 10,000 directories deep is walked without overflowing the stack; wh
     process.chdir(cwd);
     rmdirSync(dir);
   }
+});
+
+test('turnAway: a file the engine will not use is listed with the reason and without its bytes, which are not kept', () => {
+  const root = tempRepo({ 'a/knexfile.js': 'module.exports = { client: "mysql2" };\n', 'a/util.js': 'export const x = 1;\n' });
+  const asked: string[] = [];
+  const d = discover(root, {
+    turnAway: (path, bytes) => {
+      asked.push(`${path}: ${bytes.length}`);
+      return path.endsWith('util.js') ? 'names no setting' : undefined;
+    },
+  });
+  assert.deepEqual(asked, ['a/knexfile.js: 39', 'a/util.js: 20']);
+  assert.deepEqual(
+    d.files.map((f) => ({ path: f.path, text: f.bytes?.toString('utf8'), notRead: f.notRead })),
+    [
+      { path: 'a/knexfile.js', text: 'module.exports = { client: "mysql2" };\n', notRead: undefined },
+      { path: 'a/util.js', text: undefined, notRead: 'names no setting' },
+    ],
+  );
+  // A parser that follows an import to it reads it again; the kept file is not read twice.
+  assert.equal(d.view.stats().filesOpened, 2);
+  assert.equal(d.view.readText('a/util.js'), 'export const x = 1;\n');
+  assert.equal(d.view.readText('a/knexfile.js'), 'module.exports = { client: "mysql2" };\n');
+  assert.equal(d.view.stats().filesOpened, 3);
+});
+
+test('turnAway is not asked in a walk with a disk snapshot: the snapshot keeps every read for the next run', () => {
+  const root = tempRepo({ 'util.js': 'export const x = 1;\n' });
+  const d = discover(root, { disk: createDiskSnapshot(root), turnAway: () => 'never asked' });
+  assert.deepEqual(summary(d).files, [{ path: 'util.js', text: 'export const x = 1;\n', listedOnly: undefined }]);
 });
