@@ -117,11 +117,15 @@ function findingsTree(root: string, n: number): void {
   write(root, { 'hikari.properties': `${lines.join('\n')}\n` });
 }
 
-/** One option file assigning one option `n` times (each a finding): the cost of long chains of replaced values. */
-function repeatedKeyTree(root: string, n: number): void {
-  const lines = ['[mysqld]'];
-  for (let i = 0; i < n; i++) lines.push(`wait_timeout = ${i % 23}h`);
-  write(root, { 'my.cnf': `${lines.join('\n')}\n` });
+/**
+ * One file assigning one key `n` times: the cost of long chains of replaced values. In an option file each value is a
+ * finding (an `h` suffix mysqld refuses); in a sysctl file each is applied and replaces the one before.
+ */
+function repeatedKeyTree(root: string, n: number, kind: 'my.cnf' | 'sysctl.conf' = 'my.cnf'): void {
+  const lines = kind === 'my.cnf' ? ['[mysqld]'] : [];
+  for (let i = 0; i < n; i++)
+    lines.push(kind === 'my.cnf' ? `wait_timeout = ${i % 23}h` : `net.ipv4.tcp_keepalive_time = ${600 + (i % 23)}`);
+  write(root, { [kind]: `${lines.join('\n')}\n` });
 }
 
 // ---------------------------------------------------------------- measuring
@@ -238,10 +242,11 @@ const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--generate') {
-    // A tree to profile by hand: `node dist/src/dev/bench.js --generate DIR 10000` (or `findings N`, `repeated N`).
+    // A tree to profile by hand: `node dist/src/dev/bench.js --generate DIR 10000` (or `findings N`, `repeated N`, `repeated-sysctl N`).
     const [dir, what, count] = [resolve(argv[1] as string), argv[2] as string, Number(argv[3] ?? argv[2])];
     if (what === 'findings') findingsTree(dir, count);
     else if (what === 'repeated') repeatedKeyTree(dir, count);
+    else if (what === 'repeated-sysctl') repeatedKeyTree(dir, count, 'sysctl.conf');
     else generateTree(dir, Number(what));
     return;
   }
@@ -328,17 +333,24 @@ async function main(argv: string[]): Promise<void> {
       });
     }
     if (!quick) {
-      // Not a target: one option assigned again and again (each value a finding); linear would be 4x.
-      const r5 = join(work, 'repeated-5k');
-      const r20 = join(work, 'repeated-20k');
-      repeatedKeyTree(r5, 5_000);
-      repeatedKeyTree(r20, 20_000);
-      const a = runChild(work, [BIN, r5, '-f', 'json', '-o', join(work, 'out.txt')]).ms;
-      const b = runChild(work, [BIN, r20, '-f', 'json', '-o', join(work, 'out.txt')]).ms;
-      console.log(
-        `${'one key 20k times / 5k times'.padEnd(34)} ${`${round(b, 0)} ms`.padStart(10)} ${`${round(a, 0)} ms`.padStart(10)} ${`${round(b / a)}x`.padStart(7)}  (one run each; linear is about 4x)`,
-      );
-      rows.push({ case: 'repeated-key-20k-over-5k', ms20k: round(b), ms5k: round(a), ratio: round(b / a) });
+      // Not a target: one key assigned again and again; linear would be 4x.
+      for (const kind of ['my.cnf', 'sysctl.conf'] as const) {
+        const r5 = join(work, `repeated-5k-${kind}`);
+        const r20 = join(work, `repeated-20k-${kind}`);
+        repeatedKeyTree(r5, 5_000, kind);
+        repeatedKeyTree(r20, 20_000, kind);
+        const a = runChild(work, [BIN, r5, '-f', 'json', '-o', join(work, 'out.txt')]).ms;
+        const b = runChild(work, [BIN, r20, '-f', 'json', '-o', join(work, 'out.txt')]).ms;
+        console.log(
+          `${`one key 20k times / 5k, ${kind}`.padEnd(34)} ${`${round(b, 0)} ms`.padStart(10)} ${`${round(a, 0)} ms`.padStart(10)} ${`${round(b / a)}x`.padStart(7)}  (one run each; linear is about 4x)`,
+        );
+        rows.push({
+          case: kind === 'my.cnf' ? 'repeated-key-20k-over-5k' : `repeated-key-20k-over-5k-${kind}`,
+          ms20k: round(b),
+          ms5k: round(a),
+          ratio: round(b / a),
+        });
+      }
     }
     const version = pair(work, [BIN, '--version'], ['-e', '0'], Math.max(runs, 10));
     print('--version vs node -e 0', version.a.ms, version.b.ms, '(target <= 1.3x)');

@@ -58,3 +58,30 @@ test('with no earlier value, the Linux default stays and is named', () => {
   assert.equal(hosts[0]?.settings.get(KEEPALIVE_TIME)?.origin.kind, 'os-default');
   assert.match(problems[0]?.message ?? '', /stays 7200 \(2 h\) \(Linux default\)/);
 });
+
+test('a key set many times across files: the one in force lists every earlier assignment, oldest first, and keeps its rejected lines', () => {
+  const { hosts } = hostsOf({
+    'etc/sysctl.d/10-a.conf': 'net.ipv4.tcp_keepalive_time = 300\nnet.ipv4.tcp_keepalive_time = 400\n',
+    'etc/sysctl.d/20-b.conf': 'net.ipv4.tcp_keepalive_time = 500\nnet.ipv4.tcp_keepalive_time = 5m\nnet.ipv4.tcp_keepalive_time = 6m\n',
+  });
+  const s = hosts[0]?.settings.get(KEEPALIVE_TIME);
+  const at = (o: { kind: string; span?: { path: string; line: number } } | undefined) =>
+    o?.span ? `${o.span.path}:${o.span.line}` : o?.kind;
+  assert.equal(at(s?.origin as never), 'etc/sysctl.d/20-b.conf:1');
+  // The Linux default is not an assignment: nothing overrides it in a file.
+  assert.deepEqual(
+    s?.overrides.map((o) => at(o as never)),
+    ['etc/sysctl.d/10-a.conf:1', 'etc/sysctl.d/10-a.conf:2'],
+  );
+  assert.deepEqual(
+    s?.replaced?.map((r) => [at(r.origin as never), r.raw]),
+    [
+      ['etc/sysctl.d/10-a.conf:1', '300'],
+      ['etc/sysctl.d/10-a.conf:2', '400'],
+    ],
+  );
+  assert.deepEqual(
+    s?.rejected?.map((r) => r.span.line),
+    [2, 3],
+  );
+});

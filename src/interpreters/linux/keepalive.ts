@@ -2,7 +2,7 @@ import { formatDuration } from '../../model/duration.js';
 import { type Entry, valueSpanOf } from '../../model/entry.js';
 import type { Host } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, replacedOf, type Setting, sortedByKey, type Value } from '../../model/setting.js';
+import { addAssignment, lastAssignments, type Setting, sortedByKey, type Value } from '../../model/setting.js';
 import { formatSpan } from '../../model/span.js';
 import { readKernelInteger } from './kernel-integer.js';
 import { orderSysctlFiles } from './sysctl-files.js';
@@ -85,7 +85,10 @@ export function buildHosts(
   const hosts: Host[] = [];
   const problems: Problem[] = [];
   for (const tree of orderSysctlFiles([...paths])) {
+    // What is in force for each key as the lines are applied (for messages), and each key's accepted assignments:
+    // `lastAssignments` gives the last its overrides once, so a key set thousands of times costs linear time.
     const settings = new Map<string, Setting>();
+    const chains = new Map<string, Setting[]>();
     for (const d of KERNEL_DEFAULTS) settings.set(d.key, linuxDefault(d.key));
     for (const file of tree.files) {
       for (const e of entriesOf(file) ?? []) {
@@ -104,13 +107,13 @@ export function buildHosts(
               ruleId: 'setting-ignored-by-library',
               message: `${read.rejected}, so this line is not applied: ${stays}`,
             });
-            if (previous)
-              settings.set(e.key, { ...previous, rejected: [...(previous.rejected ?? []), { span: e.span, reason: read.rejected }] });
+            // Every setting here was made for this tree (the defaults too), so the value in force is told in place.
+            if (previous) (previous.rejected ??= []).push({ span: e.span, reason: read.rejected });
             continue;
           }
           value = read.value;
         }
-        settings.set(e.key, {
+        const setting: Setting = {
           key: e.rawKey ?? e.key,
           canonicalKey: e.key,
           raw: e.raw,
@@ -118,12 +121,15 @@ export function buildHosts(
           value,
           origin: { kind: 'file', span: e.span, via: [] },
           ...valueSpanOf(e),
-          overrides: previous?.origin.kind === 'file' ? overridesOf(previous) : [],
-          ...replacedOf(previous),
+          overrides: [],
           unit: 's',
-        });
+        };
+        settings.set(e.key, setting);
+        addAssignment(chains, e.key, setting);
       }
     }
+    // Gives each key's last assignment (the one in force in `settings`) what it overrides and replaces.
+    lastAssignments(chains);
     hosts.push({ id: `host:${tree.root}`, root: tree.root, files: tree.files, settings: sortedByKey(settings) });
   }
   return { hosts, problems };
