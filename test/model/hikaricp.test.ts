@@ -249,15 +249,20 @@ test('keys a known version does not have: keepaliveTime before 4.0.0', () => {
   assert.match(problems[0]?.message ?? '', /HikariCP 3\.4\.5 has no property keepaliveTime \(added in 4\.0\.0\)/);
 });
 
-test('duplicate keys: the last one wins and the earlier ones are overrides', () => {
-  const { pool } = build(`${URL}maxLifetime=100000\nmaxLifetime=200000\n`);
+test('duplicate keys: the last one wins and the earlier ones are overrides, oldest first', () => {
+  const { pool } = build(`${URL}maxLifetime=100000\nmaxLifetime=200000\nidleTimeout=0\nmaxLifetime=300000\n`);
   const s = pool.settings.get('maxLifetime');
-  assert.deepEqual(s?.value, ms(200000));
-  assert.equal(s?.origin.kind === 'file' && s.origin.span.line, 3);
+  assert.deepEqual(s?.value, ms(300000));
+  assert.equal(s?.origin.kind === 'file' && s.origin.span.line, 5);
   assert.deepEqual(
     s?.overrides.map((o) => (o.kind === 'file' ? o.span.line : 0)),
-    [2],
+    [2, 3],
   );
+  assert.deepEqual(
+    s?.replaced?.map((r) => r.raw),
+    ['100000', '200000'],
+  );
+  assert.deepEqual(pool.settings.get('idleTimeout')?.overrides, []);
 });
 
 test('hibernate.hikari. prefix: keys as written, canonical names, hibernate.connection.url as jdbcUrl', () => {

@@ -253,15 +253,11 @@ export function collectWritten(entries: readonly Entry[], prefix: string): Writt
   const byKey = new Map<string, Written>();
   for (const { hikariKey, entry } of contributions) {
     const held = byKey.get(hikariKey);
-    if (held)
-      byKey.set(hikariKey, {
-        hikariKey,
-        fileKey: entry.rawKey ?? entry.key,
-        entry,
-        text: entry.text ?? '',
-        earlier: [...held.earlier, held.entry],
-      });
-    else byKey.set(hikariKey, { hikariKey, fileKey: entry.rawKey ?? entry.key, entry, text: entry.text ?? '', earlier: [] });
+    if (held) {
+      // The replaced one is dropped, so its list is taken over rather than copied (a key written thousands of times).
+      held.earlier.push(held.entry);
+      byKey.set(hikariKey, { hikariKey, fileKey: entry.rawKey ?? entry.key, entry, text: entry.text ?? '', earlier: held.earlier });
+    } else byKey.set(hikariKey, { hikariKey, fileKey: entry.rawKey ?? entry.key, entry, text: entry.text ?? '', earlier: [] });
   }
   return [...byKey.values()];
 }

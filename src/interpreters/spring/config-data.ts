@@ -85,7 +85,9 @@ export function documentsOf(file: ConfigFile): ConfigDocument[] {
   const byIndex = new Map<number, Entry[]>();
   for (const e of file.entries) {
     const i = e.document ?? 0;
-    byIndex.set(i, [...(byIndex.get(i) ?? []), e]);
+    const held = byIndex.get(i);
+    if (held) held.push(e);
+    else byIndex.set(i, [e]);
   }
   return [...byIndex.entries()]
     .sort(([a], [b]) => a - b)
