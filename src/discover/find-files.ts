@@ -141,7 +141,9 @@ function walkTree(options: DiscoverOptions, tree: LexicalTree): Omit<Walk, 'reso
   const include = options.include.map(globToRegExp);
   const exclude = options.exclude.map(globToRegExp);
   const decisions: Decision[] = [];
-  const seenFiles = new Set<string>();
+  // Files the user named: the walk meets each other path once (each directory is walked once, under one name), so
+  // only these can be met twice, named and then walked.
+  const named = new Set<string>();
   const walkedDirs = new Set<string>();
 
   const report = (path: string, reason: SkipReason): void => {
@@ -149,8 +151,8 @@ function walkTree(options: DiscoverOptions, tree: LexicalTree): Omit<Walk, 'reso
   };
 
   const consider = (path: string, explicit: boolean, resolve: () => Resolution): void => {
-    if (seenFiles.has(path)) return;
-    seenFiles.add(path);
+    if (named.has(path)) return;
+    if (explicit) named.add(path);
     if (matchesAny(path, exclude)) return;
     if (!explicit && include.length > 0 && !matchesAny(path, include)) return;
     const want = options.wanted(path);
@@ -200,8 +202,8 @@ function walkTree(options: DiscoverOptions, tree: LexicalTree): Omit<Walk, 'reso
     if (found.kind === 'dir') directories.push(found.real);
     else if (found.kind === 'failed') {
       // The user named this path: a link not followed or a missing path is reported whatever its name.
-      if (!seenFiles.has(rel)) report(rel, found);
-      seenFiles.add(rel);
+      if (!named.has(rel)) report(rel, found);
+      named.add(rel);
     } else consider(rel, true, () => found);
   }
   for (const dir of directories) walk(dir);
