@@ -108,7 +108,10 @@ export function buildHosts(
               message: `${read.rejected}, so this line is not applied: ${stays}`,
             });
             // Every setting here was made for this tree (the defaults too), so the value in force is told in place.
-            if (previous) (previous.rejected ??= []).push({ span: e.span, reason: read.rejected });
+            if (previous) {
+              previous.rejected ??= [];
+              previous.rejected.push({ span: e.span, reason: read.rejected });
+            }
             continue;
           }
           value = read.value;
