@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -73,6 +74,16 @@ export function requireWithCodeCache(filename: string): CodeCacheLoad {
     return { exports: require(filename), cache: 'off' };
   }
   let use: CodeCacheUse = 'off';
+  const extensions = cjs._extensions;
+  const loadJs = extensions['.js'];
+  // An ASCII source (the compiler's is) read as bytes becomes a string without UTF-8 decoding: for 9 MB, ≈ 5–10 ms
+  // instead of ≈ 25. Anything else is loaded as Node loads it.
+  extensions['.js'] = function loadAscii(this: unknown, module: ModuleInstance, file: string) {
+    if (file !== filename) return loadJs.call(this, module, file);
+    const bytes = readFileSync(file);
+    if (!isAscii(bytes)) return loadJs.call(this, module, file);
+    return module._compile(bytes.toString('latin1'), file);
+  };
   const proto = cjs.prototype;
   const compile = proto._compile;
   proto._compile = function compileWithCache(this: ModuleInstance, content: string, file: string) {
@@ -93,6 +104,7 @@ export function requireWithCodeCache(filename: string): CodeCacheLoad {
     return { exports: require(filename), cache: use };
   } finally {
     proto._compile = compile;
+    extensions['.js'] = loadJs;
   }
 }
 
@@ -134,10 +146,12 @@ function stripShebang(source: string): string {
 
 interface ModuleInstance {
   exports: unknown;
+  _compile(content: string, filename: string): unknown;
 }
 
 interface ModuleInternals {
   _cache: Record<string, ModuleInstance | undefined>;
+  _extensions: { '.js': (this: unknown, module: ModuleInstance, filename: string) => unknown };
   wrap(source: string): string;
   prototype: { _compile(this: ModuleInstance, content: string, filename: string): unknown };
 }

@@ -55,6 +55,25 @@ test('the first run compiles and writes the cache, the next one uses it; both gi
   assert.deepEqual(load(module, { CONNLINT_CACHE_DIR: cache }), { cache: 'used', answer: 42, same: true });
 });
 
+test('the source is the same text whether it is ASCII (read without UTF-8 decoding) or not (a BOM, accents, emoji)', () => {
+  // Node's own loader for anything but ASCII: a BOM is not part of the text, characters are decoded as UTF-8.
+  const texts = ['plain ascii', 'caf\u00e9 \u{1F600}'];
+  for (const [i, text] of texts.entries()) {
+    for (const bom of ['', '\uFEFF']) {
+      const { module, cache } = setup(
+        `${bom}exports.answer = () => ${JSON.stringify(text)} + "|" + module.exports.answer.toString().length;\n`,
+      );
+      const expected = `${text}|${`() => ${JSON.stringify(text)} + "|" + module.exports.answer.toString().length`.length}`;
+      for (const use of ['missing', 'used'])
+        assert.deepEqual(
+          load(module, { CONNLINT_CACHE_DIR: cache }),
+          { cache: use, answer: expected, same: true },
+          `text ${i}, bom ${bom.length}`,
+        );
+    }
+  }
+});
+
 test('a corrupt cache is rejected by V8 and written again; the module still loads', () => {
   const { module, cache } = setup('exports.answer = () => "from the source";\n');
   load(module, { CONNLINT_CACHE_DIR: cache });
