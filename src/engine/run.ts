@@ -559,8 +559,9 @@ export async function lint(options: LintOptions): Promise<LintRun> {
     mounts,
     wanted,
     ...(options.order ? { order: options.order } : {}),
-    // A language server's snapshot keeps every read, and its last claims say which files were turned away.
-    ...(disk ? { disk } : { turnAway: quickTurnAway }),
+    ...(disk ? { disk } : {}),
+    // Not asked with a disk snapshot (the language server's): it keeps every read, and its last claims are reused.
+    turnAway: quickTurnAway,
   });
   const g: Gathered = {
     files: new Map(),

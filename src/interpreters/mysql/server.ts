@@ -371,16 +371,16 @@ export function buildFileServers(
     if (read.length === 0) continue;
     const settings = defaultServerSettings(flavor, version);
     // Every assignment of each key in reading order: the last wins and lists the ones it replaced.
-    const written = new Map<string, Setting[]>();
+    const chains = new Map<string, Setting[]>();
     for (const r of read) {
       const { canonical } = canonicalOptionName(r.entry.key, flavor);
       const named = optionNameProblem(r.entry, flavor, version);
       if (named) problems.push(named);
       const reading = readOption(r, canonical, flavor);
       if (reading.problem) problems.push(reading.problem);
-      addAssignment(written, canonical, reading.setting);
+      addAssignment(chains, canonical, reading.setting);
     }
-    for (const [k, s] of lastAssignments(written)) settings.set(k, s);
+    for (const [k, s] of lastAssignments(chains)) settings.set(k, s);
     for (const r of read) {
       const misspelt = misspeltOptionProblem(r.entry, flavor, settings);
       if (misspelt) problems.push(misspelt);
