@@ -12,6 +12,11 @@ export interface FileTreeView {
   listDir(path: string): string[] | undefined;
   isDirectory(path: string): boolean;
   isFile(path: string): boolean;
+  /**
+   * Did discovery read this file and turn it away: no format claims it and it holds none of the formats'
+   * `reachWords`? Such a file's bytes are not kept; a view that turns nothing away answers false.
+   */
+  turnedAway?(path: string): boolean;
 }
 
 /** How often the tree touched the file system; tests use it to check that nothing is read twice. */

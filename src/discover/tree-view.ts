@@ -146,6 +146,8 @@ export class LexicalTree {
   private readonly disk: DiskSnapshot;
   private readonly mounts: Array<[string, string]>;
   private readonly counts: TreeStats = { filesOpened: 0, directoriesListed: 0, linksRead: 0 };
+  /** Files discovery turned away in this run, by path without links. */
+  private readonly turned = new Set<string>();
   /** Unsaved editor buffers (`--stdin`, the language server) by path without links: they replace the disk's file. */
   private readonly overlays: ReadonlyMap<string, Buffer>;
   /** The entries the overlays add to each directory (a new file, and the folders leading to it). */
@@ -316,9 +318,17 @@ export class LexicalTree {
     return outcome;
   }
 
-  /** Drops the bytes read of a file on disk (not an overlay's): a later `read` opens it again. */
-  forgetRead(real: string): void {
+  /**
+   * Discovery turned this file away (no format claims or reaches it): its bytes on disk (not an overlay's) are dropped,
+   * so a later `read` opens it again, and `turnedAway` says so.
+   */
+  turnAway(real: string): void {
+    this.turned.add(real);
     if (!this.overlays.has(real)) this.disk.reads.delete(real);
+  }
+
+  turnedAway(real: string): boolean {
+    return this.turned.has(real);
   }
 
   private readOnce(real: string): ReadOutcome {
@@ -417,6 +427,10 @@ export function viewOf(tree: LexicalTree, reported: ReadonlySet<string> = new Se
     },
     isFile(path) {
       return resolve(path)?.kind === 'file';
+    },
+    turnedAway(path) {
+      const found = resolve(path);
+      return found?.kind === 'file' && tree.turnedAway(found.real);
     },
     skipped() {
       return [...met.values()].sort((a, b) => compareText(a.path, b.path));

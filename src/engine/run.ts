@@ -17,6 +17,7 @@ import {
   type FormatModule,
   isNotRead,
 } from '../formats/format.js';
+import { holdsAny } from '../formats/byte-sniff.js';
 import { FORMATS, TEMPLATE_SUFFIX } from '../formats/registry.js';
 import { declaredNetwork } from '../interpreters/network/elements.js';
 import { KEEPALIVE_TIME, linuxDefault } from '../interpreters/linux/keepalive.js';
@@ -329,8 +330,13 @@ function quickTurnAway(path: string, bytes: Buffer): string | undefined {
     if (!quick) return undefined;
     reason ??= quick.notRead;
   }
+  // A format may still read it without claiming it (Prisma's driver adapter in the project's sources).
+  if (reason !== undefined && REACH_WORDS.length > 0 && holdsAny(bytes, REACH_WORDS)) return undefined;
   return reason;
 }
+
+/** Every format's `reachWords`. */
+const REACH_WORDS: readonly Buffer[] = FORMATS.flatMap((f) => f.reachWords ?? []);
 
 /**
  * Offers each discovered file to the formats; the first that claims it reads it. `held` has the outcomes of the last
@@ -394,7 +400,7 @@ function problemKey(p: Problem): string {
 
 /** One look a format took at the tree through its view, and what it saw. */
 interface Access {
-  op: 'bytes' | 'list' | 'dir' | 'file';
+  op: 'bytes' | 'list' | 'dir' | 'file' | 'turned';
   path: string;
   result: Buffer | string[] | boolean | undefined;
 }
@@ -430,7 +436,19 @@ function recordingView(view: TreeView, accesses: Access[]): FileTreeView {
       accesses.push({ op: 'file', path, result: is });
       return is;
     },
+    turnedAway(path) {
+      const is = view.turnedAway?.(path) ?? false;
+      accesses.push({ op: 'turned', path, result: is });
+      return is;
+    },
   };
+}
+
+/** One look at the tree asked again. */
+function askAgain(view: TreeView, a: Access): boolean {
+  if (a.op === 'dir') return view.isDirectory(a.path);
+  if (a.op === 'file') return view.isFile(a.path);
+  return view.turnedAway?.(a.path) ?? false;
 }
 
 /** Asks the view again (so it meets the same unreadable files) and tells whether every answer is the same. */
@@ -444,7 +462,7 @@ function sameAnswers(view: TreeView, accesses: readonly Access[]): boolean {
       if (names === undefined || held === undefined) {
         if (names !== held) return false;
       } else if (names.length !== held.length || names.some((n, i) => n !== held[i])) return false;
-    } else if ((a.op === 'dir' ? view.isDirectory(a.path) : view.isFile(a.path)) !== a.result) return false;
+    } else if (askAgain(view, a) !== a.result) return false;
   }
   return true;
 }

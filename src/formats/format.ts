@@ -106,6 +106,12 @@ export interface Format {
    * pool): a NotRead only when `claim` would give that very NotRead for these bytes, else undefined.
    */
   quickNotRead?(path: string, bytes: Buffer): NotRead | undefined;
+  /**
+   * Words (ASCII bytes, `byteWords`) a file this format may read without claiming it must hold: Prisma looks through a
+   * project's sources for `new PrismaPg(`. Discovery keeps the bytes of a file that holds one even when every format
+   * turns it away, and a file it did turn away holds none (`FileTreeView.turnedAway`), so the format need not read it.
+   */
+  reachWords?: readonly Buffer[];
   /** The parser and interpreter, imported only when a file is claimed. */
   load(): Promise<FormatModule>;
 }

@@ -1,4 +1,5 @@
 import { dirname } from '../interpreters/js/module-resolution.js';
+import { byteWords } from './byte-sniff.js';
 import type { Claim, ClaimedFile, Contribution, Format, FormatContext, NotRead } from './format.js';
 import { BUILD_FOLDERS, DECLARATION, SCRIPT, TEST_CODE, withRelativeImports } from './js-files.js';
 
@@ -108,6 +109,8 @@ function adapterFiles(project: string, others: ReadonlySet<string>, ctx: FormatC
       if (!CODE.test(name) || DECLARATION.test(name) || CONFIG_NAMES.includes(name)) continue;
       if (m.glob.matchesAny(path, exclude) || (include.length > 0 && !m.glob.matchesAny(path, include))) continue;
       seen++;
+      // Discovery saw its bytes hold none of ADAPTER_WORDS: no adapter is constructed there.
+      if (ctx.view.turnedAway?.(path)) continue;
       const text = ctx.view.readText(path);
       if (text !== undefined && m.adapter.ADAPTER_CONSTRUCTION.test(text)) found.push(path);
     }
@@ -230,12 +233,16 @@ async function contribute(files: readonly ClaimedFile[], ctx: FormatContext, m: 
   return { pools, problems, files: listed };
 }
 
+/** A text `ADAPTER_CONSTRUCTION` (interpreters/prisma/adapter.ts) matches holds one of these (`new PrismaPg(`). */
+export const ADAPTER_WORDS = byteWords(['PrismaPg', 'PrismaMariaDb']);
+
 export const prisma: Format = {
   id: 'prisma',
   name: 'Prisma schema (with the .env files and prisma.config.* Prisma reads)',
   matchesName: (path) => path.endsWith('.prisma'),
   encoding: 'utf8',
   claim: claimPrisma,
+  reachWords: ADAPTER_WORDS,
   async load() {
     const [schema, dotenv, envFiles, pools, manifest, json, adapter, glob] = await Promise.all([
       import('../parsers/prisma-schema.js'),

@@ -220,7 +220,11 @@ test('turnAway: a file the engine will not use is listed with the reason and wit
       { path: 'a/util.js', text: undefined, notRead: 'names no setting' },
     ],
   );
-  // A parser that follows an import to it reads it again; the kept file is not read twice.
+  // The view says which file was turned away (a format that only reaches files can skip it unread) ...
+  assert.equal(d.view.turnedAway?.('a/util.js'), true);
+  assert.equal(d.view.turnedAway?.('./a//util.js'), true);
+  for (const other of ['a/knexfile.js', 'a', '.', 'a/missing.js']) assert.equal(d.view.turnedAway?.(other), false, other);
+  // ... and a parser that follows an import to it reads it again; the kept file is not read twice.
   assert.equal(d.view.stats().filesOpened, 2);
   assert.equal(d.view.readText('a/util.js'), 'export const x = 1;\n');
   assert.equal(d.view.readText('a/knexfile.js'), 'module.exports = { client: "mysql2" };\n');
@@ -231,4 +235,5 @@ test('turnAway is not asked in a walk with a disk snapshot: the snapshot keeps e
   const root = tempRepo({ 'util.js': 'export const x = 1;\n' });
   const d = discover(root, { disk: createDiskSnapshot(root), turnAway: () => 'never asked' });
   assert.deepEqual(summary(d).files, [{ path: 'util.js', text: 'export const x = 1;\n', listedOnly: undefined }]);
+  assert.equal(d.view.turnedAway?.('util.js'), false);
 });

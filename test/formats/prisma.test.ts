@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lint } from '../../src/engine/run.js';
 import { isNotRead } from '../../src/formats/format.js';
-import { claimPrisma } from '../../src/formats/prisma.js';
+import { emptyConfig } from '../../src/config/config.js';
+import type { FileTreeView } from '../../src/discover/file-tree.js';
+import { createTreeView } from '../../src/discover/tree-view.js';
+import { createLintCache } from '../../src/engine/cache.js';
+import { holdsAny } from '../../src/formats/byte-sniff.js';
+import { ADAPTER_WORDS, claimPrisma, prisma } from '../../src/formats/prisma.js';
+import { ADAPTER_CONSTRUCTION } from '../../src/interpreters/prisma/adapter.js';
 import { prismaVersionOfRange } from '../../src/interpreters/prisma/manifest.js';
 import { tempRepo } from '../temp-repo.js';
 
@@ -97,6 +103,44 @@ test('the adapter file under the project is found by its text and read: its pool
     'src/lib/prisma.ts': pgAdapter('idleTimeoutMillis: 300000'),
   });
   assert.deepEqual(ok.findings, []);
+});
+
+test('the adapter search opens no file discovery turned away: ADAPTER_WORDS are in every text it looks for', async () => {
+  // What a turned-away file lacks is what the search's regular expression needs (a drift guard, and examples).
+  assert.match(ADAPTER_CONSTRUCTION.source, /Prisma\(\?:Pg\|MariaDb\)/);
+  for (const text of ['new PrismaPg({})', 'new  PrismaMariaDb (pool)', pgAdapter('max: 1')]) {
+    assert.ok(ADAPTER_CONSTRUCTION.test(text) && holdsAny(Buffer.from(text), ADAPTER_WORDS), text);
+  }
+  const files = {
+    'package.json': MANIFEST7,
+    'prisma/schema.prisma': SCHEMA7,
+    'src/a.ts': pgAdapter('max: 1'),
+    'src/b.ts': pgAdapter('max: 2'),
+  };
+  const dir = tempRepo(files, 'connlint-prisma-');
+  const tree = createTreeView(dir);
+  const opened: string[] = [];
+  // A view as discovery leaves it when it turned src/a.ts away (here it could not have: the test says so of it).
+  const view: FileTreeView = {
+    ...tree,
+    readText: (path) => {
+      opened.push(path);
+      return tree.readText(path);
+    },
+    turnedAway: (path) => path === 'src/a.ts',
+  };
+  const module = await prisma.load();
+  const c = await module.contribute([{ path: 'prisma/schema.prisma', text: SCHEMA7, claim: { owner: 'certain', reason: 'a schema' } }], {
+    config: emptyConfig(),
+    view,
+    cache: createLintCache(),
+    declarations: { environments: [] },
+  });
+  assert.ok(opened.includes('src/b.ts') && !opened.includes('src/a.ts'), opened.join(', '));
+  assert.deepEqual(
+    c.pools?.map((p) => p.name),
+    ['datasource db (prisma/schema.prisma) through new PrismaPg() at src/b.ts:3'],
+  );
 });
 
 test('an adapter built only in test code is read with doubt: its findings are notes', async () => {
