@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyBaseline, readBaselineFile, writeBaseline } from '../engine/baseline.js';
@@ -8,7 +8,7 @@ import { FIXED_METAS, InvalidConfigError, lint, TOOL_VERSION, UsageError } from 
 import { ruleMarkdown } from '../engine/rule-docs.js';
 import { rebaseResult } from '../report/base-path.js';
 import { sourceReader } from '../report/read-source.js';
-import { FORMATS, type Format, renderer } from '../report/index.js';
+import { FORMATS, type Format, renderChunks } from '../report/index.js';
 import { repositoryRoot, toPosixPath } from './base-path.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
 
@@ -133,12 +133,38 @@ async function lintScope(
   return { cwd: repositoryRoot(io.cwd) ?? io.cwd, paths: [], only };
 }
 
-function writeReport(abs: string, given: string, text: string, what = 'report'): void {
+function writeReport(abs: string, given: string, text: string | Iterable<string>, what = 'report'): void {
+  let fd: number | undefined;
   try {
-    writeFileSync(abs, text);
+    if (typeof text === 'string') writeFileSync(abs, text);
+    else {
+      const out = openSync(abs, 'w');
+      fd = out;
+      inBatches(text, (batch) => writeFileSync(out, batch));
+    }
   } catch (error) {
     throw new UsageError(`cannot write ${what} to ${given}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Pieces of a report joined into batches of about 1 MiB, each given to `write`, and at least one (maybe empty). */
+function inBatches(chunks: Iterable<string>, write: (batch: string) => void): void {
+  let batch: string[] = [];
+  let size = 0;
+  let wrote = false;
+  for (const chunk of chunks) {
+    batch.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 20) {
+      write(batch.join(''));
+      wrote = true;
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0 || !wrote) write(batch.join(''));
 }
 
 async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
@@ -169,14 +195,14 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   }
   const full = baseline ? applyBaseline(scoped, baseline).result : scoped;
   const shown: LintResult = flags.quiet ? { ...full, findings: full.findings.filter((f) => f.severity === 'error') } : full;
-  const text = renderer(flags.format)(shown, {
+  const chunks = renderChunks(flags.format, shown, {
     color: useColor(io, flags),
     width: io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80,
     readSource: sourceReader(base, scope.overlays),
     ...(flags.sarifCategory ? { sarifCategory: flags.sarifCategory } : {}),
   });
-  if (flags.output) writeReport(resolve(io.cwd, flags.output), flags.output, text);
-  else io.stdout.write(text);
+  if (flags.output) writeReport(resolve(io.cwd, flags.output), flags.output, chunks);
+  else inBatches(chunks, (batch) => io.stdout.write(batch));
   const warnings = full.findings.filter((f) => f.severity === 'warning').length;
   const code = exitCodeFor(full, flags.maxWarnings);
   if (code === EXIT_FAILURE) {

@@ -1,6 +1,6 @@
 import type { LintResult } from '../engine/finding.js';
 import { renderGithub } from './github.js';
-import { renderJson } from './json.js';
+import { jsonChunks, renderJson } from './json.js';
 import { renderSarif } from './sarif.js';
 import { renderStylish } from './stylish.js';
 
@@ -32,4 +32,12 @@ export function renderer(format: Format): Renderer {
 
 export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);
+}
+
+/**
+ * The report in pieces whose concatenation is the renderer's text, for output written as it is made: the JSON report
+ * of a large tree (18 MB at 100,000 files) is never held whole. The other formats come in one piece.
+ */
+export function renderChunks(format: Format, result: LintResult, options: RenderOptions): Iterable<string> {
+  return format === 'json' ? jsonChunks(result) : [renderer(format)(result, options)];
 }

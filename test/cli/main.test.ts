@@ -61,6 +61,27 @@ test('--quiet keeps errors only; --output writes the report to a file', async ()
   assert.equal(JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8')).version, '2.1.0');
 });
 
+test('a JSON report of more than a megabyte is written in pieces that make the same document, to stdout and to a file', async () => {
+  const files: Record<string, string> = { ...WARN_ONLY };
+  for (let i = 0; i < 5000; i++) files[`src/components/some-feature-folder/a-component-with-a-rather-long-name-${i}.js`] = 'export {};\n';
+  const dir = tempRepo(files);
+  const writes: string[] = [];
+  const code = await main({
+    argv: ['-f', 'json'],
+    cwd: dir,
+    env: {},
+    stdout: { write: (s: string) => writes.push(s) },
+    stderr: { write: () => true },
+  });
+  const stdout = writes.join('');
+  assert.ok(stdout.length > 1 << 20 && writes.length >= 2, `${stdout.length} characters in ${writes.length} writes`);
+  const doc = JSON.parse(stdout) as { notRead: unknown[]; findings: unknown[] };
+  assert.deepEqual([code, doc.notRead.length, doc.findings.length], [0, 5000, 1]);
+  const toFile = await run(['-f', 'json', '-o', 'report.json'], dir);
+  assert.deepEqual([toFile.code, toFile.stdout], [0, '']);
+  assert.equal(readFileSync(join(dir, 'report.json'), 'utf8'), stdout);
+});
+
 test('colour only on a TTY without NO_COLOR or --no-color', async () => {
   const dir = tempRepo(WARN_ONLY);
   const tty = async (env: Record<string, string>, argv: string[] = []) => {

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { lint } from '../../src/engine/run.js';
 import type { Finding, LintResult } from '../../src/engine/finding.js';
 import { renderer } from '../../src/report/index.js';
-import { type JsonReport, renderJson, toJsonShape } from '../../src/report/json.js';
+import { type JsonReport, jsonChunks, renderJson, toJsonShape } from '../../src/report/json.js';
 
 // Expected text written by hand from the brief's shape: keys in this order, 2-space indent.
 
@@ -241,4 +241,55 @@ test('the demo report carries suggestions, each replacing exactly the written va
     ],
   );
   assertReportValid(doc);
+});
+
+test('the report written in pieces is the whole document: every section, empty and full, nesting and escapes kept', () => {
+  const f: Finding = {
+    ruleId: 'pool-lifetime-exceeds-wait-timeout',
+    severity: 'error',
+    messageId: 'exceeds',
+    message: 'maxLifetime is "30 min"\nbut wait_timeout is 10 min — ⏱ (my.cnf:2). Set maxLifetime to 595000 or lower.',
+    location: { path: 'app/hikari.properties', line: 2, column: 1, endLine: 2, endColumn: 20 },
+    related: [
+      { span: { path: 'my.cnf', line: 2, column: 1, endLine: 2, endColumn: 9 }, message: 'wait_timeout\tis set here' },
+      { span: { path: 'b.cnf', line: 3, column: 1, endLine: 3, endColumn: 9 }, message: '' },
+    ],
+    fingerprint: 'x',
+    fix: {
+      description: 'Set maxLifetime to 595000',
+      span: { path: 'app/hikari.properties', line: 2, column: 13, endLine: 2, endColumn: 20 },
+      text: '595000',
+    },
+  };
+  const full: LintResult = {
+    findings: [f, { ...f, fix: undefined, related: [] }],
+    files: [
+      { path: 'app/hikari.properties', kind: 'hikaricp-properties' },
+      { path: 'my.cnf', kind: 'mysql-option-file' },
+    ],
+    notRead: [
+      { path: 'openssl.cnf', reason: 'not a MySQL option file' },
+      { path: 'src/ü.js', reason: 'no database pool configuration' },
+    ],
+    suppressed: [
+      {
+        ...f,
+        suppression: {
+          kind: 'inSource',
+          justification: 'known "ok"',
+          location: { path: 'my.cnf', line: 1, column: 1, endLine: 1, endColumn: 30 },
+        },
+      },
+      { ...f, suppression: { kind: 'baseline' } },
+    ],
+    rules: [],
+    toolVersion: '0.1.0',
+  };
+  const empty: LintResult = { findings: [], files: [], notRead: [], suppressed: [], rules: [], toolVersion: '0.1.0' };
+  for (const result of [full, empty, { ...full, findings: [], suppressed: undefined }, { ...empty, notRead: full.notRead }]) {
+    const chunks = [...jsonChunks(result)];
+    assert.ok(result.notRead.length === 0 || chunks.length > result.notRead.length, 'one piece per item at least');
+    assert.equal(chunks.join(''), `${JSON.stringify(toJsonShape(result), null, 2)}\n`);
+    assert.equal(renderJson(result, { color: false }), chunks.join(''));
+  }
 });
