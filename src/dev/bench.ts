@@ -117,14 +117,21 @@ function findingsTree(root: string, n: number): void {
   write(root, { 'hikari.properties': `${lines.join('\n')}\n` });
 }
 
+type RepeatedKind = 'my.cnf' | 'sysctl.conf' | 'settings.py';
+
 /**
  * One file assigning one key `n` times: the cost of long chains of replaced values. In an option file each value is a
- * finding (an `h` suffix mysqld refuses); in a sysctl file each is applied and replaces the one before.
+ * finding (an `h` suffix mysqld refuses); in a sysctl file each is applied and replaces the one before; in Django
+ * settings each changes `DATABASES["default"]["CONN_MAX_AGE"]` in place.
  */
-function repeatedKeyTree(root: string, n: number, kind: 'my.cnf' | 'sysctl.conf' = 'my.cnf'): void {
-  const lines = kind === 'my.cnf' ? ['[mysqld]'] : [];
-  for (let i = 0; i < n; i++)
-    lines.push(kind === 'my.cnf' ? `wait_timeout = ${i % 23}h` : `net.ipv4.tcp_keepalive_time = ${600 + (i % 23)}`);
+function repeatedKeyTree(root: string, n: number, kind: RepeatedKind = 'my.cnf'): void {
+  const lines =
+    kind === 'my.cnf' ? ['[mysqld]'] : kind === 'settings.py' ? ['DATABASES = {"default": {"ENGINE": "django.db.backends.mysql"}}'] : [];
+  for (let i = 0; i < n; i++) {
+    if (kind === 'my.cnf') lines.push(`wait_timeout = ${i % 23}h`);
+    else if (kind === 'sysctl.conf') lines.push(`net.ipv4.tcp_keepalive_time = ${600 + (i % 23)}`);
+    else lines.push(`DATABASES["default"]["CONN_MAX_AGE"] = ${i % 23}`);
+  }
   write(root, { [kind]: `${lines.join('\n')}\n` });
 }
 
@@ -242,11 +249,13 @@ const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--generate') {
-    // A tree to profile by hand: `node dist/src/dev/bench.js --generate DIR 10000` (or `findings N`, `repeated N`, `repeated-sysctl N`).
+    // A tree to profile by hand: `node dist/src/dev/bench.js --generate DIR 10000` (or `findings N`, `repeated N`,
+    // `repeated-sysctl N`, `repeated-python N`).
     const [dir, what, count] = [resolve(argv[1] as string), argv[2] as string, Number(argv[3] ?? argv[2])];
     if (what === 'findings') findingsTree(dir, count);
     else if (what === 'repeated') repeatedKeyTree(dir, count);
     else if (what === 'repeated-sysctl') repeatedKeyTree(dir, count, 'sysctl.conf');
+    else if (what === 'repeated-python') repeatedKeyTree(dir, count, 'settings.py');
     else generateTree(dir, Number(what));
     return;
   }
@@ -334,7 +343,7 @@ async function main(argv: string[]): Promise<void> {
     }
     if (!quick) {
       // Not a target: one key assigned again and again; linear would be 4x.
-      for (const kind of ['my.cnf', 'sysctl.conf'] as const) {
+      for (const kind of ['my.cnf', 'sysctl.conf', 'settings.py'] as const) {
         const r5 = join(work, `repeated-5k-${kind}`);
         const r20 = join(work, `repeated-20k-${kind}`);
         repeatedKeyTree(r5, 5_000, kind);

@@ -415,6 +415,66 @@ test('python-decouple: the cast applies to the default too', () => {
   assert.deepEqual(value(m, 'F'), { env: 'AGE', via: 'decouple.config', default: 60 }, 'no cast: the text when set, 60 when unset');
 });
 
+test('a name, an item and a literal key written many times: every earlier one remembered in order, branches kept apart', () => {
+  const lines = ['AGE = 0', 'D = {"default": {"AGE": -1}}'];
+  for (let i = 1; i <= 300; i++) lines.push(`AGE = ${i}`, `D["default"]["AGE"] = ${i}`);
+  lines.push('if flag():', '    AGE = "yes"', '    D["default"]["AGE"] = "yes"', 'E = D');
+  const m = one(`${lines.join('\n')}\n`);
+  const age = get(m, 'AGE');
+  assert.deepEqual(plain(age.value), 'yes');
+  // Lines 1, 3, 5, ..., 601: the 301 assignments before the branch's, oldest first.
+  assert.deepEqual(
+    age.overrides.map((s) => s.line),
+    Array.from({ length: 301 }, (_, i) => 1 + 2 * i),
+  );
+  assert.deepEqual(
+    age.alternatives?.map((a) => [plain(a.value), a.overrides.length]),
+    [[300, 300]],
+    'the value without the branch replaced the 300 before it, not the branch',
+  );
+  const inner = entry(entry(get(m, 'D').value, 'default')?.value, 'AGE');
+  assert.equal(plain(inner?.value), 'yes');
+  assert.deepEqual(
+    inner?.overrides?.map((s) => s.line),
+    Array.from({ length: 301 }, (_, i) => (i === 0 ? 2 : 2 + 2 * i)),
+  );
+  assert.deepEqual(
+    get(m, 'D').updates?.map((s) => s.line),
+    [...Array.from({ length: 300 }, (_, i) => 4 + 2 * i), 605],
+  );
+});
+
+test('dict literals and dict(): a repeated key keeps its first place and remembers, True is 1, ** merges in order', () => {
+  const m = one(
+    [
+      'BASE = {"b": 1, "c": 2}',
+      'D = {"a": 1, 1: "one", "b": 0, True: "true", **BASE, "a": 2, None: 0, None: 1, "c": 3}',
+      'F = dict([("x", 1), ("x", 2)], y=3, **BASE)',
+    ].join('\n'),
+  );
+  const d = get(m, 'D').value as PyDict;
+  assert.deepEqual(
+    d.entries.map((e) => [plain(e.key), plain(e.value), e.overrides?.map((s) => `${s.line}:${s.column}`) ?? []]),
+    [
+      ['a', 2, ['2:6']],
+      [1, 'true', ['2:14']],
+      ['b', 1, ['2:24']],
+      ['c', 3, ['1:17']],
+      [null, 1, ['2:62']],
+    ],
+  );
+  const f = get(m, 'F').value as PyDict;
+  assert.deepEqual(
+    f.entries.map((e) => [plain(e.key), plain(e.value), e.overrides?.length ?? 0]),
+    [
+      ['x', 2, 1],
+      ['y', 3, 0],
+      ['b', 1, 0],
+      ['c', 2, 0],
+    ],
+  );
+});
+
 // ---- classes
 
 test('config classes: inheritance, attributes after the method resolution order, overrides recorded', () => {

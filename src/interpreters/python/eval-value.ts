@@ -9,11 +9,40 @@ import type { PyBinding, PyDictEntry, PyValue } from './value.js';
  * environment). `toPyValue` turns them into the PyValues the interpreters read.
  */
 
+/**
+ * Spans in the order they were added, as a list whose every version shares the start of the one before: values are
+ * never changed in place, and a name or key assigned thousands of times must not copy all the earlier ones each time.
+ */
+export interface SpanChain {
+  readonly before: SpanChain | undefined;
+  readonly span: Span;
+}
+
+/** `chain` with `span` added at the end, in O(1); the old chain is unchanged. */
+export function addSpan(chain: SpanChain | undefined, span: Span): SpanChain {
+  return { before: chain, span };
+}
+
+/** The spans of `chain`, first added first. */
+export function chainSpans(chain: SpanChain | undefined): Span[] {
+  const out: Span[] = [];
+  for (let c = chain; c; c = c.before) out.push(c.span);
+  return out.reverse();
+}
+
+/** `a` then `b`, in the time `b` takes. */
+export function joinChains(a: SpanChain | undefined, b: SpanChain | undefined): SpanChain | undefined {
+  let out = a;
+  for (const span of chainSpans(b)) out = addSpan(out, span);
+  return out;
+}
+
 export interface VEntry {
   key: Val;
   value: Val;
   span: Span;
-  overrides: Span[];
+  /** The earlier values of the key this entry replaced. */
+  overrides: SpanChain | undefined;
   laterMerges: number[];
 }
 
@@ -63,8 +92,10 @@ export interface Binding {
   name: string;
   value: Val;
   span: Span;
-  overrides: Span[];
-  updates: Span[];
+  /** The earlier bindings of the name this one replaced. */
+  overrides: SpanChain | undefined;
+  /** Statements that changed the value in place (`DATABASES["default"]["CONN_MAX_AGE"] = 60`). */
+  updates: SpanChain | undefined;
   conditions: Span[];
   alternatives: Binding[];
 }
@@ -158,7 +189,7 @@ export function isConstant(v: Val): v is Val & { kind: 'int' | 'float' | 'str' |
 
 /** A new binding; `conditions` are the undecided tests it is made under. */
 export function binding(name: string, value: Val, span: Span, conditions: Span[]): Binding {
-  return { name, value, span, overrides: [], updates: [], conditions: [...conditions], alternatives: [] };
+  return { name, value, span, overrides: undefined, updates: undefined, conditions: [...conditions], alternatives: [] };
 }
 
 export const MAX_ALTERNATIVES = 8;
@@ -189,8 +220,8 @@ export class Projector {
   binding(b: Binding): PyBinding {
     const hit = this.bindingCache.get(b);
     if (hit) return hit;
-    const out: PyBinding = { name: b.name, value: this.value(b.value), span: b.span, overrides: [...b.overrides] };
-    if (b.updates.length) out.updates = [...b.updates];
+    const out: PyBinding = { name: b.name, value: this.value(b.value), span: b.span, overrides: chainSpans(b.overrides) };
+    if (b.updates) out.updates = chainSpans(b.updates);
     if (b.conditions.length) out.conditions = [...b.conditions];
     if (b.alternatives.length) out.alternatives = b.alternatives.map((a) => this.binding(a));
     this.bindingCache.set(b, out);
@@ -213,7 +244,7 @@ export class Projector {
       case 'dict': {
         const entries = v.entries.map((e) => {
           const out: PyDictEntry = { key: this.value(e.key), value: this.value(e.value), span: e.span };
-          if (e.overrides.length) out.overrides = [...e.overrides];
+          if (e.overrides) out.overrides = chainSpans(e.overrides);
           if (e.laterMerges.length) out.laterMerges = [...e.laterMerges];
           return out;
         });

@@ -4,10 +4,12 @@ import { type PyArgument, type PyExpr, type PyStmt, type PySyntaxModule, parsePy
 import { binaryOp, compareOp, convert, describe, type OpResult, pyRepr, pyStr, truthiness, unaryOp } from './constant-ops.js';
 import { type CallArgs, castEnvironment, environmentCall, environSubscript } from './env-lookups.js';
 import {
+  addSpan,
   type Binding,
   binding,
   type ClassInfo,
   isConstant,
+  joinChains,
   MAX_ALTERNATIVES,
   Projector,
   unknown,
@@ -361,7 +363,7 @@ class TreeEvaluator {
   private bind(frame: Frame, name: string, value: Val, span: Span): void {
     const old = frame.locals.get(name);
     const b = binding(name, value, span, frame.conditions);
-    if (old) b.overrides = [...old.overrides, old.span];
+    if (old) b.overrides = addSpan(old.overrides, old.span);
     frame.locals.set(name, b);
   }
 
@@ -522,7 +524,7 @@ class TreeEvaluator {
       const old = this.lookup(s.target.id, s.target.span, frame);
       const result = this.opResult(binaryOp(s.op, old, value, s.span), s.span, frame, `${s.target.id} ${s.op}= ...`);
       const b = frame.locals.get(s.target.id);
-      if (b) frame.locals.set(s.target.id, { ...b, value: result, updates: [...b.updates, s.span] });
+      if (b) frame.locals.set(s.target.id, { ...b, value: result, updates: addSpan(b.updates, s.span) });
       else this.bind(frame, s.target.id, result, s.span);
       return;
     }
@@ -585,14 +587,14 @@ class TreeEvaluator {
     if (!b) return;
     const replaced = new Map<Val, Val>();
     const apply = (v: Val) => modifyAt(v, path.keys, change, span, replaced);
-    const alternatives = b.alternatives.map((a) => ({ ...a, value: apply(a.value), updates: [...a.updates, span] }));
-    frame.locals.set(path.root, { ...b, value: apply(b.value), updates: [...b.updates, span], alternatives });
+    const alternatives = b.alternatives.map((a) => ({ ...a, value: apply(a.value), updates: addSpan(a.updates, span) }));
+    frame.locals.set(path.root, { ...b, value: apply(b.value), updates: addSpan(b.updates, span), alternatives });
     if (![...replaced.keys()].some((old) => this.shared.has(old))) return;
     for (const v of replaced.values()) this.shared.add(v);
     for (const [name, other] of frame.locals) {
       const value = replaceContainers(other.value, replaced);
       if (value !== other.value)
-        frame.locals.set(name, { ...other, value, updates: name === path.root ? other.updates : [...other.updates, span] });
+        frame.locals.set(name, { ...other, value, updates: name === path.root ? other.updates : addSpan(other.updates, span) });
     }
   }
 
@@ -724,7 +726,7 @@ class TreeEvaluator {
     const b: Binding = {
       ...from,
       name: local,
-      overrides: same ? old.overrides : [...from.overrides, ...(old ? [...old.overrides, old.span] : [])],
+      overrides: same ? old.overrides : joinChains(from.overrides, old ? addSpan(old.overrides, old.span) : undefined),
       conditions: [...frame.conditions, ...from.conditions],
     };
     void span;
@@ -973,17 +975,17 @@ class TreeEvaluator {
   }
 
   private dict(e: PyExpr & { kind: 'dict' }, frame: Frame): Val {
-    let d: Val & { kind: 'dict' } = { kind: 'dict', entries: [], merges: [], span: e.span };
+    const d = new DictBuilder(e.span);
     for (const item of e.items) {
       if (item.kind === 'pair') {
         const key = this.expr(item.key, frame);
         const value = this.expr(item.value, frame);
-        d = setEntry(d, key, value, item.span);
+        d.set(key, value, item.span);
       } else {
-        d = mergeInto(d, this.expr(item.value, frame), item.span);
+        d.merge(this.expr(item.value, frame), item.span);
       }
     }
-    return d;
+    return d.built();
   }
 
   private attribute(obj: Val, attr: string, span: Span): Val {
@@ -1200,20 +1202,20 @@ class TreeEvaluator {
     }
     if (name === 'builtins.dict') {
       if (unpacked.some((u) => u.star === '*') || args.length > 1) return unknown('dict() with these arguments', span);
-      let d: Val & { kind: 'dict' } = { kind: 'dict', entries: [], merges: [], span };
+      const d = new DictBuilder(span);
       const first = args[0];
       if (first) {
         if (first.kind === 'list' || first.kind === 'tuple') {
           for (const pair of first.items) {
             if ((pair.kind === 'tuple' || pair.kind === 'list') && pair.items.length === 2)
-              d = setEntry(d, pair.items[0] as Val, pair.items[1] as Val, pair.span);
+              d.set(pair.items[0] as Val, pair.items[1] as Val, pair.span);
             else return unknown('dict() of a sequence that is not pairs', span);
           }
-        } else d = mergeInto(d, first, first.span);
+        } else d.merge(first, first.span);
       }
-      for (const k of kwargs) d = setEntry(d, { kind: 'str', value: k.name, span: k.span }, k.value, k.span);
-      for (const u of unpacked) d = mergeInto(d, u.value, u.span);
-      return d;
+      for (const k of kwargs) d.set({ kind: 'str', value: k.name, span: k.span }, k.value, k.span);
+      for (const u of unpacked) d.merge(u.value, u.span);
+      return d.built();
     }
     if ((name === 'builtins.list' || name === 'builtins.tuple') && args.length === 1 && !kwargs.length && !unpacked.length) {
       const v = args[0] as Val;
@@ -1416,6 +1418,55 @@ function keyEquals(a: Val, b: Val): boolean {
   return false;
 }
 
+/** One string for keys `keyEquals` holds equal (`1`, `1` and `True`), undefined for keys it holds equal to none. */
+function keyIdentity(key: Val): string | undefined {
+  if (key.kind === 'str') return `s${key.value}`;
+  if (key.kind === 'int') return `i${key.value}`;
+  if (key.kind === 'bool') return key.value ? 'i1' : 'i0';
+  if (key.kind === 'none') return 'n';
+  return undefined;
+}
+
+/**
+ * A new dict (`{...}`, `dict(...)`) built in place, which is safe while nothing else holds it: what `setEntry` and
+ * `mergeInto` would give, item by item, in linear time for a literal of thousands of keys.
+ */
+class DictBuilder {
+  private d: Val & { kind: 'dict' };
+  /** Where each key's entry is in `d.entries`. */
+  private readonly at = new Map<string, number>();
+
+  constructor(span: Span) {
+    this.d = { kind: 'dict', entries: [], merges: [], span };
+  }
+
+  set(key: Val, value: Val, span: Span): void {
+    const id = keyIdentity(key);
+    const i = id === undefined ? undefined : this.at.get(id);
+    const entries = this.d.entries;
+    if (i === undefined) {
+      if (id !== undefined) this.at.set(id, entries.length);
+      entries.push({ key, value, span, overrides: undefined, laterMerges: [] });
+    } else {
+      const old = entries[i] as VEntry;
+      entries[i] = { key: old.key, value, span, overrides: addSpan(old.overrides, old.span), laterMerges: [] };
+    }
+  }
+
+  merge(v: Val, span: Span): void {
+    this.d = mergeInto(this.d, v, span);
+    this.at.clear();
+    this.d.entries.forEach((e, i) => {
+      const id = keyIdentity(e.key);
+      if (id !== undefined && !this.at.has(id)) this.at.set(id, i);
+    });
+  }
+
+  built(): Val & { kind: 'dict' } {
+    return this.d;
+  }
+}
+
 function findEntry(d: Val & { kind: 'dict' }, key: Val): VEntry | undefined {
   return d.entries.find((e) => keyEquals(e.key, key));
 }
@@ -1426,9 +1477,9 @@ function setEntry(d: Val & { kind: 'dict' }, key: Val, value: Val, span: Span): 
   const entries = [...d.entries];
   if (i >= 0) {
     const old = entries[i] as VEntry;
-    entries[i] = { key: old.key, value, span, overrides: [...old.overrides, old.span], laterMerges: [] };
+    entries[i] = { key: old.key, value, span, overrides: addSpan(old.overrides, old.span), laterMerges: [] };
   } else {
-    entries.push({ key, value, span, overrides: [], laterMerges: [] });
+    entries.push({ key, value, span, overrides: undefined, laterMerges: [] });
   }
   return { ...d, entries };
 }
