@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jsonToJsValue } from '../../src/interpreters/js/json-value.js';
 import type { JsValue } from '../../src/interpreters/js/value.js';
+import { yamlToJsValue } from '../../src/interpreters/js/yaml-value.js';
+import { parseYaml } from '../../src/parsers/yaml.js';
 
 const FILE = 'config/config.json';
 
@@ -44,6 +46,28 @@ test('a duplicate key keeps the last value, as JSON.parse does, and lists the ea
   );
   assert.deepEqual(props[1]?.value.kind === 'number' && props[1].value.value, 3);
   assert.deepEqual(props[1]?.overrides, [{ path: FILE, line: 1, column: 2, endLine: 1, endColumn: 8 }]);
+});
+
+test('a key repeated again and again, among others: the last value, in the last place, after every earlier one (JSON and YAML)', () => {
+  const at = (line: number, column: number, endColumn: number, path = FILE) => ({ path, line, column, endLine: line, endColumn });
+  const json = jsonToJsValue(FILE, '{"a": 1,\n"b": 2,\n"a": 3,\n"c": 4,\n"a": 5}').value;
+  const yamlFile = parseYaml('ormconfig.yml', 'a: 1\nb: 2\na: 3\nc: 4\na: 5\n').file;
+  const yaml = yamlToJsValue(yamlFile, yamlFile.documents[0]?.root, at(1, 1, 1, 'ormconfig.yml'));
+  for (const [value, overrides] of [
+    [json, [at(1, 2, 8), at(3, 1, 7)]],
+    [yaml, [at(1, 1, 5, 'ormconfig.yml'), at(3, 1, 5, 'ormconfig.yml')]],
+  ] as const) {
+    const props = (value as Extract<JsValue, { kind: 'object' }>).properties;
+    assert.deepEqual(
+      props.map((p) => [p.key, p.value.kind === 'number' ? p.value.value : p.value.kind, p.overrides?.length ?? 0]),
+      [
+        ['b', 2, 0],
+        ['c', 4, 0],
+        ['a', 5, 2],
+      ],
+    );
+    assert.deepEqual(props[2]?.overrides, overrides);
+  }
 });
 
 test('a byte-order mark is skipped; arrays and nesting read', () => {

@@ -9,6 +9,7 @@
 import type { Problem } from '../../model/problem.js';
 import type { Span } from '../../model/span.js';
 import type { JsProperty, JsValue } from './value.js';
+import { LastKeyWins } from './last-key-wins.js';
 
 class JsonError extends Error {
   constructor(
@@ -144,12 +145,12 @@ class Reader {
   private object(): JsValue {
     const start = this.pos;
     this.pos++;
-    const properties: JsProperty[] = [];
-    const byKey = new Map<string, number>();
+    // JSON.parse keeps the last value of a duplicate key.
+    const properties = new LastKeyWins();
     this.ws();
     if (this.text[this.pos] === '}') {
       this.pos++;
-      return { kind: 'object', properties, span: this.span(start, this.pos) };
+      return { kind: 'object', properties: [], span: this.span(start, this.pos) };
     }
     for (;;) {
       this.ws();
@@ -161,17 +162,7 @@ class Reader {
       if (this.text[this.pos] !== ':') this.fail('":"');
       this.pos++;
       const value = this.value();
-      const property: JsProperty = { key, value, span: this.span(keyStart, this.pos), keySpan };
-      const earlier = byKey.get(key);
-      if (earlier !== undefined) {
-        // JSON.parse keeps the last value of a duplicate key.
-        const old = properties[earlier] as JsProperty;
-        property.overrides = [...(old.overrides ?? []), old.span];
-        properties.splice(earlier, 1);
-        for (const [k, i] of byKey) if (i > earlier) byKey.set(k, i - 1);
-      }
-      byKey.set(key, properties.length);
-      properties.push(property);
+      properties.add({ key, value, span: this.span(keyStart, this.pos), keySpan });
       this.ws();
       const c = this.text[this.pos];
       if (c === ',') {
@@ -182,7 +173,7 @@ class Reader {
       }
       if (c === '}') {
         this.pos++;
-        return { kind: 'object', properties, span: this.span(start, this.pos) };
+        return { kind: 'object', properties: properties.properties(), span: this.span(start, this.pos) };
       }
       this.fail('"," or "}"');
     }

@@ -19,6 +19,7 @@ import { isAlias, isMap, isNode, isScalar, isSeq, type Node, type Scalar } from 
 import type { Span } from '../../model/span.js';
 import { MAX_ALIASED_NODES, MAX_NESTING, type YamlFile } from '../../parsers/yaml.js';
 import type { JsProperty, JsValue } from './value.js';
+import { LastKeyWins } from './last-key-wins.js';
 
 const STR = 'tag:yaml.org,2002:str';
 const NULL_TAG = 'tag:yaml.org,2002:null';
@@ -223,7 +224,7 @@ function convert(file: YamlFile, at: unknown, fallback: Span, depth: number, bud
   if (isScalar(node)) return scalarValue(node, span);
   if (isSeq(node)) return { kind: 'array', items: node.items.map((item) => convert(file, item, span, depth + 1, budget)), span };
   if (isMap(node)) {
-    const own: JsProperty[] = [];
+    const own = new LastKeyWins();
     const merged: JsProperty[] = [];
     for (const pair of node.items) {
       const key = file.resolve(pair.key);
@@ -239,17 +240,10 @@ function convert(file: YamlFile, at: unknown, fallback: Span, depth: number, bud
       const end =
         value.span.endLine > keySpan.endLine || (value.span.endLine === keySpan.endLine && value.span.endColumn > keySpan.endColumn);
       const whole: Span = end ? { ...keySpan, endLine: value.span.endLine, endColumn: value.span.endColumn } : keySpan;
-      const earlier = own.findIndex((p) => p.key === name);
-      const property: JsProperty = { key: name, value, span: whole, keySpan };
-      if (earlier >= 0) {
-        const old = own[earlier] as JsProperty;
-        property.overrides = [...(old.overrides ?? []), old.span];
-        own.splice(earlier, 1);
-      }
-      own.push(property);
+      own.add({ key: name, value, span: whole, keySpan });
     }
-    const properties = [...own];
-    const names = new Set(own.map((p) => p.key));
+    const properties = own.properties();
+    const names = new Set(properties.map((p) => p.key));
     for (const p of merged) {
       if (names.has(p.key)) continue;
       names.add(p.key);
