@@ -444,6 +444,29 @@ test('a name, an item and a literal key written many times: every earlier one re
   );
 });
 
+test('a dict of many keys set statement by statement, in two branches that add different keys at the same place', () => {
+  const lines = ['D = {}'];
+  for (let i = 0; i < 20; i++) lines.push(`D["k${i}"] = ${i}`);
+  lines.push('E = dict(D)', 'if flag():', '    D["x"] = "x"', '    D["k3"] = "three"', 'else:', '    D["y"] = "y"', '    D["x"] = "late"');
+  lines.push('D["k19"] = 19.5', 'del E["k0"]', 'E["k1"] = "one"', 'E["k0"] = "zero"');
+  const m = one(`${lines.join('\n')}\n`);
+  const keys = (v: PyValue | undefined) => (v as PyDict).entries.map((e) => `${plain(e.key)}=${plain(e.value)}`);
+  const d = get(m, 'D');
+  const k = Array.from({ length: 20 }, (_, i) => `k${i}=${i}`);
+  // The else branch ran last: its version is the value; the if branch's is the alternative.
+  assert.deepEqual(keys(d.value), [...k.slice(0, 19), 'k19=19.5', 'y=y', 'x=late']);
+  assert.deepEqual(
+    d.alternatives?.map((a) => keys(a.value)),
+    [[...k.slice(0, 3), 'k3=three', ...k.slice(4, 19), 'k19=19.5', 'x=x']],
+  );
+  assert.equal(entry(d.value, 'x')?.overrides, undefined, 'x was new in the else branch: it replaced nothing');
+  assert.deepEqual(
+    entry(d.value, 'k19')?.overrides?.map((s) => s.line),
+    [21],
+  );
+  assert.deepEqual(keys(get(m, 'E').value), [...k.slice(1, 20).map((x) => (x === 'k1=1' ? 'k1=one' : x)), 'k0=zero']);
+});
+
 test('dict literals and dict(): a repeated key keeps its first place and remembers, True is 1, ** merges in order', () => {
   const m = one(
     [

@@ -1467,19 +1467,68 @@ class DictBuilder {
   }
 }
 
+/**
+ * Where keys sit in a dict's entries (by `keyIdentity`), for dicts of more than a few keys. One map serves the versions
+ * `setEntry` and `modifyInside` make from one another (a key keeps its place; a new one goes at the end), so a dict
+ * built by thousands of `d[k] = v` statements is not searched from the start for each. Versions that part (branches)
+ * may disagree on a place: a position is checked against the version asked, and searched for when it is wrong.
+ */
+const KEY_PLACES = new WeakMap<readonly VEntry[], Map<string, number>>();
+const INDEXED_FROM = 16;
+
+function keyPlaces(entries: readonly VEntry[]): Map<string, number> {
+  let places = KEY_PLACES.get(entries);
+  if (!places) {
+    places = new Map();
+    for (let i = 0; i < entries.length; i++) {
+      const id = keyIdentity((entries[i] as VEntry).key);
+      if (id !== undefined && !places.has(id)) places.set(id, i);
+    }
+    KEY_PLACES.set(entries, places);
+  }
+  return places;
+}
+
+/** The index of `key`'s entry, or -1. */
+function entryIndex(entries: readonly VEntry[], key: Val): number {
+  const id = keyIdentity(key);
+  // keyEquals holds such a key equal to none.
+  if (id === undefined) return -1;
+  if (entries.length < INDEXED_FROM) return entries.findIndex((e) => keyEquals(e.key, key));
+  const i = keyPlaces(entries).get(id);
+  // Every key of every version sharing the map is in it, at its place in one of them.
+  if (i === undefined) return -1;
+  if (i < entries.length && keyEquals((entries[i] as VEntry).key, key)) return i;
+  return entries.findIndex((e) => keyEquals(e.key, key));
+}
+
+/** `next` keeps every key of `entries` at its place: it shares their map, if they have one. */
+function samePlaces(entries: readonly VEntry[], next: readonly VEntry[]): void {
+  const places = KEY_PLACES.get(entries);
+  if (places) KEY_PLACES.set(next, places);
+}
+
 function findEntry(d: Val & { kind: 'dict' }, key: Val): VEntry | undefined {
-  return d.entries.find((e) => keyEquals(e.key, key));
+  const i = entryIndex(d.entries, key);
+  return i < 0 ? undefined : d.entries[i];
 }
 
 /** `d[key] = value`: an existing key keeps its place and remembers what it replaced. */
 function setEntry(d: Val & { kind: 'dict' }, key: Val, value: Val, span: Span): Val & { kind: 'dict' } {
-  const i = d.entries.findIndex((e) => keyEquals(e.key, key));
-  const entries = [...d.entries];
+  const i = entryIndex(d.entries, key);
+  const entries = d.entries.slice();
   if (i >= 0) {
     const old = entries[i] as VEntry;
     entries[i] = { key: old.key, value, span, overrides: addSpan(old.overrides, old.span), laterMerges: [] };
+    samePlaces(d.entries, entries);
   } else {
     entries.push({ key, value, span, overrides: undefined, laterMerges: [] });
+    const places = KEY_PLACES.get(d.entries);
+    const id = keyIdentity(key);
+    if (places && id !== undefined) {
+      places.set(id, entries.length - 1);
+      KEY_PLACES.set(entries, places);
+    }
   }
   return { ...d, entries };
 }
@@ -1554,6 +1603,7 @@ function modifyInside(v: Val, keys: Val[], change: (container: Val) => Val, span
       return setEntry(v, key, modifyAt(missing, rest, change, span, replaced), span);
     }
     const entries = v.entries.map((e) => (e === entry ? { ...e, value: modifyAt(e.value, rest, change, span, replaced) } : e));
+    samePlaces(v.entries, entries);
     return { ...v, entries };
   }
   if (v.kind === 'list' && key.kind === 'int') {
