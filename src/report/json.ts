@@ -117,16 +117,37 @@ export function toJsonShape(result: LintResult): JsonReport {
 
 /** One top-level array of the document, `JSON.stringify(…, null, 2)` item by item: its items sit 4 spaces in. */
 function* arrayChunks<T>(items: readonly T[], shape: (item: T) => unknown): Generator<string> {
+  yield* itemChunks(items, (item) =>
+    // A JSON string never holds a raw line break, so every one is the layout's.
+    JSON.stringify(shape(item), null, 2).replace(/\n/g, '\n    '),
+  );
+}
+
+function* itemChunks<T>(items: readonly T[], text: (item: T) => string): Generator<string> {
   if (items.length === 0) {
     yield '[]';
     return;
   }
-  for (let i = 0; i < items.length; i++) {
-    // A JSON string never holds a raw line break, so every one is the layout's.
-    const text = JSON.stringify(shape(items[i] as T), null, 2).replace(/\n/g, '\n    ');
-    yield `${i === 0 ? '[' : ','}\n    ${text}`;
-  }
+  for (let i = 0; i < items.length; i++) yield `${i === 0 ? '[' : ','}\n    ${text(items[i] as T)}`;
   yield '\n  ]';
+}
+
+/**
+ * `files` and `notRead`, one entry per file of the tree (100,000 in a large one): each `{ "path": …, "<key>": … }`
+ * written as `arrayChunks` would write it, without building and indenting an object for each, and the second value
+ * (a kind, a reason: the same for thousands of files) quoted once.
+ */
+function* pathEntryChunks<T extends { path: string }>(items: readonly T[], key: string, value: (item: T) => string): Generator<string> {
+  const quoted = new Map<string, string>();
+  yield* itemChunks(items, (item) => {
+    const v = value(item);
+    let q = quoted.get(v);
+    if (q === undefined) {
+      q = JSON.stringify(v);
+      quoted.set(v, q);
+    }
+    return `{\n      "path": ${JSON.stringify(item.path)},\n      "${key}": ${q}\n    }`;
+  });
 }
 
 /**
@@ -137,9 +158,9 @@ export function* jsonChunks(result: LintResult): Generator<string> {
   yield '{\n  "findings": ';
   yield* arrayChunks(result.findings, jsonFinding);
   yield ',\n  "files": ';
-  yield* arrayChunks(result.files, jsonFile);
+  yield* pathEntryChunks(result.files, 'kind', (f) => f.kind);
   yield ',\n  "notRead": ';
-  yield* arrayChunks(result.notRead, jsonNotRead);
+  yield* pathEntryChunks(result.notRead, 'reason', (f) => f.reason);
   if (result.suppressed && result.suppressed.length > 0) {
     yield ',\n  "suppressed": ';
     yield* arrayChunks(result.suppressed, jsonSuppressed);

@@ -270,6 +270,8 @@ test('the report written in pieces is the whole document: every section, empty a
     notRead: [
       { path: 'openssl.cnf', reason: 'not a MySQL option file' },
       { path: 'src/ü.js', reason: 'no database pool configuration' },
+      { path: 'src/a "quoted"\\back\tslash.js', reason: 'line\nbreak, "quotes", \u0001 and \u2028' },
+      { path: 'src/again.js', reason: 'no database pool configuration' },
     ],
     suppressed: [
       {
