@@ -1,5 +1,5 @@
 import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix, sep } from 'node:path';
 import { compareText } from '../model/sort-order.js';
 import type { TreeStats, TreeView } from './file-tree.js';
 import type { SkipRule, Skipped } from './find-files.js';
@@ -146,6 +146,7 @@ export class LexicalTree {
   private readonly disk: DiskSnapshot;
   private readonly mounts: Array<[string, string]>;
   private readonly counts: TreeStats = { filesOpened: 0, directoriesListed: 0, linksRead: 0 };
+  private readonly rootPrefix: string;
   /** Files discovery turned away in this run, by path without links. */
   private readonly turned = new Set<string>();
   /** Unsaved editor buffers (`--stdin`, the language server) by path without links: they replace the disk's file. */
@@ -160,6 +161,7 @@ export class LexicalTree {
     disk?: DiskSnapshot,
   ) {
     this.disk = disk && disk.root === root ? disk : createDiskSnapshot(root);
+    this.rootPrefix = root.endsWith(sep) ? root : root + sep;
     this.mounts = normalizeMounts(mounts);
     this.overlays = new Map([...overlays].map(([path, text]) => [path, Buffer.from(text, 'utf8')]));
     for (const path of this.overlays.keys()) {
@@ -177,8 +179,9 @@ export class LexicalTree {
     return { ...this.counts };
   }
 
+  /** A path named without links (already normalized: no `.`, `..` or empty parts) made absolute, without `join`'s scan. */
   private abs(path: string): string {
-    return path === '.' ? this.root : join(this.root, path);
+    return path === '.' ? this.root : this.rootPrefix + path;
   }
 
   /** The entries of a directory named without links, in the order readdir gave them. */

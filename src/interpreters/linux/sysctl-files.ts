@@ -44,6 +44,8 @@ function stripSuffix(dir: string, suffix: string): string | undefined {
 
 /** Could this path be a sysctl file by its name? (cheap prefilter: `sysctl.conf`, `*.conf` in `sysctl.d`, `*sysctl*.conf`) */
 export function looksLikeSysctl(path: string): boolean {
+  // Asked for every path of a walk: most end otherwise.
+  if (!path.endsWith('.conf')) return false;
   const base = basename(path);
   if (base === 'sysctl.conf') return true;
   if (!base.endsWith('.conf')) return false;
