@@ -133,8 +133,30 @@ export function writeCaches(): void {
       renameSync(partial, cacheFile);
       for (const other of readdirSync(dir))
         if (other.startsWith(prefix) && other.endsWith('.bin') && join(dir, other) !== cacheFile) rmSync(join(dir, other), { force: true });
+      sweepStale(dir, Date.now());
     } catch {
       // A cache that cannot be written costs the next run time, nothing else.
+    }
+  }
+}
+
+/** A cache not written for this long is removed when another is written. */
+export const STALE_CACHE_DAYS = 30;
+const CACHE_FILE = /^code-[0-9a-f]{24}-[0-9a-f]{24}\.bin(?:\.\d+\.tmp)?$/;
+
+/**
+ * Caches of files that are gone (each `npx connlint@<version>` runs from a folder of its own) would pile up: when a
+ * cache is written (after an install or an upgrade), any cache or unfinished write not written for
+ * `STALE_CACHE_DAYS` is removed. A cache still in use but that old is written again by its next run, once.
+ */
+function sweepStale(dir: string, now: number): void {
+  for (const name of readdirSync(dir)) {
+    if (!CACHE_FILE.test(name)) continue;
+    try {
+      const path = join(dir, name);
+      if (now - statSync(path).mtimeMs > STALE_CACHE_DAYS * 24 * 3600 * 1000) rmSync(path, { force: true });
+    } catch {
+      // Removed by another run meanwhile.
     }
   }
 }
