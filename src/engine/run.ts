@@ -286,6 +286,8 @@ interface ClaimOutcome {
   claimed?: { format: Format; text: string; claim: Claim };
   notRead?: string;
   crashes: readonly Finding[];
+  /** The file's listing as claimed, made once: a next run over the same bytes lists it with the same object. */
+  scanned?: ScannedFile;
 }
 
 /** Shared by the outcomes of every file that claimed without a crash (most): one array, not one per file. */
@@ -344,7 +346,8 @@ const REACH_WORDS: readonly Buffer[] = FORMATS.flatMap((f) => f.reachWords ?? []
  */
 function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string, ClaimOutcome> | undefined): Map<Format, ClaimedFile[]> {
   const byFormat = new Map<Format, ClaimedFile[]>();
-  const kept = held ? new Map<string, ClaimOutcome>() : undefined;
+  // Outcomes of the last run not met again in this one (a file deleted or no longer read): dropped at the end.
+  let unmet = held?.size ?? 0;
   for (const d of discovered) {
     if (d.listedOnly) {
       g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: 'a template: its text is not what the program reads' });
@@ -356,8 +359,9 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string,
     }
     if (!d.bytes) continue;
     const last = held?.get(d.path);
+    if (last) unmet--;
     const outcome = last?.bytes === d.bytes ? last : claimOne(d.path, d.bytes);
-    kept?.set(d.path, outcome);
+    if (held && outcome !== last) held.set(d.path, outcome);
     // Copies: a run changes its findings in place (secrets masked), and the outcome may serve the next run.
     for (const c of outcome.crashes) g.crashes.push({ ...c, related: [...c.related] });
     const c = outcome.claimed;
@@ -365,12 +369,15 @@ function claimFiles(discovered: DiscoveredFile[], g: Gathered, held: Map<string,
       const list = byFormat.get(c.format);
       if (list) list.push({ path: d.path, text: c.text, claim: c.claim });
       else byFormat.set(c.format, [{ path: d.path, text: c.text, claim: c.claim }]);
-      g.files.set(d.path, { path: d.path, kind: c.format.id, owner: c.claim.owner, reason: c.claim.reason });
-    } else g.files.set(d.path, { path: d.path, kind: null, owner: 'certain', reason: outcome.notRead ?? 'no format reads it' });
+    }
+    outcome.scanned ??= c
+      ? { path: d.path, kind: c.format.id, owner: c.claim.owner, reason: c.claim.reason }
+      : { path: d.path, kind: null, owner: 'certain', reason: outcome.notRead ?? 'no format reads it' };
+    g.files.set(d.path, outcome.scanned);
   }
-  if (held && kept) {
-    held.clear();
-    for (const [path, outcome] of kept) held.set(path, outcome);
+  if (held && unmet > 0) {
+    const paths = new Set(discovered.map((d) => d.path));
+    for (const path of held.keys()) if (!paths.has(path)) held.delete(path);
   }
   return byFormat;
 }
