@@ -100,6 +100,18 @@ test('lint with a kept disk: the same result as a fresh run after edits, and cha
     plain(await lint({ cwd: dir, paths: [] })),
     'the config is read every run',
   );
+  // A file deleted, then written again with other text: gone from the run, then read anew.
+  const sysctl = join(dir, 'etc/sysctl.conf');
+  rmSync(sysctl);
+  cache.changed(sysctl);
+  const without = await lint({ cwd: dir, paths: [], cache });
+  assert.ok(!without.result.files.some((f) => f.path === 'etc/sysctl.conf'));
+  assert.equal(plain(without), plain(await lint({ cwd: dir, paths: [] })));
+  writeFileSync(sysctl, 'net.ipv4.tcp_keepalive_time = 7200\n');
+  cache.changed(sysctl);
+  const back = await lint({ cwd: dir, paths: [], cache });
+  assert.ok(back.result.files.some((f) => f.path === 'etc/sysctl.conf'));
+  assert.equal(plain(back), plain(await lint({ cwd: dir, paths: [] })));
 });
 
 test('without keepDisk a cache keeps no snapshot: every run reads the disk', async () => {
