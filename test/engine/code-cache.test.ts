@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -98,6 +98,31 @@ test('a changed file never meets the cache of its old text, which is removed', (
   assert.equal(now.length, 1);
   assert.notEqual(now[0], old);
   assert.deepEqual(load(module, { CONNLINT_CACHE_DIR: cache }), { cache: 'used', answer: 22, same: true });
+});
+
+test('writing a cache removes the caches and unfinished writes of other files not written for 30 days, and nothing else', () => {
+  const { module, cache } = setup('exports.answer = () => 3;\n');
+  mkdirSync(cache, { recursive: true });
+  const day = 24 * 3600;
+  const now = Date.now() / 1000;
+  const put = (name: string, daysOld: number) => {
+    writeFileSync(join(cache, name), 'x');
+    utimesSync(join(cache, name), now - daysOld * day, now - daysOld * day);
+  };
+  const hex = (c: string) => c.repeat(24);
+  put(`code-${hex('a')}-${hex('b')}.bin`, 40);
+  put(`code-${hex('a')}-${hex('c')}.bin.4242.tmp`, 31);
+  put(`code-${hex('d')}-${hex('e')}.bin`, 29);
+  put('notes.txt', 400);
+  assert.deepEqual(load(module, { CONNLINT_CACHE_DIR: cache }), { cache: 'missing', answer: 3, same: true });
+  const left = readdirSync(cache).sort();
+  assert.equal(left.length, 3, left.join(', '));
+  assert.ok(left.includes(`code-${hex('d')}-${hex('e')}.bin`) && left.includes('notes.txt'), left.join(', '));
+  assert.equal(cacheFiles(cache).length, 2, 'the new cache beside the recent one');
+  // A run that only reads a cache removes nothing.
+  put(`code-${hex('f')}-${hex('f')}.bin`, 90);
+  assert.deepEqual(load(module, { CONNLINT_CACHE_DIR: cache }), { cache: 'used', answer: 3, same: true });
+  assert.ok(readdirSync(cache).includes(`code-${hex('f')}-${hex('f')}.bin`));
 });
 
 test('CONNLINT_CODE_CACHE=0 turns it off; a cache directory that cannot be written costs nothing but time', () => {
