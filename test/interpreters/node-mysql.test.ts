@@ -181,6 +181,14 @@ test('mysql2 version unknown: the idle bound and the keepalive delay are unknown
   assert.match(bad.problems[0]?.message ?? '', /^mysql2 version 'latest' is not a version number/);
 });
 
+test('mariadb version unknown: versions whose reaper says the same are named together, their note said once', () => {
+  const note = only(pool('mariadb', obj({}))).idle.find((m) => m.kind === 'idle-timeout')?.note ?? '';
+  assert.match(
+    note,
+    /^mariadb version unknown: 2\.5\.0–2\.5\.5, 2\.5\.6–2\.5\.x, 3\.0\.0: 30 min [^;]+; 3\.0\.1, 3\.0\.2–3\.3\.x, 3\.4\.0, 3\.4\.1–3\.4\.x, 3\.5\.0 and later: mariadb retires only connections above minimumIdle \(10\); it defaults to connectionLimit, so with defaults none is retired$/,
+  );
+});
+
 test('createPool(uri): host and JSON-typed query options; the password never reaches the model', () => {
   const p = only(pool('mysql2', 'mysql://app:pw-secret@Primary:3306/shop?connectionLimit=5&maxIdle=1&idleTimeout=20000', '3.14.0'));
   assert.equal(p.host, 'primary');

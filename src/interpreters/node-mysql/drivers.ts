@@ -581,6 +581,14 @@ function groupByText(entries: Array<[string, string]>): string {
     .join('; ');
 }
 
+/**
+ * A version's note without its own label (`mariadb 3.4.0 retires only …` → `mariadb retires only …`): grouped under
+ * its labels, versions that say the same are said once.
+ */
+function withoutLabel(note: string, label: string): string {
+  return note.split(` ${label} `).join(' ');
+}
+
 /** `mysql2 version unknown`, `TypeORM version / driver version unknown` (the dimensions already say "version"). */
 function unknownOf(what: string): string {
   return `${what}${/version$/.test(what) ? '' : ' version'} unknown`;
@@ -620,7 +628,10 @@ export function mergeReadings(what: string, readings: Array<{ label: string; rea
       continue;
     }
     const outcomes = groupByText(
-      present.map(([label, m]) => [label, !m ? 'none' : m.boundMs !== undefined ? formatDuration(m.boundMs) : (m.note ?? 'never')]),
+      present.map(([label, m]) => [
+        label,
+        !m ? 'none' : m.boundMs !== undefined ? formatDuration(m.boundMs) : m.note ? withoutLabel(m.note, label) : 'never',
+      ]),
     );
     // What spares connections, and how late the mechanism acts, is kept only where every version says the same.
     const { sparedBy, slackMs, ...rest } = newest;
