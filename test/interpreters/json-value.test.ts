@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jsonToJsValue } from '../../src/interpreters/js/json-value.js';
+import { jsonToJsValue, MAX_JSON_NESTING } from '../../src/interpreters/js/json-value.js';
 import type { JsValue } from '../../src/interpreters/js/value.js';
 import { yamlToJsValue } from '../../src/interpreters/js/yaml-value.js';
 import { parseYaml } from '../../src/parsers/yaml.js';
@@ -68,6 +68,29 @@ test('a key repeated again and again, among others: the last value, in the last 
     );
     assert.deepEqual(props[2]?.overrides, overrides);
   }
+});
+
+test('nesting deeper than connlint reads is a warning at the first level it does not read, never a crash', () => {
+  const nested = (n: number) => `{"type": "mysql", "x": ${'['.repeat(n)}${']'.repeat(n)}}`;
+  // The object itself is the first level: 199 arrays inside it make 200.
+  assert.deepEqual(jsonToJsValue(FILE, nested(MAX_JSON_NESTING - 1)).problems, []);
+  for (const n of [MAX_JSON_NESTING, 20_000]) {
+    const { value, problems } = jsonToJsValue(FILE, nested(n));
+    assert.equal(value, undefined);
+    assert.deepEqual(
+      problems.map((p) => [p.severity, p.span.line, p.span.column, p.message]),
+      [
+        [
+          'warning',
+          1,
+          23 + MAX_JSON_NESTING,
+          `${FILE} nests objects or arrays more than 200 levels deep: connlint does not read it, so nothing in it is checked (the program that loads it reads it)`,
+        ],
+      ],
+    );
+  }
+  // What Node reads, as the message says.
+  assert.doesNotThrow(() => JSON.parse(nested(20_000)));
 });
 
 test('a byte-order mark is skipped; arrays and nesting read', () => {

@@ -20,8 +20,21 @@ class JsonError extends Error {
   }
 }
 
+/**
+ * Objects and arrays nested deeper than this are not read (the reader recurses, as the YAML reader's limit guards
+ * it): Node's JSON.parse reads them, so the file is not wrong, only not checked.
+ */
+export const MAX_JSON_NESTING = 200;
+
+class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(`nested more than ${MAX_JSON_NESTING} levels deep`);
+  }
+}
+
 class Reader {
   private pos = 0;
+  private depth = 0;
   private readonly lineStarts: number[] = [0];
 
   constructor(
@@ -82,8 +95,12 @@ class Reader {
     this.ws();
     const c = this.text[this.pos];
     const start = this.pos;
-    if (c === '{') return this.object();
-    if (c === '[') return this.array();
+    if (c === '{' || c === '[') {
+      if (++this.depth > MAX_JSON_NESTING) throw new TooDeep(this.pos);
+      const v = c === '{' ? this.object() : this.array();
+      this.depth--;
+      return v;
+    }
     if (c === '"') {
       const value = this.string();
       return { kind: 'string', value, span: this.span(start, this.pos) };
@@ -213,6 +230,17 @@ export function jsonToJsValue(path: string, text: string): { value?: JsValue; pr
   try {
     return { value: reader.document(), problems: [] };
   } catch (e) {
+    if (e instanceof TooDeep) {
+      return {
+        problems: [
+          {
+            severity: 'warning',
+            span: reader.span(e.offset, e.offset + 1),
+            message: `${path} nests objects or arrays more than ${MAX_JSON_NESTING} levels deep: connlint does not read it, so nothing in it is checked (the program that loads it reads it)`,
+          },
+        ],
+      };
+    }
     if (!(e instanceof JsonError)) throw e;
     const span = reader.span(e.offset, Math.min(e.offset + 1, text.length));
     return {
