@@ -668,6 +668,35 @@ function isFieldLevel(text: string, j: number): boolean {
   return false;
 }
 
+/** Bracket depth past which the text is not parsed at all (a depth Python already refuses at MAX_BRACKET_DEPTH). */
+const UNPARSED_BRACKET_DEPTH = 1000;
+
+/**
+ * Where the bracket Python refuses (the one past MAX_BRACKET_DEPTH) opens, when brackets outside strings and comments
+ * nest deeper than UNPARSED_BRACKET_DEPTH; else undefined, and the parser reports whatever Python would.
+ */
+function bracketOverflow(text: string): number | undefined {
+  let depth = 0;
+  let refused: number | undefined;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      if (depth === MAX_BRACKET_DEPTH + 1) refused = i;
+      if (depth > UNPARSED_BRACKET_DEPTH) return refused;
+      i++;
+    } else if (c === 41 || c === 93 || c === 125) {
+      depth = Math.max(0, depth - 1);
+      i++;
+    } else if (c === 35) {
+      while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else if (c === 34 || c === 39) {
+      i = skipString(text, i);
+    } else i++;
+  }
+  return undefined;
+}
+
 /** Offset just after the string starting with the quote at `i` (or the end of its line when unterminated). */
 function skipString(text: string, i: number): number {
   const q = text[i] as string;
@@ -688,6 +717,15 @@ function skipString(text: string, i: number): number {
 
 /** Parses one Python module. Never throws: what cannot be read is an `invalid` statement and a problem. */
 export function parsePython(path: string, text: string, stats?: PyParseStats): ParseResult<PySyntaxModule> {
+  // Brackets nested thousands deep would overflow the parser's and the conversion's recursion; Python stops at 200.
+  const deep = bracketOverflow(text);
+  if (deep !== undefined) {
+    const span = new LineIndex(path, text).span(deep, deep + 1);
+    return {
+      doc: { path, body: [], syntaxError: span },
+      problems: [{ severity: 'error', message: 'Too many nested parentheses: Python cannot compile this file', span }],
+    };
+  }
   try {
     return new Converter(path, text, stats).run();
   } catch (e) {

@@ -269,6 +269,16 @@ test('a Jinja template is reported once, as a note, not as a Python error', () =
 test('null bytes, deep nesting and garbage: never throws, problems instead', () => {
   assert.match(firstError('x = 1\0\n')?.message ?? '', /null bytes/i);
   assert.match(firstError(`x = ${'('.repeat(250)}1${')'.repeat(250)}\n`)?.message ?? '', /too many nested parentheses/i);
+  // Deep enough to overflow connlint's conversion: still Python's own error (CPython 3.11: SyntaxError at the 201st).
+  for (const open of ['(', '[']) {
+    const close = open === '(' ? ')' : ']';
+    const r = parse(`x = ${open.repeat(20_000)}1${close.repeat(20_000)}\n`);
+    assert.deepEqual(
+      r.problems.map((p) => [p.severity, p.message, p.span.line, p.span.column]),
+      [['error', 'Too many nested parentheses: Python cannot compile this file', 1, 5 + 200]],
+    );
+    assert.equal(r.doc.syntaxError?.column, 205);
+  }
   const deep = parse(`x = ${'-'.repeat(2000)}1\n`);
   assert.ok(deep.problems.some((p) => p.severity === 'note' && /nested more than/.test(p.message)));
   for (const text of [
