@@ -668,6 +668,24 @@ function isFieldLevel(text: string, j: number): boolean {
   return false;
 }
 
+/**
+ * Lezer's LR parser ends a production after 300 left-associative reductions from one start (its
+ * `MaxLeftAssociativeReductionCount`, against trees too deep to walk), leaving an empty error node in the chain and
+ * the rest of it as another statement. CPython compiles such a chain (`1+1+…`) up to ≈ 2,900 terms. An empty error
+ * node where a BinaryExpression that holds at least that many nested on its left lacks its right operand, with that
+ * operand right after it on the line, is that cut, not a syntax error (a missing last operand, `1+…+1 +`, is one).
+ */
+function cutChain(error: SyntaxNode, text: string): boolean {
+  const parent = error.parent;
+  if (parent?.name !== 'BinaryExpression' || error.to !== parent.to) return false;
+  if (!CHAIN_GOES_ON.test(text.slice(error.from, error.from + 16))) return false;
+  let depth = 0;
+  for (let n: SyntaxNode | null = parent; n?.name === 'BinaryExpression'; n = n.firstChild) if (++depth >= LEZER_LEFT_CHAIN) return true;
+  return false;
+}
+const CHAIN_GOES_ON = /^[ \t]*[^\s#)\]},;:]/;
+const LEZER_LEFT_CHAIN = 300;
+
 /** Bracket depth past which the text is not parsed at all (a depth Python already refuses at MAX_BRACKET_DEPTH). */
 const UNPARSED_BRACKET_DEPTH = 1000;
 
@@ -815,10 +833,15 @@ class Converter {
     let bodies = 0;
     let count = 0;
     const stack: string[] = [];
+    // Offsets where Lezer cut a long operator chain short (below): not errors of the text.
+    const cut = new Set<number>();
     for (;;) {
       count++;
       const name = cursor.name;
-      if (cursor.type.isError) {
+      if (cursor.type.isError && cursor.from === cursor.to && (cut.has(cursor.from) || cutChain(cursor.node, this.text))) {
+        // The chain's value is then too deep for the conversion, which says so in a note.
+        cut.add(cursor.from);
+      } else if (cursor.type.isError) {
         const parent = cursor.node.parent;
         if (parent && (parent.name === 'String' || parent.name === 'FormatString')) {
           const long = stringToken(this.src(parent), parent.from)?.quote.length === 3;
@@ -1354,13 +1377,7 @@ class Converter {
 
   private expression(node: SyntaxNode): PyExpr {
     if (this.depth >= MAX_EXPRESSION_DEPTH) {
-      if (this.depth === MAX_EXPRESSION_DEPTH) {
-        this.notes.push({
-          severity: 'note',
-          message: `Expression nested more than ${MAX_EXPRESSION_DEPTH} levels deep: connlint does not read inside it`,
-          span: this.span(node),
-        });
-      }
+      if (this.depth === MAX_EXPRESSION_DEPTH) this.tooDeep(node);
       return { kind: 'other', what: 'too-deep', children: [], span: this.span(node) };
     }
     this.depth++;
@@ -1609,10 +1626,23 @@ class Converter {
     return slice;
   }
 
+  private tooDeep(node: SyntaxNode): void {
+    this.notes.push({
+      severity: 'note',
+      message: `Expression nested more than ${MAX_EXPRESSION_DEPTH} levels deep: connlint does not read inside it`,
+      span: this.span(node),
+    });
+  }
+
   private binary(node: SyntaxNode, span: Span): PyExpr {
     const k = this.kids(node);
     const leftNode = k[0] as SyntaxNode;
     const rightNode = k[k.length - 1] as SyntaxNode;
+    // A chain Lezer cut short (cutChain): deeper than the conversion reads in any case.
+    if (rightNode.type.isError && cutChain(rightNode, this.text)) {
+      this.tooDeep(node);
+      return { kind: 'other', what: 'too-deep', children: [], span };
+    }
     if (k.length < 3 || !EXPRESSION_NODES.has(rightNode.name)) this.fault(node.from, node.to, 'invalid syntax');
     const opNodes = k.slice(1, -1);
     const op = opNodes.map((c) => this.src(c)).join(' ');

@@ -269,6 +269,18 @@ test('a Jinja template is reported once, as a note, not as a Python error', () =
 test('null bytes, deep nesting and garbage: never throws, problems instead', () => {
   assert.match(firstError('x = 1\0\n')?.message ?? '', /null bytes/i);
   assert.match(firstError(`x = ${'('.repeat(250)}1${')'.repeat(250)}\n`)?.message ?? '', /too many nested parentheses/i);
+  // A chain of thousands of operators, which CPython 3.11 compiles (up to ≈ 2,900 terms): Lezer cuts it after 300
+  // reductions, which is no error of the text; the conversion does not read so deep a value and says so.
+  for (const terms of [1000, 2000]) {
+    const long = parse(`X = ${Array(terms).fill('1').join('+')}\nY = 2\n`);
+    assert.equal(long.doc.syntaxError, undefined, `${terms} terms`);
+    assert.ok(long.problems.length > 0, `${terms} terms`);
+    for (const p of long.problems)
+      assert.deepEqual([p.severity, p.message], ['note', 'Expression nested more than 300 levels deep: connlint does not read inside it']);
+    assert.ok(long.doc.body.some((st) => st.kind === 'assign' && st.targets.some((t) => t.kind === 'name' && t.id === 'Y')));
+  }
+  // A chain that really lacks its last operand is still Python's error.
+  assert.match(firstError(`X = ${Array(400).fill('1').join('+')} +\n`)?.message ?? '', /invalid syntax/i);
   // Deep enough to overflow connlint's conversion: still Python's own error (CPython 3.11: SyntaxError at the 201st).
   for (const open of ['(', '[']) {
     const close = open === '(' ? ')' : ']';
