@@ -33,8 +33,9 @@ export interface DiscoverOptions {
   /**
    * Asked once for each file read, with its bytes: why the engine will not use them, or undefined. A file turned away
    * is listed with the reason and without its bytes, which are not kept (a parser that asks for it later reads it
-   * again; the view's `turnedAway` tells it so first): most files of a large tree are source files that name no setting, and holding them all is most of a run's
-   * memory. Not for a walk with a disk snapshot, which keeps every read for the next run.
+   * again; the view's `turnedAway` tells it so first): most files of a large tree are source files that name no
+   * setting, and holding them all is most of a run's memory. Not for a walk with a disk snapshot, which keeps every
+   * read for the next run.
    */
   turnAway?(path: string, bytes: Buffer): string | undefined;
 }
