@@ -11,10 +11,9 @@
 import { valueSpanOf } from '../../model/entry.js';
 import type { Host } from '../../model/model.js';
 import type { Problem } from '../../model/problem.js';
-import { overridesOf, type Setting, sortedByKey } from '../../model/setting.js';
+import { overridesOf, replacedOf, type Setting, sortedByKey } from '../../model/setting.js';
 import { canonicalSysctlKey } from '../../parsers/sysctl.js';
 import { KEEPALIVE_INTVL, KEEPALIVE_PROBES, KEEPALIVE_TIME, linuxDefault, readKeepalive } from '../linux/keepalive.js';
-import { replacedOf } from '../mysql/replaced-assignments.js';
 import { knownText, unknownReason } from './interpolate.js';
 import { type ServiceDef, type SysctlDef, subSpan } from './project.js';
 
