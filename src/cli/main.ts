@@ -138,8 +138,8 @@ function writeReport(abs: string, given: string, text: string | Iterable<string>
   try {
     if (typeof text === 'string') writeFileSync(abs, text);
     else {
-      const out = openSync(abs, 'w');
-      fd = out;
+      fd = openSync(abs, 'w');
+      const out = fd;
       inBatches(text, (batch) => writeFileSync(out, batch));
     }
   } catch (error) {

@@ -115,9 +115,9 @@ export function replacedOf(previous: Setting | undefined): { replaced?: Replaced
 
 /**
  * The last of one key's assignments (in the order the program reads them), with `overrides` and `replaced` as
- * folding `overridesOf` and `replacedOf` (the latter where `repeats`) along the chain gives them, in time linear in its length: a key assigned
- * thousands of times no longer copies every earlier assignment for each new one (issue 21). Only the last one is
- * given them; the earlier ones are replaced and left as they were.
+ * folding `overridesOf` and `replacedOf` (the latter where `repeats`) along the chain gives them, in time linear in
+ * its length: a key assigned thousands of times no longer copies every earlier assignment for each new one (issue
+ * 21). Only the last one is given them; the earlier ones are replaced and left as they were.
  */
 export function lastAssignment(
   chain: readonly Setting[],

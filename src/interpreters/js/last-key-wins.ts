@@ -24,10 +24,6 @@ export class LastKeyWins {
     this.slots.push(property);
   }
 
-  has(key: string): boolean {
-    return this.at.has(key);
-  }
-
   properties(): JsProperty[] {
     return this.slots.filter((p): p is JsProperty => p !== undefined);
   }

@@ -1434,7 +1434,7 @@ function keyIdentity(key: Val): string | undefined {
 class DictBuilder {
   private d: Val & { kind: 'dict' };
   /** Where each key's entry is in `d.entries`. */
-  private readonly at = new Map<string, number>();
+  private at = new Map<string, number>();
 
   constructor(span: Span) {
     this.d = { kind: 'dict', entries: [], merges: [], span };
@@ -1455,14 +1455,12 @@ class DictBuilder {
 
   merge(v: Val, span: Span): void {
     this.d = mergeInto(this.d, v, span);
-    this.at.clear();
-    this.d.entries.forEach((e, i) => {
-      const id = keyIdentity(e.key);
-      if (id !== undefined && !this.at.has(id)) this.at.set(id, i);
-    });
+    this.at = placesOf(this.d.entries);
   }
 
+  /** The dict, whose map of places later versions (`setEntry`) share. */
   built(): Val & { kind: 'dict' } {
+    KEY_PLACES.set(this.d.entries, this.at);
     return this.d;
   }
 }
@@ -1476,14 +1474,20 @@ class DictBuilder {
 const KEY_PLACES = new WeakMap<readonly VEntry[], Map<string, number>>();
 const INDEXED_FROM = 16;
 
+/** Each key's first place in `entries`. */
+function placesOf(entries: readonly VEntry[]): Map<string, number> {
+  const places = new Map<string, number>();
+  for (let i = 0; i < entries.length; i++) {
+    const id = keyIdentity((entries[i] as VEntry).key);
+    if (id !== undefined && !places.has(id)) places.set(id, i);
+  }
+  return places;
+}
+
 function keyPlaces(entries: readonly VEntry[]): Map<string, number> {
   let places = KEY_PLACES.get(entries);
   if (!places) {
-    places = new Map();
-    for (let i = 0; i < entries.length; i++) {
-      const id = keyIdentity((entries[i] as VEntry).key);
-      if (id !== undefined && !places.has(id)) places.set(id, i);
-    }
+    places = placesOf(entries);
     KEY_PLACES.set(entries, places);
   }
   return places;
